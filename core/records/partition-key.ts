@@ -1,0 +1,58 @@
+/**
+ * Which instrument a raw frame is about, read without parsing the whole frame,
+ * and the Kinesis partition key that keeps each instrument's frames in order.
+ *
+ * @example
+ * instrumentOf('MAIN|S#FPT|76300|...') // 'FPT'        (V2 stock)
+ * instrumentOf('S#hose:974|FPT|...')   // 'FPT'        (V1 stock)
+ * instrumentOf('I#VN30|1234.5|...')    // 'VN30'       (index)
+ * instrumentOf('L#hose:643|17550|...') // 'hose:643'   (trade)
+ * instrumentOf('Subscribed ...')       // undefined    (control and unknown frames)
+ */
+export function instrumentOf(raw: string): string | undefined {
+  const first = raw.indexOf('|');
+  if (first < 0) return undefined;
+  if (raw.startsWith('S#')) {
+    // V1: S#<exchange>:<id>|<symbol>|...
+    const second = raw.indexOf('|', first + 1);
+    return second > first + 1 ? raw.slice(first + 1, second) : undefined;
+  }
+  if (raw.startsWith('I#') || raw.startsWith('L#') || raw.startsWith('M#')) {
+    return first > 2 ? raw.slice(2, first) : undefined;
+  }
+  // V2: <board>|S#<symbol>|...
+  if (raw.startsWith('S#', first + 1)) {
+    const second = raw.indexOf('|', first + 1);
+    return second > first + 3 ? raw.slice(first + 3, second) : undefined;
+  }
+  return undefined;
+}
+
+/** Partition key for frames that name no instrument (control, unknown). */
+export const MISC_PARTITION_KEY = 'misc';
+
+/**
+ * The partition key of a frame: one of `buckets` keys (`b00`...), chosen by a hash
+ * of the instrument, so an instrument always lands in the same bucket (and so the
+ * same shard, in order) while frames of many instruments share a record.
+ * Kinesis hashes the key (MD5) onto shards; 8 buckets spread evenly over 1–4 shards.
+ */
+export function partitionKeyOf(raw: string, buckets: number): string {
+  const instrument = instrumentOf(raw);
+  if (instrument === undefined) return MISC_PARTITION_KEY;
+  return bucketKey(fnv1a(instrument) % buckets);
+}
+
+function bucketKey(bucket: number): string {
+  return `b${String(bucket).padStart(2, '0')}`;
+}
+
+/** 32-bit FNV-1a: tiny, fast and well spread for short ASCII symbols. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

@@ -1,0 +1,56 @@
+/**
+ * Names of the environment variables that configure each deployable.
+ *
+ * They are shared by `infra/` (which sets them on the Lambda functions and the
+ * Fargate task) and by the code that reads them (each deployable's `config.ts`),
+ * so a rename happens in one place. Precedence everywhere: command-line argument >
+ * environment variable > default.
+ */
+export const ENV = {
+  // --- tables and stream (transform, session-control, ingest, local runtime, dashboard)
+  STREAM_NAME: 'STREAM_NAME',
+  TRADES_TABLE: 'TRADES_TABLE',
+  QUOTES_TABLE: 'QUOTES_TABLE',
+  BARS_TABLE: 'BARS_TABLE',
+  INDICES_TABLE: 'INDICES_TABLE',
+  REJECTS_TABLE: 'REJECTS_TABLE',
+  CONTROL_TABLE: 'CONTROL_TABLE',
+  /** `dynamodb` (default), `keyspaces` or `both`. */
+  SINK: 'SINK',
+  KEYSPACE_NAME: 'KEYSPACE_NAME',
+  CASSANDRA_CONTACT_POINTS: 'CASSANDRA_CONTACT_POINTS',
+  CASSANDRA_LOCAL_DC: 'CASSANDRA_LOCAL_DC',
+  CASSANDRA_USERNAME: 'CASSANDRA_USERNAME',
+  CASSANDRA_PASSWORD: 'CASSANDRA_PASSWORD',
+
+  // --- ingest task
+  IBOARD_URL: 'IBOARD_URL',
+  /** `v2` (default) or `v1`. */
+  IBOARD_PROTOCOL: 'IBOARD_PROTOCOL',
+  /** Comma list of symbols, exchange names (`HOSE,HNX,UPCOM`) or `ALL` (default). */
+  SYMBOLS: 'SYMBOLS',
+  INDICES: 'INDICES',
+  SUBSCRIBE_CHUNK_SIZE: 'SUBSCRIBE_CHUNK_SIZE',
+  WATCHDOG_SECONDS: 'WATCHDOG_SECONDS',
+  RECONNECT_MAX_SECONDS: 'RECONNECT_MAX_SECONDS',
+  LINGER_MS: 'LINGER_MS',
+  MAX_RECORD_BYTES: 'MAX_RECORD_BYTES',
+  BUFFER_MAX_FRAMES: 'BUFFER_MAX_FRAMES',
+  DRAIN_DEADLINE_SECONDS: 'DRAIN_DEADLINE_SECONDS',
+  METRICS_PORT: 'METRICS_PORT',
+  CONTROL_POLL_SECONDS: 'CONTROL_POLL_SECONDS',
+  /** `control` (default: obey the control item and the calendar) or `always` (ignore the schedule). */
+  INGEST_MODE: 'INGEST_MODE',
+  /** Optional ISO time or epoch ms that the local runtime uses to drive a simulated clock. */
+  CLOCK_START: 'CLOCK_START',
+
+  // --- trading calendar (core/market; every deployable that asks whether the market is open)
+  /** Optional path to a JSON file of extra market holidays merged into the bundled list (see core/market/holidays.ts). */
+  HOLIDAYS_FILE: 'HOLIDAYS_FILE',
+
+  // --- session-control function (Fargate host only)
+  ECS_CLUSTER: 'ECS_CLUSTER',
+  ECS_SERVICE: 'ECS_SERVICE',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];

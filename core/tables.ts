@@ -1,0 +1,54 @@
+/**
+ * The table layout, shared by `infra/` (which creates the tables), the transform
+ * (which writes them), the dashboard and the query scripts (which read them).
+ *
+ * Every table has a string partition key `pk` and, where rows form a series, a
+ * string sort key `sk`. Keys are built only by the functions below.
+ *
+ * | table    | pk                        | sk                                  |
+ * |----------|---------------------------|-------------------------------------|
+ * | trades   | `SYMBOL#YYYY-MM-DD` (ICT) | `<timeMs 13 digits>#<cumVolume 15 digits>` |
+ * | quotes   | `SYMBOL`                  | —                                   |
+ * | bars     | `SYMBOL#YYYY-MM-DD` (ICT) | `HH:MM` (minute start, ICT)         |
+ * | indices  | `INDEXID#YYYY-MM-DD`(ICT) | `<timeMs 13 digits>`                |
+ * | rejects  | `YYYY-MM-DD` (ICT)        | `<shardId>#<sequenceNumber>#<frameIndex>` |
+ * | control  | `id` (`ingest`)           | —                                   |
+ */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+} as const;
+
+export const TABLES = ['trades', 'quotes', 'bars', 'indices', 'rejects', 'control'] as const;
+export type TableName = (typeof TABLES)[number];
+
+/** Vietnam is UTC+7 all year (no daylight saving). */
+export const ICT_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+/** The control item's key in the control table. */
+export const CONTROL_ITEM_ID = 'ingest';
+
+/** `2026-04-14` for an epoch-ms time, in Asia/Ho_Chi_Minh. */
+export function tradingDate(timeMs: number): string {
+  return new Date(timeMs + ICT_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** `09:15` — the ICT minute that contains `timeMs`. */
+export function ictMinute(timeMs: number): string {
+  return new Date(timeMs + ICT_OFFSET_MS).toISOString().slice(11, 16);
+}
+
+/** Partition key of a symbol's (or an index's) rows for the trading date of `timeMs`. */
+export function dayPartition(id: string, timeMs: number): string {
+  return `${id}#${tradingDate(timeMs)}`;
+}
+
+/** Sort key of a trade: orders by time, unique and deterministic for a given frame. */
+export function tradeSortKey(timeMs: number, cumulativeVolume: number): string {
+  return `${String(timeMs).padStart(13, '0')}#${String(cumulativeVolume).padStart(15, '0')}`;
+}
+
+/** Sort key of an index row. */
+export function indexSortKey(timeMs: number): string {
+  return String(timeMs).padStart(13, '0');
+}
