@@ -39,10 +39,22 @@ export const ENV = {
   DRAIN_DEADLINE_SECONDS: 'DRAIN_DEADLINE_SECONDS',
   METRICS_PORT: 'METRICS_PORT',
   CONTROL_POLL_SECONDS: 'CONTROL_POLL_SECONDS',
+  /** Websocket ping interval; no pong by the next ping drops the socket (default 20). */
+  PING_SECONDS: 'PING_SECONDS',
+  /** How long reading may stay paused on a full buffer before frames are shed (default 30). */
+  BUFFER_BLOCK_SECONDS: 'BUFFER_BLOCK_SECONDS',
+  /** Partition-key buckets the instruments are hashed into (default 8, see core/records). */
+  PARTITION_BUCKETS: 'PARTITION_BUCKETS',
+  /** CloudWatch metrics as EMF log lines: `auto` (default: on when running on ECS), `on` or `off`. */
+  EMF_METRICS: 'EMF_METRICS',
   /** `control` (default: obey the control item and the calendar) or `always` (ignore the schedule). */
   INGEST_MODE: 'INGEST_MODE',
   /** Optional ISO time or epoch ms that the local runtime uses to drive a simulated clock. */
   CLOCK_START: 'CLOCK_START',
+  /** Simulated milliseconds per real millisecond of the clock that starts at CLOCK_START (default 1). Set by the local runtime with CLOCK_START. */
+  CLOCK_SPEED: 'CLOCK_SPEED',
+  /** Epoch ms (real time) at which the simulated clock showed CLOCK_START, so child processes agree with the local runtime to the millisecond. */
+  CLOCK_ORIGIN: 'CLOCK_ORIGIN',
 
   // --- trading calendar (core/market; every deployable that asks whether the market is open)
   /** Optional path to a JSON file of extra market holidays merged into the bundled list (see core/market/holidays.ts). */

@@ -1,0 +1,216 @@
+/**
+ * `npm run bench:ingest`: the ingest task (a child process, as in production) fed by
+ * the simulator's synthetic whole market, into the embedded Kinesis (kinesalite), and
+ * in the same run a naive producer (one PutRecord per frame, `bench/naive-producer.ts`).
+ *
+ * Phases (each process has the machine to itself, apart from the simulator and kinesalite):
+ * 1. steady: the market at `--rate` frames/s (default 20,000): records and bytes per
+ *    1,000 frames, receipt → PutRecords-acknowledged latency, CPU seconds per 100k frames;
+ * 2. max: the simulator sends as fast as the task reads: sustained frames/s (frames
+ *    acknowledged by Kinesis per second; the bounded buffer makes the task slow its
+ *    reading rather than fall behind without limit);
+ * 3. naive: the baseline at the steady rate: frames acknowledged per second, records
+ *    and bytes per 1,000 frames.
+ * Peak RSS is the kernel's high-water mark (VmHWM) of each child.
+ *
+ * Writes `bench/results/ingest.json`. Options: `--rate N`, `--seconds N` (per phase, default 8).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createKinesisClient } from '../ingest-task/kinesis-client.ts';
+import type { MetricsSnapshot } from '../ingest-task/metrics.ts';
+import { startKinesis } from '../local/emulators.ts';
+import { startSimulator } from '../local/simulator/simulator.ts';
+import { createStream } from '../test/ingest-task/support/stream.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({ options: { rate: { type: 'string' }, seconds: { type: 'string' } } });
+const RATE = Number(values.rate ?? 20_000);
+const SECONDS = Number(values.seconds ?? 8);
+const WARMUP_MS = 3_000;
+/** Kernel clock ticks per second for /proc/<pid>/stat (CLK_TCK, 100 on Linux). */
+const CLOCK_TICKS = 100;
+const REGION = 'ap-southeast-1';
+const CREDENTIALS = { AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the file, 12 and 13 after "pid (comm) ".
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+function peakRssMb(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+function spawnLogged(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  let pending = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    pending += chunk;
+    const parts = pending.split('\n');
+    pending = parts.pop() ?? '';
+    for (const part of parts) if (part.startsWith('{')) lines.push(JSON.parse(part));
+  });
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, lines, exited };
+}
+
+async function waitForLine(lines: Array<Record<string, unknown>>, message: string, child: ChildProcess) {
+  for (let i = 0; i < 600; i++) {
+    const line = lines.find((l) => l.message === message);
+    if (line) return line;
+    if (child.exitCode !== null) throw new Error(`child exited: ${JSON.stringify(lines)}`);
+    await sleep(50);
+  }
+  throw new Error(`no "${message}" line`);
+}
+
+type Sample = { at: number; cpu: number; metrics: MetricsSnapshot };
+
+async function main(): Promise<void> {
+  const kinesis = await startKinesis();
+  const admin = createKinesisClient({ region: REGION, endpoint: kinesis.endpoint });
+  for (const [key, value] of Object.entries(CREDENTIALS)) process.env[key] ??= value;
+  await createStream(admin, 'bench-ingest', 4);
+  await createStream(admin, 'bench-naive', 4);
+  admin.destroy();
+  const sim = await startSimulator({ rate: RATE, seed: 1, recordTrades: false });
+  console.log(
+    `simulator: ${sim.market ? 'synthetic whole market' : 'replay'} at ${RATE} frames/s; ${SECONDS} s per phase`,
+  );
+
+  // --- the ingest task
+  const ingest = spawnLogged(['--import', 'tsx', 'ingest-task/main.ts'], {
+    ...CREDENTIALS,
+    STREAM_NAME: 'bench-ingest',
+    IBOARD_URL: sim.url,
+    AWS_ENDPOINT_URL: kinesis.endpoint,
+    INGEST_MODE: 'always',
+    METRICS_PORT: '0',
+  });
+  const pid = ingest.child.pid as number;
+  const started = await waitForLine(ingest.lines, 'ingest task started', ingest.child);
+  const port = started.metricsPort as number;
+  const sample = async (): Promise<Sample> => {
+    const metrics = (await (await fetch(`http://127.0.0.1:${port}/metrics`)).json()) as MetricsSnapshot;
+    return { at: performance.now(), cpu: cpuSeconds(pid), metrics };
+  };
+  await sleep(WARMUP_MS);
+  const s0 = await sample();
+  await sleep(SECONDS * 1000);
+  const s1 = await sample();
+  sim.setRate(Number.POSITIVE_INFINITY);
+  await sleep(1_000);
+  const s2 = await sample();
+  await sleep(SECONDS * 1000);
+  const s3 = await sample();
+  const ingestRss = peakRssMb(pid);
+  ingest.child.kill('SIGTERM');
+  const ingestExit = await ingest.exited;
+  sim.setRate(RATE);
+
+  const steadyFrames = s1.metrics.frames.put - s0.metrics.frames.put;
+  const steady = {
+    framesPerSec: (steadyFrames / (s1.at - s0.at)) * 1000,
+    recordsPer1000Frames: ((s1.metrics.kinesis.records - s0.metrics.kinesis.records) / steadyFrames) * 1000,
+    bytesPer1000Frames: ((s1.metrics.kinesis.bytes - s0.metrics.kinesis.bytes) / steadyFrames) * 1000,
+    cpuSecPer100kFrames: ((s1.cpu - s0.cpu) / steadyFrames) * 100_000,
+    ack: s1.metrics.ackLatencyMs,
+  };
+  const maxFrames = s3.metrics.frames.put - s2.metrics.frames.put;
+  const max = {
+    framesPerSec: (maxFrames / (s3.at - s2.at)) * 1000,
+    cpuSecPer100kFrames: ((s3.cpu - s2.cpu) / maxFrames) * 100_000,
+    shed: s3.metrics.frames.shed,
+    bufferPeak: s3.metrics.buffer.peak,
+    ack: s3.metrics.ackLatencyMs,
+  };
+
+  // --- the naive producer, same market, same rate
+  const naive = spawnLogged(
+    ['--import', 'tsx', 'bench/naive-producer.ts', sim.url, 'bench-naive', kinesis.endpoint],
+    {
+      ...CREDENTIALS,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  );
+  const naivePid = naive.child.pid as number;
+  await sleep(WARMUP_MS);
+  const n0 = { at: performance.now(), line: naive.lines.at(-1) ?? { acked: 0, bytes: 0 } };
+  await sleep(SECONDS * 1000);
+  const n1 = { at: performance.now(), line: naive.lines.at(-1) ?? { acked: 0, bytes: 0 } };
+  const naiveRss = peakRssMb(naivePid);
+  naive.child.kill('SIGTERM');
+  await naive.exited;
+  const naiveAcked = (n1.line.acked as number) - (n0.line.acked as number);
+  const naiveResult = {
+    framesPerSec: (naiveAcked / (n1.at - n0.at)) * 1000,
+    recordsPer1000Frames: 1000,
+    bytesPer1000Frames: (((n1.line.bytes as number) - (n0.line.bytes as number)) / naiveAcked) * 1000,
+    queuedAtEnd: n1.line.queued,
+    p99AckMs: n1.line.p99,
+    peakRssMb: naiveRss,
+  };
+  await sim.stop();
+  await kinesis.stop();
+
+  const results = {
+    framesPerSec: Math.round(max.framesPerSec),
+    naiveFramesPerSec: Math.round(naiveResult.framesPerSec),
+    recordsPer1000Frames: round(steady.recordsPer1000Frames, 2),
+    naiveRecordsPer1000Frames: naiveResult.recordsPer1000Frames,
+    bytesPer1000Frames: Math.round(steady.bytesPer1000Frames),
+    naiveBytesPer1000Frames: Math.round(naiveResult.bytesPer1000Frames),
+    p50AckMs: steady.ack.p50,
+    p99AckMs: steady.ack.p99,
+    cpuSecPer100kFrames: round(steady.cpuSecPer100kFrames, 2),
+    peakRssMb: round(ingestRss, 1),
+    details: {
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      steady: { rate: RATE, ...round2(steady) },
+      max: round2(max),
+      naive: round2(naiveResult),
+      ingestExitCode: ingestExit,
+    },
+  };
+  mkdirSync(`${ROOT}bench/results`, { recursive: true });
+  writeFileSync(`${ROOT}bench/results/ingest.json`, `${JSON.stringify(results, null, 2)}\n`);
+  console.table({
+    'frames/s (sustained)': { ingest: results.framesPerSec, naive: results.naiveFramesPerSec },
+    'records / 1000 frames': {
+      ingest: results.recordsPer1000Frames,
+      naive: results.naiveRecordsPer1000Frames,
+    },
+    'bytes / 1000 frames': { ingest: results.bytesPer1000Frames, naive: results.naiveBytesPer1000Frames },
+    'p50 receipt→ack ms': { ingest: results.p50AckMs, naive: n1.line.p50 },
+    'p99 receipt→ack ms': { ingest: results.p99AckMs, naive: naiveResult.p99AckMs },
+    'CPU s / 100k frames': { ingest: results.cpuSecPer100kFrames, naive: '' },
+    'peak RSS MB': { ingest: results.peakRssMb, naive: round(naiveRss, 1) },
+  });
+  console.log(`steady phase at ${RATE}/s: ${Math.round(steady.framesPerSec)} frames/s acknowledged`);
+  console.log(`max phase: shed ${max.shed}, buffer peak ${max.bufferPeak}, ingest exit code ${ingestExit}`);
+  console.log('wrote bench/results/ingest.json');
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
+}
+
+function round2<T extends Record<string, unknown>>(object: T): T {
+  return JSON.parse(JSON.stringify(object, (_k, v) => (typeof v === 'number' ? round(v, 2) : v)));
+}
+
+await main();

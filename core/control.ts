@@ -1,0 +1,243 @@
+/**
+ * The ingest control state: one item in the control table, written by the schedule
+ * (the session-control function) and obeyed by the ingest task, on AWS, next to
+ * LocalStack and in the embedded runtime alike.
+ *
+ * Item shape (DynamoDB attribute map, see {@link toControlItem}):
+ * `{ pk: 'ingest', desired: 'running' | 'stopped', reason: string, updatedAt: epochMs,
+ *    session?: 'morning' | 'afternoon' }`.
+ *
+ * The schedule fires `{ action: 'start' | 'stop', session }` shortly before each session
+ * opens and after it closes, and `{ action: 'check' }` every few minutes during the
+ * trading hours (to publish whether a session is open and to re-apply the desired state
+ * to the Fargate service after a deploy reset it).
+ *
+ * @example
+ * const state = decideIngestState({ action: 'start', session: 'morning' }, Date.parse('2026-04-14T01:55:00Z'));
+ * // { pk: 'ingest', desired: 'running', reason: 'morning session opens', updatedAt: ..., session: 'morning' }
+ * await ddb.send(new PutItemCommand({ TableName, Item: toControlItem(state) }));
+ * shouldIngest(fromControlItem(item), Date.now()); // true only in a trading window of a trading day
+ */
+import type { CalendarOptions } from './market/calendar.ts';
+import { isTradingDay } from './market/calendar.ts';
+import { hm, ictMinuteOfDay } from './market/ict-time.ts';
+import { ENV } from './settings.ts';
+import { CONTROL_ITEM_ID, TABLE_KEYS } from './tables.ts';
+
+export const INGEST_STATES = { RUNNING: 'running', STOPPED: 'stopped' } as const;
+export type IngestState = (typeof INGEST_STATES)[keyof typeof INGEST_STATES];
+
+export const INGEST_SESSIONS = { MORNING: 'morning', AFTERNOON: 'afternoon' } as const;
+export type IngestSession = (typeof INGEST_SESSIONS)[keyof typeof INGEST_SESSIONS];
+
+export const CONTROL_ACTIONS = { START: 'start', STOP: 'stop', CHECK: 'check' } as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[keyof typeof CONTROL_ACTIONS];
+
+/** What the schedule sends to the session-control function. */
+export type ControlEvent = { readonly action: ControlAction; readonly session?: IngestSession };
+
+/** The control item, unmarshalled. */
+export type ControlState = {
+  readonly pk: typeof CONTROL_ITEM_ID;
+  readonly desired: IngestState;
+  readonly reason: string;
+  readonly updatedAt: number;
+  readonly session?: IngestSession;
+};
+
+/** A DynamoDB attribute map limited to the types the control item uses (no SDK import in core). */
+export type ControlAttributeMap = Record<string, { S: string } | { N: string }>;
+
+/**
+ * ICT windows in which ingestion may run: each session (09:00–11:30, 13:00–15:00) with
+ * ten minutes' margin, so the schedule's start (5 min before the open) and stop (5 min
+ * after the close) both fall inside, and a late websocket connect loses no opening frame.
+ */
+export const INGEST_WINDOWS: Readonly<Record<IngestSession, { readonly from: string; readonly to: string }>> =
+  {
+    morning: { from: '08:50', to: '11:40' },
+    afternoon: { from: '12:50', to: '15:10' },
+  };
+
+/** Thrown on an event or an item that does not have the shape above. */
+export class ControlShapeError extends Error {
+  readonly code = 'CONTROL_SHAPE_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ControlShapeError';
+  }
+}
+
+const ACTIONS: ReadonlySet<string> = new Set(Object.values(CONTROL_ACTIONS));
+const SESSIONS: ReadonlySet<string> = new Set(Object.values(INGEST_SESSIONS));
+const STATES: ReadonlySet<string> = new Set(Object.values(INGEST_STATES));
+
+/** Validates what the schedule (or an operator's `aws lambda invoke`) sent. */
+export function parseControlEvent(input: unknown): ControlEvent {
+  const event = (input ?? {}) as { action?: unknown; session?: unknown };
+  if (typeof event.action !== 'string' || !ACTIONS.has(event.action)) {
+    throw new ControlShapeError(
+      `action must be one of ${[...ACTIONS].join('|')}, got ${String(event.action)}`,
+    );
+  }
+  if (event.session !== undefined && (typeof event.session !== 'string' || !SESSIONS.has(event.session))) {
+    throw new ControlShapeError(
+      `session must be one of ${[...SESSIONS].join('|')}, got ${String(event.session)}`,
+    );
+  }
+  return { action: event.action as ControlAction, session: event.session as IngestSession | undefined };
+}
+
+/**
+ * The control state a `start` or `stop` event leads to at `nowMs`: `start` on a weekend
+ * or a holiday writes `stopped` (the holiday calendar wins over the cron rule, which
+ * knows only MON-FRI). Returns `undefined` for `check`, which writes nothing.
+ */
+export function decideIngestState(
+  event: ControlEvent,
+  nowMs: number,
+  options: CalendarOptions = {},
+): ControlState | undefined {
+  const session = event.session === undefined ? {} : { session: event.session };
+  const label = event.session ? `${event.session} session` : 'session';
+  if (event.action === CONTROL_ACTIONS.CHECK) return undefined;
+  if (event.action === CONTROL_ACTIONS.STOP) {
+    return {
+      pk: CONTROL_ITEM_ID,
+      desired: INGEST_STATES.STOPPED,
+      reason: `${label} closed`,
+      updatedAt: nowMs,
+      ...session,
+    };
+  }
+  if (!isTradingDay(nowMs, options)) {
+    return {
+      pk: CONTROL_ITEM_ID,
+      desired: INGEST_STATES.STOPPED,
+      reason: 'not a trading day',
+      updatedAt: nowMs,
+      ...session,
+    };
+  }
+  return {
+    pk: CONTROL_ITEM_ID,
+    desired: INGEST_STATES.RUNNING,
+    reason: `${label} opens`,
+    updatedAt: nowMs,
+    ...session,
+  };
+}
+
+/** Whether `nowMs` falls in one of the {@link INGEST_WINDOWS} of a trading day. */
+export function inIngestWindow(nowMs: number, options: CalendarOptions = {}): boolean {
+  if (!isTradingDay(nowMs, options)) return false;
+  const minute = ictMinuteOfDay(nowMs);
+  return Object.values(INGEST_WINDOWS).some((w) => minute >= hm(w.from) && minute < hm(w.to));
+}
+
+/**
+ * Whether the ingest task should hold its websocket now: the control item says
+ * `running` and the calendar agrees (a trading day, inside an ingest window). A missing
+ * item means stopped; a `running` left over from a missed stop expires with the window.
+ */
+export function shouldIngest(
+  state: ControlState | undefined,
+  nowMs: number,
+  options: CalendarOptions = {},
+): boolean {
+  return state?.desired === INGEST_STATES.RUNNING && inIngestWindow(nowMs, options);
+}
+
+/**
+ * The Fargate service's desired task count after handling `event`: a start or stop
+ * follows the state it just wrote; a check re-applies the stored state, within the
+ * ingest windows only (this heals a deploy that reset the count to 0 mid-session).
+ */
+export function desiredTaskCount(
+  event: ControlEvent,
+  state: ControlState | undefined,
+  nowMs: number,
+  options: CalendarOptions = {},
+): 0 | 1 {
+  if (event.action === CONTROL_ACTIONS.CHECK) return shouldIngest(state, nowMs, options) ? 1 : 0;
+  return state?.desired === INGEST_STATES.RUNNING ? 1 : 0;
+}
+
+/** The control item's key, as a DynamoDB attribute map (GetItem `Key`). */
+export function controlKey(): { pk: { S: string } } {
+  return { [TABLE_KEYS.partitionKey]: { S: CONTROL_ITEM_ID } } as { pk: { S: string } };
+}
+
+/** Marshals a control state for PutItem (works with the SDK and with `aws dynamodb put-item --item`). */
+export function toControlItem(state: ControlState): ControlAttributeMap {
+  const item: ControlAttributeMap = {
+    [TABLE_KEYS.partitionKey]: { S: state.pk },
+    desired: { S: state.desired },
+    reason: { S: state.reason },
+    updatedAt: { N: String(state.updatedAt) },
+  };
+  if (state.session) item.session = { S: state.session };
+  return item;
+}
+
+/**
+ * Unmarshals a GetItem result; `undefined` when there is no item. Throws
+ * {@link ControlShapeError} on an item someone wrote by hand with a wrong shape, so the
+ * mistake is reported instead of being read as `stopped`.
+ */
+export function fromControlItem(item: Record<string, unknown> | undefined): ControlState | undefined {
+  if (!item) return undefined;
+  const s = (name: string): string | undefined => (item[name] as { S?: string } | undefined)?.S;
+  const desired = s('desired');
+  const session = s('session');
+  const updatedAt = Number((item.updatedAt as { N?: string } | undefined)?.N);
+  if (s(TABLE_KEYS.partitionKey) !== CONTROL_ITEM_ID)
+    throw new ControlShapeError(`control item pk is not ${CONTROL_ITEM_ID}`);
+  if (!desired || !STATES.has(desired))
+    throw new ControlShapeError(`control item desired is ${String(desired)}`);
+  if (!Number.isFinite(updatedAt)) throw new ControlShapeError('control item updatedAt is not a number');
+  if (session !== undefined && !SESSIONS.has(session))
+    throw new ControlShapeError(`control item session is ${session}`);
+  return {
+    pk: CONTROL_ITEM_ID,
+    desired: desired as IngestState,
+    reason: s('reason') ?? '',
+    updatedAt,
+    ...(session ? { session: session as IngestSession } : {}),
+  };
+}
+
+/** Settings of the session-control function, read from its environment. */
+export type SessionControlConfig = {
+  readonly controlTable: string;
+  /** Set when the ingest runs as an ECS service whose desired count the schedule drives. */
+  readonly ecs?: { readonly cluster: string; readonly service: string };
+};
+
+/** Thrown at start when a required variable is missing or the ECS pair is half set. */
+export class SessionControlConfigError extends Error {
+  readonly code = 'SESSION_CONTROL_CONFIG_INVALID';
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'SessionControlConfigError';
+    this.variable = variable;
+  }
+}
+
+/** Reads {@link SessionControlConfig}; fails naming the variable. */
+export function readSessionControlConfig(env: Record<string, string | undefined>): SessionControlConfig {
+  const controlTable = env[ENV.CONTROL_TABLE];
+  if (!controlTable)
+    throw new SessionControlConfigError(ENV.CONTROL_TABLE, 'required (the control table name)');
+  const cluster = env[ENV.ECS_CLUSTER];
+  const service = env[ENV.ECS_SERVICE];
+  if (Boolean(cluster) !== Boolean(service)) {
+    const missing = cluster ? ENV.ECS_SERVICE : ENV.ECS_CLUSTER;
+    throw new SessionControlConfigError(
+      missing,
+      `set both ${ENV.ECS_CLUSTER} and ${ENV.ECS_SERVICE}, or neither`,
+    );
+  }
+  return { controlTable, ...(cluster && service ? { ecs: { cluster, service } } : {}) };
+}

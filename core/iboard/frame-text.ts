@@ -1,0 +1,46 @@
+/**
+ * Shared by the frame parsers: the field scanner and rejection builders.
+ *
+ * `scanFields` records where each pipe-separated field ends in {@link ends}, a buffer reused
+ * for every frame (parsing is synchronous, so one frame at a time uses it): the parsers then
+ * read field `i` as `text[ends[i - 1] + 1, ends[i])` without splitting the string.
+ */
+import type { RejectedFrame } from './types.ts';
+
+/** Fields tracked at most: a V2 stock frame has 102; more makes the frame invalid anyway. */
+const MAX_TRACKED_FIELDS = 128;
+
+/** End offset of each field of the frame being parsed. */
+export const ends = new Int32Array(MAX_TRACKED_FIELDS);
+
+/** Fills {@link ends}; returns the field count, or -1 when there are more than `limit` fields. */
+export function scanFields(text: string, limit: number): number {
+  const max = Math.min(limit, MAX_TRACKED_FIELDS);
+  let count = 0;
+  let from = 0;
+  for (;;) {
+    const pipe = text.indexOf('|', from);
+    if (pipe === -1) break;
+    if (count + 1 >= max) return -1;
+    ends[count++] = pipe;
+    from = pipe + 1;
+  }
+  ends[count++] = text.length;
+  return count;
+}
+
+/** Start offset of field `i` (after {@link scanFields}). */
+export function startOf(i: number): number {
+  return i === 0 ? 0 : ends[i - 1] + 1;
+}
+
+export function reject(reason: string, raw: string, field?: number): RejectedFrame {
+  return field === undefined ? { kind: 'rejected', reason, raw } : { kind: 'rejected', reason, field, raw };
+}
+
+/** The rejection for a non-numeric value in numeric field `field` (quoting up to 40 characters of it). */
+export function notANumber(text: string, field: number, name: string): RejectedFrame {
+  const start = startOf(field);
+  const value = text.slice(start, Math.min(ends[field], start + 40));
+  return reject(`field ${field} (${name}) is not a number: ${JSON.stringify(value)}`, text, field);
+}

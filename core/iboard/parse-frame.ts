@@ -1,0 +1,83 @@
+/**
+ * `parseFrame(text)`: any server frame to a typed {@link ParseResult}, never throwing.
+ *
+ * Data frames are scanned once for their pipes (`indexOf`, no `split`), then every field is
+ * typed straight from the frame text: numbers by `parseNumberAt` without allocating a
+ * substring, text fields by `slice` (see `parse-stock.ts`, `parse-tagged.ts`). A malformed frame comes back as
+ * `{ kind: 'rejected', reason, field?, raw }` so callers can count and quarantine it; a
+ * crossed book (bid above offer) is not malformed (it happens in auctions).
+ *
+ * @example
+ * parseFrame('Subscribed stockRealtimeBySymbolsAndBoards'); // { kind: 'control', control: 'subscribed', topic: ... }
+ * parseFrame('MAIN|S#FPT|76300|11800|...|1776148328137');   // { kind: 'stock', generation: 'v2', symbol: 'FPT', ... }
+ */
+import { reject } from './frame-text.ts';
+import { parseJsonControl, parseTextControl } from './parse-control.ts';
+import { parseStock } from './parse-stock.ts';
+import { parseTagged } from './parse-tagged.ts';
+import { MAX_FRAME_LENGTH, type ParseResult } from './types.ts';
+
+const HASH = 35;
+
+/** Parses one server frame. Never throws, whatever `text` is. */
+export function parseFrame(text: string): ParseResult {
+  if (typeof text !== 'string') return reject(`not a string but ${describe(text)}`, safeString(text));
+  try {
+    return parseText(text);
+  } catch (error) {
+    // Defensive: no code path above is known to throw; report rather than crash a consumer.
+    return reject(`parser error: ${String((error as Error)?.message ?? error)}`, text);
+  }
+}
+
+function parseText(text: string): ParseResult {
+  const length = text.length;
+  if (length === 0) return reject('empty frame', text);
+  if (length > MAX_FRAME_LENGTH)
+    return reject(`frame too large: ${length} > ${MAX_FRAME_LENGTH} chars`, text);
+  const c0 = text.charCodeAt(0);
+  const c1 = text.charCodeAt(1);
+  if (c1 === HASH) {
+    if (c0 === 83 /* S */) return parseStock(text, 'v1');
+    if (c0 === 73 /* I */) return parseTagged(text, 'index');
+    if (c0 === 76 /* L */) return parseTagged(text, 'trade');
+  }
+  const pipe = text.indexOf('|');
+  if (pipe !== -1 && text.charCodeAt(pipe + 2) === HASH) {
+    if (text.charCodeAt(pipe + 1) === 83 /* S */) return parseStock(text, 'v2');
+  }
+  if (c0 === 123 /* { */ || c0 === 91 /* [ */) return parseJsonControl(text);
+  if (hasControlCharacters(text)) return reject('binary or control characters in frame', text);
+  const control = parseTextControl(text);
+  if (control !== undefined) return control;
+  if (pipe !== -1 && !isTagged(text, 0) && !isTagged(text, pipe + 1)) {
+    return reject('pipe-separated frame without an S#, I# or L# tag', text, 0);
+  }
+  // A tagged data frame we do not decode (M#...) or free text: the feed changes shape over time.
+  return { kind: 'unknown', raw: text };
+}
+
+function isTagged(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c >= 65 && c <= 90 && text.charCodeAt(at + 1) === HASH;
+}
+
+function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9) || c === 0x7f || c === 0xfffd) return true;
+  }
+  return false;
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : typeof value;
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Lambda: the trading-hours switch. Invoked by the EventBridge schedule with
+ * `{ action: 'start' | 'stop', session }` around each session and `{ action: 'check' }`
+ * every few minutes; a thin adapter over `core/control.ts`:
+ * 1. start/stop: decide the state (the holiday calendar wins) and write the control item;
+ *    check: read it;
+ * 2. with an ECS host (`ECS_CLUSTER`, `ECS_SERVICE`), set the service's desired count;
+ * 3. publish `SessionOpen` and `IngestDesired` (EMF) for the dashboard and the alarm.
+ *
+ * @example
+ * aws lambda invoke --function-name <SessionControlFunctionName> \
+ *   --payload '{"action":"start","session":"morning"}' --cli-binary-format raw-in-base64-out out.json
+ */
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import type { ControlState } from '../core/control.ts';
+import {
+  controlKey,
+  decideIngestState,
+  desiredTaskCount,
+  fromControlItem,
+  INGEST_STATES,
+  parseControlEvent,
+  readSessionControlConfig,
+  toControlItem,
+} from '../core/control.ts';
+import { isMarketTradingAt } from '../core/market/calendar.ts';
+import { METRIC_NAMESPACE, METRIC_SERVICES, METRICS } from '../core/metric-names.ts';
+
+/** Thrown when an AWS call fails; EventBridge's async invoke retries the event. */
+export class SessionControlError extends Error {
+  readonly code: 'CONTROL_READ_FAILED' | 'CONTROL_WRITE_FAILED' | 'ECS_UPDATE_FAILED';
+  constructor(code: SessionControlError['code'], message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = 'SessionControlError';
+    this.code = code;
+  }
+}
+
+export type SessionControlResult = {
+  readonly action: string;
+  readonly desired: string;
+  readonly reason: string;
+  readonly sessionOpen: boolean;
+  /** The desired count set on the ECS service, when there is one. */
+  readonly desiredCount?: number;
+};
+
+const logger = new Logger({ serviceName: METRIC_SERVICES.sessionControl });
+const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: METRIC_SERVICES.sessionControl });
+const config = readSessionControlConfig(process.env);
+const dynamo = new DynamoDBClient({});
+const ecs = config.ecs ? new ECSClient({}) : undefined;
+
+export async function handler(input: unknown): Promise<SessionControlResult> {
+  const now = Date.now();
+  const event = parseControlEvent(input);
+  const state = decideIngestState(event, now) ?? (await readControl());
+  if (event.action !== 'check' && state) await writeControl(state);
+
+  let desiredCount: number | undefined;
+  if (config.ecs && ecs) {
+    desiredCount = desiredTaskCount(event, state, now);
+    await setDesiredCount(ecs, config.ecs, desiredCount);
+  }
+
+  const sessionOpen = isMarketTradingAt(now);
+  metrics.addMetric(METRICS.sessionOpen, MetricUnit.Count, sessionOpen ? 1 : 0);
+  metrics.addMetric(
+    METRICS.ingestDesired,
+    MetricUnit.Count,
+    state?.desired === INGEST_STATES.RUNNING ? 1 : 0,
+  );
+  metrics.publishStoredMetrics();
+
+  const result: SessionControlResult = {
+    action: event.action,
+    desired: state?.desired ?? INGEST_STATES.STOPPED,
+    reason: state?.reason ?? 'no control item yet',
+    sessionOpen,
+    ...(desiredCount === undefined ? {} : { desiredCount }),
+  };
+  logger.info('session control applied', { ...result, session: event.session });
+  return result;
+}
+
+async function readControl(): Promise<ControlState | undefined> {
+  try {
+    const out = await dynamo.send(
+      new GetItemCommand({ TableName: config.controlTable, Key: controlKey(), ConsistentRead: true }),
+    );
+    return fromControlItem(out.Item);
+  } catch (cause) {
+    if ((cause as { code?: string }).code === 'CONTROL_SHAPE_INVALID') throw cause;
+    throw new SessionControlError(
+      'CONTROL_READ_FAILED',
+      `cannot read the control item of ${config.controlTable}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+async function writeControl(state: ControlState): Promise<void> {
+  try {
+    await dynamo.send(new PutItemCommand({ TableName: config.controlTable, Item: toControlItem(state) }));
+  } catch (cause) {
+    throw new SessionControlError(
+      'CONTROL_WRITE_FAILED',
+      `cannot write the control item of ${config.controlTable}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+async function setDesiredCount(
+  client: ECSClient,
+  target: { cluster: string; service: string },
+  desiredCount: number,
+): Promise<void> {
+  try {
+    await client.send(
+      new UpdateServiceCommand({ cluster: target.cluster, service: target.service, desiredCount }),
+    );
+  } catch (cause) {
+    throw new SessionControlError(
+      'ECS_UPDATE_FAILED',
+      `cannot set ${target.service} to ${desiredCount} task(s)`,
+      {
+        cause,
+      },
+    );
+  }
+}

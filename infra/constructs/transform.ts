@@ -1,0 +1,110 @@
+/**
+ * The transform function and its Kinesis event source mapping: batches of records in,
+ * rows in the tables out, failed batches (after retries) to an SQS on-failure
+ * destination that holds the shard and sequence range of each, for replay.
+ *
+ * @example
+ * const transform = new Transform(this, 'Transform', { stream, tables: tables.byName, parallelizationFactor: 1 });
+ * transform.deadLetterQueue.queueUrl;
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../../core/settings.ts';
+import type { TableName } from '../../core/tables.ts';
+import { FUNCTION_ENTRIES } from '../paths.ts';
+import { PipelineFunction } from './pipeline-function.ts';
+
+export type TransformProps = {
+  readonly stream: IStream;
+  readonly tables: Readonly<Record<TableName, Table>>;
+  /** Concurrent batches per shard (1..10). @default 1 */
+  readonly parallelizationFactor?: number;
+  /** Extra environment (the Keyspaces sink settings). @default {} */
+  readonly environment?: Record<string, string>;
+  /** The handler module. @default FUNCTION_ENTRIES.transform */
+  readonly entry?: string;
+};
+
+/**
+ * Event source settings, each with its reason:
+ * - batchSize 500 records: a record packs many frames (up to 256 KiB), so 500 is
+ *   thousands of frames; Lambda also closes a batch at 6 MB of payload.
+ * - maxBatchingWindow 1 s: at most one second added to the frame-to-row latency, and
+ *   about one invocation per shard per second during a session.
+ * - retryAttempts 10 with bisectBatchOnError: a failing batch is halved on each error,
+ *   so 10 attempts isolate a single bad record of a 500-record batch (2^9 = 512).
+ * - maxRecordAge 6 h: a longer outage sends the batch to the DLQ with 18 of the
+ *   stream's 24 h retention left to replay it.
+ */
+export const TRANSFORM_EVENT_SOURCE = {
+  batchSize: 500,
+  maxBatchingWindow: Duration.seconds(1),
+  retryAttempts: 10,
+  maxRecordAge: Duration.hours(6),
+  bisectBatchOnError: true,
+  reportBatchItemFailures: true,
+  startingPosition: StartingPosition.TRIM_HORIZON,
+} as const;
+
+/** 14 days, SQS's maximum: an on-failure pointer is kept long after anyone could miss it. */
+export const DLQ_RETENTION = Duration.days(14);
+
+/**
+ * Exactly the DynamoDB calls `functions/sinks/dynamodb-sink.ts` makes, per table:
+ * append-only batches for trades, indices and rejects; for quotes and bars a batched
+ * read of the previous state, then conditional PutItem (newer-only / optimistic).
+ * A new call in the sink needs its action here (AccessDenied on AWS otherwise).
+ */
+export const TRANSFORM_TABLE_ACTIONS = {
+  trades: ['dynamodb:BatchWriteItem'],
+  indices: ['dynamodb:BatchWriteItem'],
+  rejects: ['dynamodb:BatchWriteItem'],
+  quotes: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+  bars: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+} as const satisfies Partial<Record<TableName, readonly string[]>>;
+
+export class Transform extends Construct {
+  public readonly fn: PipelineFunction;
+  public readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: TransformProps) {
+    super(scope, id);
+    const { tables } = props;
+    this.deadLetterQueue = new Queue(this, 'Dlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      retentionPeriod: DLQ_RETENTION,
+      enforceSSL: true,
+    });
+    this.fn = new PipelineFunction(this, 'Function', {
+      entry: props.entry ?? FUNCTION_ENTRIES.transform,
+      description: 'Kinesis frames to trades, quotes, bars and indices rows',
+      // Parsing and derivation are CPU-bound; 1,024 MB on arm64 is ~0.6 vCPU.
+      memorySize: 1024,
+      // Far above a 500-record batch's work; a timeout is retried like any error.
+      timeout: Duration.seconds(60),
+      environment: {
+        [ENV.TRADES_TABLE]: tables.trades.tableName,
+        [ENV.QUOTES_TABLE]: tables.quotes.tableName,
+        [ENV.BARS_TABLE]: tables.bars.tableName,
+        [ENV.INDICES_TABLE]: tables.indices.tableName,
+        [ENV.REJECTS_TABLE]: tables.rejects.tableName,
+        ...props.environment,
+      },
+    });
+    for (const [name, actions] of Object.entries(TRANSFORM_TABLE_ACTIONS)) {
+      tables[name as keyof typeof TRANSFORM_TABLE_ACTIONS].grant(this.fn, ...actions);
+    }
+    this.fn.addEventSource(
+      new KinesisEventSource(props.stream, {
+        ...TRANSFORM_EVENT_SOURCE,
+        parallelizationFactor: props.parallelizationFactor ?? 1,
+        onFailure: new SqsDlq(this.deadLetterQueue),
+      }),
+    );
+  }
+}

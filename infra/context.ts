@@ -1,0 +1,119 @@
+/**
+ * The CDK context switches of the pipeline stack, read and validated in one place.
+ * Defaults live here (and are mirrored in `cdk.json`); precedence is the CDK's own:
+ * `-c key=value` on the command line > `cdk.json` > the defaults below.
+ *
+ * @example
+ * npx cdk synth -c ingestHost=external -c shardCount=1
+ */
+import type { Node } from 'constructs';
+
+export const INGEST_HOSTS = { FARGATE: 'fargate', EXTERNAL: 'external' } as const;
+export type IngestHost = (typeof INGEST_HOSTS)[keyof typeof INGEST_HOSTS];
+
+export const STREAM_MODES = { PROVISIONED: 'provisioned', ON_DEMAND: 'on-demand' } as const;
+export type StreamModeName = (typeof STREAM_MODES)[keyof typeof STREAM_MODES];
+
+export const DATA_REMOVAL = { RETAIN: 'retain', DESTROY: 'destroy' } as const;
+export type DataRemoval = (typeof DATA_REMOVAL)[keyof typeof DATA_REMOVAL];
+
+export type PipelineSettings = {
+  /** Where the ingest task runs: an ECS Fargate service, or elsewhere (compose, embedded runtime). */
+  readonly ingestHost: IngestHost;
+  /** Whether to create the Amazon Keyspaces keyspace and tables (and let the transform write them). */
+  readonly keyspaces: boolean;
+  /** Kinesis capacity mode. */
+  readonly streamMode: StreamModeName;
+  /** Shards of a provisioned stream. */
+  readonly shardCount: number;
+  /** Concurrent batches per shard in the transform's event source mapping (1..10). */
+  readonly parallelizationFactor: number;
+  /** Prefix of every physical name (tables, stream, keyspace), so several stacks can share an account. */
+  readonly namePrefix: string;
+  /** What `cdk destroy` does to the data tables. */
+  readonly dataRemoval: DataRemoval;
+  /** Optional SNS topic ARN that the alarms notify. */
+  readonly alarmTopicArn?: string;
+};
+
+export const DEFAULT_SETTINGS: PipelineSettings = {
+  ingestHost: INGEST_HOSTS.FARGATE,
+  keyspaces: false,
+  streamMode: STREAM_MODES.PROVISIONED,
+  // One shard takes 1 MiB/s and 1,000 records/s in. The ingest task packs many frames
+  // into each compressed record (core/records), so the whole market at its observed
+  // peak (~2,000 frames/s, a few hundred KB/s raw, far less compressed, tens of records/s)
+  // fits in one shard. The second shard is headroom (bursts at ATO/ATC, a reconnect
+  // replaying a backlog) and gives the transform two batches in flight, one per shard,
+  // with per-symbol order kept (partition key = symbol). Cost: $0.015 per shard-hour.
+  shardCount: 2,
+  // 1 keeps strict per-shard order of batches; raise it only if iterator age grows.
+  parallelizationFactor: 1,
+  namePrefix: 'vn-stock',
+  dataRemoval: DATA_REMOVAL.RETAIN,
+};
+
+/** Thrown when a context value is not one the stack understands. */
+export class InfraContextError extends Error {
+  readonly code = 'INFRA_CONTEXT_INVALID';
+  readonly key: string;
+  constructor(key: string, message: string) {
+    super(`context ${key}: ${message}`);
+    this.name = 'InfraContextError';
+    this.key = key;
+  }
+}
+
+function oneOf<T extends string>(key: string, value: unknown, allowed: Record<string, T>): T {
+  const values = Object.values(allowed) as string[];
+  if (typeof value !== 'string' || !values.includes(value)) {
+    throw new InfraContextError(key, `expected ${values.join('|')}, got ${String(value)}`);
+  }
+  return value as T;
+}
+
+function integer(key: string, value: unknown, min: number, max: number): number {
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    throw new InfraContextError(key, `expected an integer in ${min}..${max}, got ${String(value)}`);
+  }
+  return n;
+}
+
+function bool(key: string, value: unknown): boolean {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new InfraContextError(key, `expected true|false, got ${String(value)}`);
+}
+
+/** Reads the settings from a construct node's context (values from `-c` arrive as strings). */
+export function readSettings(node: Node): PipelineSettings {
+  const get = <K extends keyof PipelineSettings>(key: K): unknown =>
+    node.tryGetContext(key) ?? DEFAULT_SETTINGS[key];
+  const namePrefix = get('namePrefix');
+  if (typeof namePrefix !== 'string' || !/^[a-z][a-z0-9-]{0,20}$/.test(namePrefix)) {
+    throw new InfraContextError(
+      'namePrefix',
+      `expected lowercase letters, digits and '-', got ${String(namePrefix)}`,
+    );
+  }
+  const alarmTopicArn = get('alarmTopicArn');
+  if (
+    alarmTopicArn !== undefined &&
+    (typeof alarmTopicArn !== 'string' || !alarmTopicArn.startsWith('arn:'))
+  ) {
+    throw new InfraContextError('alarmTopicArn', `expected an SNS topic ARN, got ${String(alarmTopicArn)}`);
+  }
+  return {
+    ingestHost: oneOf('ingestHost', get('ingestHost'), INGEST_HOSTS),
+    keyspaces: bool('keyspaces', get('keyspaces')),
+    streamMode: oneOf('streamMode', get('streamMode'), STREAM_MODES),
+    // 1..500: the default per-account, per-region shard quota.
+    shardCount: integer('shardCount', get('shardCount'), 1, 500),
+    // Lambda allows 1..10 concurrent batches per shard.
+    parallelizationFactor: integer('parallelizationFactor', get('parallelizationFactor'), 1, 10),
+    namePrefix,
+    dataRemoval: oneOf('dataRemoval', get('dataRemoval'), DATA_REMOVAL),
+    ...(alarmTopicArn ? { alarmTopicArn: alarmTopicArn as string } : {}),
+  };
+}

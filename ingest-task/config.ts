@@ -1,0 +1,184 @@
+/**
+ * The ingest task's configuration, read once from the environment (names in
+ * `core/settings.ts`; precedence: environment > default). Every value is checked
+ * here, so a bad setting stops the task at start with one message naming it.
+ *
+ * @example
+ * const config = loadConfig(process.env); // throws ConfigError('SYMBOLS', 'unknown symbol "FTP" (did you mean FPT?)')
+ */
+import { DEFAULT_CHUNK_SIZE, DEFAULT_INDICES, MAX_CHUNK_SIZE } from '../core/iboard/subscribe.ts';
+import { resolveSymbols } from '../core/iboard/symbols.ts';
+import { ENV } from '../core/settings.ts';
+import {
+  ConfigError,
+  choiceSetting,
+  type Env,
+  listSetting,
+  numberSetting,
+  rawSetting,
+  requiredSetting,
+  timeSetting,
+  urlSetting,
+} from './config-values.ts';
+import { INGEST_MODES, type IngestMode } from './schedule-gate.ts';
+
+export { ConfigError } from './config-values.ts';
+
+export const PROTOCOLS = ['v2', 'v1'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/** The live endpoints (shared/spec/iboard-protocol.md). */
+export const DEFAULT_URLS: Readonly<Record<Protocol, string>> = {
+  v2: 'wss://iboard-pushstream.ssi.com.vn/realtime',
+  v1: 'wss://pricestream-iboard.ssi.com.vn/realtime',
+};
+
+/** First reconnect delay; capped by RECONNECT_MAX_SECONDS when that is smaller. */
+const RECONNECT_BASE_MS = 500;
+
+export type IngestConfig = {
+  readonly iboardUrl: string;
+  readonly protocol: Protocol;
+  /** The SYMBOLS spec as given, and what it resolved to. */
+  readonly symbolSpec: string;
+  readonly symbols: readonly string[];
+  readonly indices: readonly string[];
+  readonly subscribeChunkSize: number;
+  readonly watchdogMs: number;
+  readonly pingIntervalMs: number;
+  readonly reconnectBaseMs: number;
+  readonly reconnectMaxMs: number;
+  readonly lingerMs: number;
+  readonly maxRecordBytes: number;
+  readonly partitionBuckets: number;
+  readonly bufferMaxFrames: number;
+  readonly bufferBlockMs: number;
+  readonly drainDeadlineMs: number;
+  readonly metricsPort: number;
+  readonly controlPollMs: number;
+  readonly mode: IngestMode;
+  readonly streamName: string;
+  /** Required in `control` mode. */
+  readonly controlTable: string | undefined;
+  readonly region: string;
+  readonly kinesisEndpoint: string | undefined;
+  readonly dynamodbEndpoint: string | undefined;
+  /** The simulated clock of the embedded runtime, when it set one. */
+  readonly clock: { readonly start: number; readonly origin: number; readonly speed: number } | undefined;
+  readonly emf: boolean;
+};
+
+/** Reads and checks every setting; throws {@link ConfigError} on the first bad one. */
+export function loadConfig(env: Env): IngestConfig {
+  const protocol = choiceSetting(env, ENV.IBOARD_PROTOCOL, PROTOCOLS, 'v2');
+  const iboardUrl = urlSetting(env, ENV.IBOARD_URL, ['ws:', 'wss:'], DEFAULT_URLS[protocol]) as string;
+  const symbolSpec = rawSetting(env, ENV.SYMBOLS) ?? 'ALL';
+  const symbols = resolveSymbolSpec(symbolSpec);
+  const indices = resolveIndices(env);
+  const mode = choiceSetting(env, ENV.INGEST_MODE, Object.values(INGEST_MODES), INGEST_MODES.CONTROL);
+  const reconnectMaxMs =
+    numberSetting(env, ENV.RECONNECT_MAX_SECONDS, { default: 30, min: 0.01, max: 600 }) * 1000;
+  const endpoint = (specific: string) =>
+    urlSetting(env, specific, ['http:', 'https:']) ??
+    urlSetting(env, 'AWS_ENDPOINT_URL', ['http:', 'https:']);
+  return {
+    iboardUrl,
+    protocol,
+    symbolSpec,
+    symbols,
+    indices,
+    subscribeChunkSize: numberSetting(env, ENV.SUBSCRIBE_CHUNK_SIZE, {
+      default: DEFAULT_CHUNK_SIZE,
+      min: 1,
+      max: MAX_CHUNK_SIZE,
+      integer: true,
+    }),
+    watchdogMs: numberSetting(env, ENV.WATCHDOG_SECONDS, { default: 60, min: 0.05, max: 3600 }) * 1000,
+    pingIntervalMs: numberSetting(env, ENV.PING_SECONDS, { default: 20, min: 0.05, max: 600 }) * 1000,
+    reconnectBaseMs: Math.min(RECONNECT_BASE_MS, reconnectMaxMs),
+    reconnectMaxMs,
+    lingerMs: numberSetting(env, ENV.LINGER_MS, { default: 200, min: 1, max: 60_000, integer: true }),
+    // The packer's bounds: at least 1 KiB; at most 1 MiB less room for framing (a Kinesis record's limit).
+    maxRecordBytes: numberSetting(env, ENV.MAX_RECORD_BYTES, {
+      default: 256 * 1024,
+      min: 1024,
+      max: 960 * 1024,
+      integer: true,
+    }),
+    partitionBuckets: numberSetting(env, ENV.PARTITION_BUCKETS, {
+      default: 8,
+      min: 1,
+      max: 100,
+      integer: true,
+    }),
+    bufferMaxFrames: numberSetting(env, ENV.BUFFER_MAX_FRAMES, {
+      default: 200_000,
+      min: 10,
+      max: 10_000_000,
+      integer: true,
+    }),
+    bufferBlockMs: numberSetting(env, ENV.BUFFER_BLOCK_SECONDS, { default: 30, min: 0, max: 3600 }) * 1000,
+    drainDeadlineMs:
+      numberSetting(env, ENV.DRAIN_DEADLINE_SECONDS, { default: 25, min: 0.1, max: 3600 }) * 1000,
+    metricsPort: numberSetting(env, ENV.METRICS_PORT, { default: 8080, min: 0, max: 65_535, integer: true }),
+    controlPollMs: numberSetting(env, ENV.CONTROL_POLL_SECONDS, { default: 10, min: 0.05, max: 3600 }) * 1000,
+    mode,
+    streamName: requiredSetting(env, ENV.STREAM_NAME, 'the Kinesis stream to write to'),
+    controlTable:
+      mode === INGEST_MODES.CONTROL
+        ? requiredSetting(
+            env,
+            ENV.CONTROL_TABLE,
+            'the table holding the control item, in INGEST_MODE=control',
+          )
+        : rawSetting(env, ENV.CONTROL_TABLE),
+    region:
+      rawSetting(env, 'AWS_REGION') ??
+      rawSetting(env, 'AWS_DEFAULT_REGION') ??
+      requiredSetting(env, 'AWS_REGION', 'the region of the stream'),
+    kinesisEndpoint: endpoint('AWS_ENDPOINT_URL_KINESIS'),
+    dynamodbEndpoint: endpoint('AWS_ENDPOINT_URL_DYNAMODB'),
+    clock: readClock(env),
+    emf: readEmf(env),
+  };
+}
+
+function resolveSymbolSpec(spec: string): string[] {
+  try {
+    return resolveSymbols(spec);
+  } catch (error) {
+    throw new ConfigError(ENV.SYMBOLS, (error as Error).message, { cause: error });
+  }
+}
+
+function resolveIndices(env: Env): string[] {
+  const list = listSetting(env, ENV.INDICES);
+  if (list === undefined) return [...DEFAULT_INDICES];
+  if (list.length === 1 && list[0].toUpperCase() === 'NONE') return [];
+  const bad = list.find((id) => !/^[A-Za-z0-9_]{1,32}$/.test(id));
+  if (bad !== undefined)
+    throw new ConfigError(ENV.INDICES, `"${bad}" is not an index id (letters and digits)`);
+  return list;
+}
+
+function readClock(env: Env): IngestConfig['clock'] {
+  const start = timeSetting(env, ENV.CLOCK_START);
+  if (start === undefined) return undefined;
+  const origin = timeSetting(env, ENV.CLOCK_ORIGIN) ?? Date.now();
+  const speed = numberSetting(env, ENV.CLOCK_SPEED, { default: 1, min: 0.001, max: 100_000 });
+  return { start, origin, speed };
+}
+
+function readEmf(env: Env): boolean {
+  const choice = choiceSetting(env, ENV.EMF_METRICS, ['auto', 'on', 'off'] as const, 'auto');
+  if (choice !== 'auto') return choice === 'on';
+  // ECS sets this in every task; elsewhere (compose, embedded runtime) EMF lines are noise.
+  return rawSetting(env, 'ECS_CONTAINER_METADATA_URI_V4') !== undefined;
+}
+
+/** `now()` of the configured clock: real time, or the runtime's simulated clock. */
+export function clockOf(config: Pick<IngestConfig, 'clock'>): () => number {
+  const clock = config.clock;
+  if (!clock) return Date.now;
+  return () => clock.start + (Date.now() - clock.origin) * clock.speed;
+}

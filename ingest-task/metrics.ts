@@ -1,0 +1,129 @@
+/**
+ * The ingest task's counters, kept as plain numbers on the hot path and read by the
+ * `/metrics` endpoint and the CloudWatch (EMF) publisher.
+ *
+ * @example
+ * metrics.framesIn.stock++;
+ * metrics.snapshot().frames.in; // total frames received
+ */
+import { type HistogramSnapshot, LatencyHistogram } from './histogram.ts';
+
+/** Frame kinds told apart by prefix only (no parsing on the hot path). */
+export const FRAME_KINDS = ['stock', 'index', 'trade', 'other', 'control'] as const;
+export type FrameKind = (typeof FRAME_KINDS)[number];
+
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'backoff' | 'stopping';
+
+export type MetricsSnapshot = {
+  uptimeSeconds: number;
+  wanted: boolean;
+  connection: { state: ConnectionState; paused: boolean; connects: number; reconnects: number };
+  frames: {
+    in: number;
+    byKind: Record<FrameKind, number>;
+    forwarded: number;
+    put: number;
+    shed: number;
+    /** Not iboard frames (binary, oversized): counted and logged, not forwarded. */
+    rejected: { binary: number; oversized: number };
+    /** Seconds since the last frame of any kind; null before the first. */
+    lastFrameAgeSeconds: number | null;
+  };
+  kinesis: {
+    requests: number;
+    records: number;
+    bytes: number;
+    retriedEntries: number;
+    failedEntries: number;
+    throttledEntries: number;
+    requestErrors: number;
+  };
+  buffer: { depth: number; max: number; peak: number; recordsQueued: number };
+  ackLatencyMs: HistogramSnapshot;
+  /** Event-loop delay since the previous snapshot: a blocked loop delays every frame. */
+  eventLoopDelayMs: { p99: number; max: number };
+};
+
+export class IngestMetrics {
+  readonly startedAt = Date.now();
+  wanted = false;
+  connectionState: ConnectionState = 'idle';
+  paused = false;
+  connects = 0;
+  reconnects = 0;
+  readonly framesIn: Record<FrameKind, number> = { stock: 0, index: 0, trade: 0, other: 0, control: 0 };
+  framesForwarded = 0;
+  framesPut = 0;
+  framesShed = 0;
+  readonly framesRejected = { binary: 0, oversized: 0 };
+  lastFrameAt = 0;
+  requests = 0;
+  recordsPut = 0;
+  bytesPut = 0;
+  retriedEntries = 0;
+  failedEntries = 0;
+  throttledEntries = 0;
+  requestErrors = 0;
+  bufferDepth = 0;
+  bufferPeak = 0;
+  bufferMax = 0;
+  recordsQueued = 0;
+  readonly ackLatency = new LatencyHistogram();
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
+
+  constructor() {
+    this.loopDelay.enable();
+  }
+
+  totalFramesIn(): number {
+    let total = 0;
+    for (const kind of FRAME_KINDS) total += this.framesIn[kind];
+    return total + this.framesRejected.binary + this.framesRejected.oversized;
+  }
+
+  snapshot(now = Date.now()): MetricsSnapshot {
+    const loop = { p99: ms(this.loopDelay.percentile(99)), max: ms(this.loopDelay.max) };
+    this.loopDelay.reset();
+    return {
+      uptimeSeconds: Math.round((now - this.startedAt) / 1000),
+      wanted: this.wanted,
+      connection: {
+        state: this.connectionState,
+        paused: this.paused,
+        connects: this.connects,
+        reconnects: this.reconnects,
+      },
+      frames: {
+        in: this.totalFramesIn(),
+        byKind: { ...this.framesIn },
+        forwarded: this.framesForwarded,
+        put: this.framesPut,
+        shed: this.framesShed,
+        rejected: { ...this.framesRejected },
+        lastFrameAgeSeconds: this.lastFrameAt === 0 ? null : (now - this.lastFrameAt) / 1000,
+      },
+      kinesis: {
+        requests: this.requests,
+        records: this.recordsPut,
+        bytes: this.bytesPut,
+        retriedEntries: this.retriedEntries,
+        failedEntries: this.failedEntries,
+        throttledEntries: this.throttledEntries,
+        requestErrors: this.requestErrors,
+      },
+      buffer: {
+        depth: this.bufferDepth,
+        max: this.bufferMax,
+        peak: this.bufferPeak,
+        recordsQueued: this.recordsQueued,
+      },
+      ackLatencyMs: this.ackLatency.snapshot(),
+      eventLoopDelayMs: loop,
+    };
+  }
+}
+
+/** Nanoseconds (perf_hooks) to whole milliseconds. */
+function ms(nanoseconds: number): number {
+  return Math.round(nanoseconds / 1e6);
+}

@@ -1,0 +1,336 @@
+/**
+ * The Kinesis event source mapping, run the way Lambda runs it: one poller per shard,
+ * one batch in flight per shard (so per-shard order holds), a batch closed when it
+ * reaches the batch size or the batching window ends, the handler invoked with a
+ * Lambda-shaped event and context, and the checkpoint moved (and persisted) only
+ * over records that are finished. See `batch-processor.ts` for retries and bisecting.
+ *
+ * Not emulated: ParallelizationFactor > 1 (treated as 1: one batch per shard at a time,
+ * which keeps order the same way), the 6 MB invocation payload limit, enhanced fan-out.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+  type KinesisClient,
+  ListShardsCommand,
+  type Shard,
+} from '@aws-sdk/client-kinesis';
+import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import { type BatchFailure, type InvokeResult, processBatch, readBatchResponse } from './batch-processor.ts';
+import type { CheckpointStore } from './checkpoint-store.ts';
+import { type FunctionIdentity, kinesisEvent, lambdaContext, type StreamRecord } from './lambda-event.ts';
+
+export type KinesisHandler = (event: KinesisStreamEvent, context: Context) => Promise<unknown>;
+
+export type MappingSettings = {
+  readonly batchSize: number;
+  readonly maxBatchingWindowMs: number;
+  readonly reportBatchItemFailures: boolean;
+  readonly bisectOnError: boolean;
+  readonly maxRetryAttempts: number;
+  readonly maxRecordAgeMs: number;
+  readonly parallelizationFactor: number;
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+};
+
+export type EventSourceOptions = {
+  readonly kinesis: KinesisClient;
+  readonly streamName: string;
+  readonly streamArn: string;
+  readonly region: string;
+  readonly roleArn: string;
+  readonly fn: FunctionIdentity;
+  readonly handler: KinesisHandler;
+  readonly settings: MappingSettings;
+  readonly checkpoints: CheckpointStore;
+  readonly onFailure: (failure: BatchFailure, shardId: string, requestId: string) => Promise<void>;
+  /** Wait between empty polls of a shard (Lambda polls each shard about once a second). @default 1000 */
+  readonly idlePollMs?: number;
+  /** How often the shard list is read again to find new shards. @default 10000 */
+  readonly shardRefreshMs?: number;
+  readonly backoff?: (attempt: number) => Promise<void>;
+  /** Count the frames in one record's data, for the status line. */
+  readonly countFrames?: (data: Uint8Array) => number;
+  readonly onError?: (error: Error, shardId: string) => void;
+};
+
+export type EventSourceStats = {
+  batches: number;
+  invocations: number;
+  records: number;
+  frames: number;
+  failedRecords: number;
+  /** now − arrival time of the last record handed to the handler, when it finished. */
+  iteratorAgeMs: number;
+  /** Latest MillisBehindLatest that GetRecords reported (kinesalite reports 0 for open shards). */
+  millisBehindLatest: number;
+  /** Records read but not finished yet. */
+  inFlight: number;
+  shards: number;
+};
+
+export class KinesisEventSource {
+  readonly stats: EventSourceStats = {
+    batches: 0,
+    invocations: 0,
+    records: 0,
+    frames: 0,
+    failedRecords: 0,
+    iteratorAgeMs: 0,
+    millisBehindLatest: 0,
+    inFlight: 0,
+    shards: 0,
+  };
+  private readonly pollers = new Map<string, Promise<void>>();
+  private readonly caughtUp = new Set<string>();
+  /** Iterator age per shard; 0 once a shard is read to its end. */
+  private readonly ages = new Map<string, number>();
+  private stopping = false;
+  private draining = false;
+  private wake: (() => void)[] = [];
+  private refresher?: Promise<void>;
+
+  constructor(private readonly options: EventSourceOptions) {}
+
+  /** Reads the shard list and starts one poller per shard. */
+  async start(): Promise<void> {
+    await this.refreshShards();
+    this.refresher = this.refreshLoop();
+  }
+
+  /**
+   * Stops polling. With `drainMs`, first keeps going until every shard has been read
+   * to its end (what was put so far) and every batch is finished, or the time is up.
+   */
+  async stop(drainMs = 0): Promise<{ drained: boolean }> {
+    let drained = false;
+    if (drainMs > 0) {
+      this.draining = true;
+      this.caughtUp.clear();
+      this.wakeAll();
+      drained = await Promise.race([this.waitCaughtUp().then(() => true), sleep(drainMs).then(() => false)]);
+    }
+    this.stopping = true;
+    this.wakeAll();
+    await Promise.all([...this.pollers.values(), this.refresher]);
+    return { drained };
+  }
+
+  private async waitCaughtUp(): Promise<void> {
+    while (this.caughtUp.size < this.pollers.size) await sleep(50);
+  }
+
+  private async refreshLoop(): Promise<void> {
+    while (!this.stopping) {
+      await this.sleepUnlessStopped(this.options.shardRefreshMs ?? 10_000);
+      if (this.stopping) return;
+      await this.refreshShards().catch((error: Error) => this.options.onError?.(error, '*'));
+    }
+  }
+
+  private async refreshShards(): Promise<void> {
+    const shards = await this.listShards();
+    const open = new Set(shards.map((s) => s.ShardId!));
+    for (const shard of shards) {
+      const id = shard.ShardId!;
+      if (this.pollers.has(id) || this.options.checkpoints.get(this.options.streamName, id)?.finished)
+        continue;
+      // A child shard waits for its parent to be read to its end, as Lambda does.
+      const parent = shard.ParentShardId;
+      if (
+        parent &&
+        open.has(parent) &&
+        !this.options.checkpoints.get(this.options.streamName, parent)?.finished
+      ) {
+        continue;
+      }
+      this.pollers.set(id, this.poll(id));
+    }
+    this.stats.shards = this.pollers.size;
+  }
+
+  private async listShards(): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.options.kinesis.send(
+        new ListShardsCommand(token ? { NextToken: token } : { StreamName: this.options.streamName }),
+      );
+      shards.push(...(out.Shards ?? []));
+      token = out.NextToken;
+    } while (token);
+    return shards;
+  }
+
+  private async iterator(shardId: string): Promise<string | undefined> {
+    const { streamName, settings, checkpoints, kinesis } = this.options;
+    const after = checkpoints.get(streamName, shardId)?.sequenceNumber;
+    const out = await kinesis.send(
+      new GetShardIteratorCommand({
+        StreamName: streamName,
+        ShardId: shardId,
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after }
+          : { ShardIteratorType: settings.startingPosition }),
+      }),
+    );
+    return out.ShardIterator;
+  }
+
+  private async poll(shardId: string): Promise<void> {
+    const { settings } = this.options;
+    let iterator: string | undefined;
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        iterator ??= await this.iterator(shardId);
+        if (!iterator) break;
+        const batch: StreamRecord[] = [];
+        // The batching window opens with the first record of the batch.
+        let windowEnds = Number.POSITIVE_INFINITY;
+        let shardEnded = false;
+        while (!this.stopping && batch.length < settings.batchSize) {
+          const out: GetRecordsCommandOutput = await this.options.kinesis.send(
+            new GetRecordsCommand({
+              ShardIterator: iterator,
+              Limit: Math.min(10_000, settings.batchSize - batch.length),
+            }),
+          );
+          this.stats.millisBehindLatest = out.MillisBehindLatest ?? 0;
+          const records = out.Records ?? [];
+          if (records.length && !batch.length) windowEnds = Date.now() + settings.maxBatchingWindowMs;
+          for (const r of records) {
+            batch.push({
+              sequenceNumber: r.SequenceNumber!,
+              partitionKey: r.PartitionKey!,
+              data: r.Data!,
+              approximateArrivalTimestamp: r.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
+            });
+          }
+          if (!out.NextShardIterator) {
+            shardEnded = true;
+            break;
+          }
+          iterator = out.NextShardIterator;
+          if (batch.length && Date.now() >= windowEnds) break;
+          if (!records.length) {
+            if (!batch.length) this.setAge(shardId, 0);
+            if (!batch.length && this.draining) this.caughtUp.add(shardId);
+            const idle = this.options.idlePollMs ?? 1_000;
+            await this.sleepUnlessStopped(batch.length ? Math.min(idle, windowEnds - Date.now()) : idle);
+          }
+        }
+        failures = 0;
+        if (batch.length) {
+          const completed = await this.handle(shardId, batch);
+          if (!completed) return;
+        }
+        if (shardEnded) {
+          this.options.checkpoints.finish(this.options.streamName, shardId);
+          this.caughtUp.add(shardId);
+          await this.refreshShards();
+          return;
+        }
+      } catch (error) {
+        // Expired iterator, emulator restarting, network: start again from the checkpoint.
+        iterator = undefined;
+        failures++;
+        if (!(error instanceof ExpiredIteratorException)) this.options.onError?.(error as Error, shardId);
+        await this.sleepUnlessStopped(Math.min(5_000, 200 * 2 ** Math.min(failures, 5)));
+      }
+    }
+  }
+
+  private async handle(shardId: string, batch: StreamRecord[]): Promise<boolean> {
+    const { settings, streamName, checkpoints } = this.options;
+    this.stats.inFlight = batch.length;
+    this.stats.batches++;
+    const outcome = await processBatch(
+      batch,
+      {
+        bisectOnError: settings.bisectOnError,
+        maxRetryAttempts: settings.maxRetryAttempts,
+        maxRecordAgeMs: settings.maxRecordAgeMs,
+      },
+      {
+        invoke: (records) => this.invoke(shardId, records),
+        finished: (last, count) => {
+          checkpoints.advance(streamName, shardId, last.sequenceNumber);
+          this.stats.records += count;
+          this.stats.inFlight = Math.max(0, this.stats.inFlight - count);
+          this.setAge(shardId, Date.now() - last.approximateArrivalTimestamp);
+        },
+        failed: async (failure) => {
+          this.stats.failedRecords += failure.records.length;
+          await this.options.onFailure(failure, shardId, randomUUID());
+        },
+        backoff: this.options.backoff,
+        aborted: () => this.stopping,
+      },
+    );
+    this.stats.invocations += outcome.invocations;
+    if (this.options.countFrames) {
+      for (const record of batch) this.stats.frames += safeCount(this.options.countFrames, record.data);
+    }
+    return outcome.completed;
+  }
+
+  private setAge(shardId: string, ageMs: number): void {
+    this.ages.set(shardId, ageMs);
+    this.stats.iteratorAgeMs = Math.max(...this.ages.values());
+  }
+
+  private async invoke(shardId: string, records: readonly StreamRecord[]): Promise<InvokeResult> {
+    const { fn, streamArn, roleArn, handler, settings } = this.options;
+    const event = kinesisEvent(records, { streamArn, shardId, roleArn });
+    const context = lambdaContext(fn);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Task timed out after ${(fn.timeoutMs / 1000).toFixed(2)} seconds`)),
+          fn.timeoutMs,
+        );
+      });
+      const response = await Promise.race([handler(event, context), timeout]);
+      return readBatchResponse(response, records, settings.reportBatchItemFailures);
+    } catch (error) {
+      return { ok: false, kind: 'error', error: (error as Error)?.message ?? String(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private sleepUnlessStopped(ms: number): Promise<void> {
+    if (this.stopping || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake.push(done);
+    });
+  }
+
+  private wakeAll(): void {
+    const wake = this.wake;
+    this.wake = [];
+    for (const w of wake) w();
+  }
+}
+
+function safeCount(count: (data: Uint8Array) => number, data: Uint8Array): number {
+  try {
+    return count(data);
+  } catch {
+    return 0;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

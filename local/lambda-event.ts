@@ -1,0 +1,68 @@
+/**
+ * Lambda-shaped inputs for handlers run in-process: the Kinesis event Lambda's
+ * event source mapping builds from a batch of GetRecords results (the transform's
+ * `functions/kinesis-event.ts` factory), and the invocation context.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import { kinesisEventFrom } from '../functions/kinesis-event.ts';
+
+/** A record as read from GetRecords (SDK shape, arrival time in epoch ms). */
+export type StreamRecord = {
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  readonly data: Uint8Array;
+  readonly approximateArrivalTimestamp: number;
+};
+
+export type EventSourceIdentity = {
+  readonly streamArn: string;
+  readonly shardId: string;
+  /** The function's execution role (`invokeIdentityArn`). */
+  readonly roleArn: string;
+};
+
+/** The event Lambda delivers for a batch: built by the transform's own factory, so tests and runtime agree. */
+export function kinesisEvent(records: readonly StreamRecord[], source: EventSourceIdentity): KinesisStreamEvent {
+  return kinesisEventFrom(
+    records.map((r) => ({
+      SequenceNumber: r.sequenceNumber,
+      PartitionKey: r.partitionKey,
+      Data: r.data,
+      ApproximateArrivalTimestamp: new Date(r.approximateArrivalTimestamp),
+    })),
+    source.shardId,
+    source.streamArn,
+    { roleArn: source.roleArn },
+  );
+}
+
+export type FunctionIdentity = {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly memoryMb: number;
+  readonly timeoutMs: number;
+};
+
+export function lambdaContext(fn: FunctionIdentity, now: () => number = Date.now): Context {
+  const deadline = now() + fn.timeoutMs;
+  const unsupported = () => {
+    throw new Error(
+      'the embedded runtime supports async handlers only (done/fail/succeed are not available)',
+    );
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: fn.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: fn.functionArn,
+    memoryLimitInMB: String(fn.memoryMb),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${fn.functionName}`,
+    logStreamName: `local/${process.pid}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - now()),
+    done: unsupported,
+    fail: unsupported,
+    succeed: unsupported,
+  };
+}

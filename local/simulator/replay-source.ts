@@ -1,0 +1,107 @@
+/**
+ * Replay of a recorded session file: JSON lines `{"t": epochMs, "dir": "in", "raw": "<frame>"}`
+ * (lines with another `dir` ignored). Each client gets its own player, started when it
+ * subscribes, so every client sees the whole file from its start, at the recorded pace,
+ * `speed` times faster, or as fast as its socket drains (`speed: Infinity`), optionally
+ * looping with times shifted forward.
+ *
+ * The recorded server acknowledgements (`Subscribed ...`, `{"type":"ack"}`...) are not
+ * replayed: the simulator answers each client's own messages live.
+ */
+import { readFileSync } from 'node:fs';
+
+export type ReplayLine = {
+  /** Recorded receive time, epoch ms. */
+  readonly t: number;
+  readonly raw: string;
+  /** `stock` and `index` lines are sent only to clients subscribed to `key`; `other` to every player. */
+  readonly kind: 'stock' | 'index' | 'other';
+  readonly key: string;
+};
+
+export type ReplaySession = {
+  readonly lines: readonly ReplayLine[];
+  readonly firstT: number;
+  readonly lastT: number;
+};
+
+/** A session file that cannot be used; `line` is 1-based. */
+export class ReplayFileError extends Error {
+  readonly code = 'REPLAY_FILE_INVALID';
+  readonly line?: number;
+  constructor(message: string, line?: number) {
+    super(line === undefined ? message : `line ${line}: ${message}`);
+    this.name = 'ReplayFileError';
+    this.line = line;
+  }
+}
+
+export function loadSession(path: string): ReplaySession {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ReplayFileError(`cannot read replay file ${path}: ${(cause as Error).message}`);
+  }
+  return parseSession(text);
+}
+
+/** Parses session JSON lines; throws on a line that is not `{t, dir, raw}` JSON. */
+export function parseSession(text: string): ReplaySession {
+  const lines: ReplayLine[] = [];
+  const rows = text.split('\n');
+  for (let n = 0; n < rows.length; n++) {
+    const row = rows[n].trim();
+    if (row === '') continue;
+    let entry: { t?: unknown; dir?: unknown; raw?: unknown };
+    try {
+      entry = JSON.parse(row);
+    } catch {
+      throw new ReplayFileError('not JSON', n + 1);
+    }
+    if (entry?.dir !== 'in') continue;
+    if (typeof entry.t !== 'number' || !Number.isFinite(entry.t))
+      throw new ReplayFileError('"t" must be epoch ms', n + 1);
+    if (typeof entry.raw !== 'string') throw new ReplayFileError('"raw" must be a string', n + 1);
+    const line = classify(entry.t, entry.raw);
+    if (line) lines.push(line);
+  }
+  if (lines.length === 0) throw new ReplayFileError('no "in" frames to replay');
+  return { lines, firstT: lines[0].t, lastT: lines[lines.length - 1].t };
+}
+
+const ACK_TYPES = new Set(['ack', 'unsub']);
+
+function classify(t: number, raw: string): ReplayLine | undefined {
+  if (raw.startsWith('Subscribed ') || raw.startsWith('Unsubscribed ')) return undefined;
+  if (raw.startsWith('{')) {
+    try {
+      if (ACK_TYPES.has((JSON.parse(raw) as { type?: string }).type ?? '')) return undefined;
+    } catch {
+      // Not JSON after all: replay it as recorded.
+    }
+  }
+  const first = raw.indexOf('|');
+  if (raw.startsWith('I#'))
+    return { t, raw, kind: 'index', key: raw.slice(2, first === -1 ? undefined : first).toUpperCase() };
+  if (first !== -1) {
+    const second = raw.indexOf('|', first + 1);
+    const end = second === -1 ? raw.length : second;
+    // V1: `S#hose:974|FPT|...`; V2: `MAIN|S#FPT|...`.
+    if (raw.startsWith('S#')) return { t, raw, kind: 'stock', key: raw.slice(first + 1, end) };
+    if (raw.startsWith('S#', first + 1)) return { t, raw, kind: 'stock', key: raw.slice(first + 3, end) };
+  }
+  return { t, raw, kind: 'other', key: '' };
+}
+
+/** Rewrites the recorded server times (V2 field 101, index field 13) by `shiftMs` for a later loop. */
+export function shiftTimes(line: ReplayLine, shiftMs: number): string {
+  if (shiftMs === 0 || line.kind === 'other') return line.raw;
+  const fields = line.raw.split('|');
+  const at = line.kind === 'index' ? 13 : fields.length === 102 ? 101 : -1;
+  if (at < 0 || at >= fields.length || fields[at] === '') return line.raw;
+  const value = Number(fields[at]);
+  if (!Number.isFinite(value)) return line.raw;
+  fields[at] = String(value + shiftMs);
+  return fields.join('|');
+}

@@ -1,0 +1,245 @@
+/**
+ * An iboard-compatible websocket server for tests, benchmarks and demos: `startSimulator()`
+ * listens (port 0 by default) on `/realtime`, speaks the V2 protocol (V1 with
+ * `generation: 'v1'`), and feeds each client the frames of the symbols and indices it
+ * subscribed to, from the synthetic market or from a replayed session file. Fault
+ * injection and a ground-truth ledger are part of the returned handle.
+ *
+ * @example
+ * const sim = await startSimulator({ symbols: 50, rate: 2000, seed: 1 });
+ * const ws = new WebSocket(sim.url, { headers: { 'User-Agent': BROWSER_USER_AGENT } });
+ * // ... subscribe, read frames ...
+ * sim.faults.silence(5);
+ * sim.ledger.totals('VCB'); // { date, volume, value }
+ * await sim.stop();
+ */
+import type { IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
+import { handleClientMessage } from './client-protocol.ts';
+import type { ClientInfo } from './client-session.ts';
+import { ClientSession } from './client-session.ts';
+import type { FaultUpdate } from './faults.ts';
+import { Faults } from './faults.ts';
+import { Ledger } from './ledger.ts';
+import { checkOptions } from './options.ts';
+import { createRandom } from './prng.ts';
+import { ReplayPlayer } from './replay-player.ts';
+import type { ReplaySession } from './replay-source.ts';
+import { loadSession } from './replay-source.ts';
+import type { Generation } from './stock-state.ts';
+import { SyntheticFeed, TICK_MS } from './synthetic-feed.ts';
+import { SyntheticMarket } from './synthetic-market.ts';
+import type { ListedSymbol } from './universe.ts';
+
+export type SimulatorOptions = {
+  /** @default 0 (any free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Frame layout and accepted topics. @default 'v2' */
+  generation?: Generation;
+  /** Replay this session (file path or parsed) instead of the synthetic market. */
+  replay?: string | ReplaySession;
+  /** Replay speed factor; `Infinity` = as fast as each client reads. @default 1 */
+  speed?: number;
+  /** Replay: start again at the end, times shifted forward. @default false */
+  loop?: boolean;
+  /** Synthetic: how many of the most active stocks, or which ones. @default every stock (~1,670) */
+  symbols?: number | readonly string[];
+  /** Synthetic symbol list. @default the bundled iboard list */
+  listed?: readonly ListedSymbol[];
+  /** Synthetic stock frames per second, whole market; `Infinity` = as fast as the subscribers read. @default 1000 */
+  rate?: number;
+  /** @default 1 */
+  seed?: string | number;
+  /** Drives the calendar phases and frame times; without it the market trades continuously. */
+  clock?: () => number;
+  /** Index frames to index subscribers every this many ms while the market trades. @default 1000 */
+  indexIntervalMs?: number;
+  /** Fault knobs from the start (see `faults.ts`). */
+  faults?: FaultUpdate;
+  /** Keep every trade in the ledger (memory grows with the run). @default true */
+  recordTrades?: boolean;
+};
+
+export type Simulator = {
+  readonly url: string;
+  readonly port: number;
+  readonly ledger: Ledger;
+  readonly faults: Faults;
+  /** The synthetic market (absent when replaying). */
+  readonly market: SyntheticMarket | undefined;
+  clients(): ClientInfo[];
+  /** Changes the synthetic rate (frames/s) while running. */
+  setRate(framesPerSecond: number): void;
+  stop(): Promise<void>;
+};
+
+/** A replay starts this long after the client's last subscribe message, so chunked subscriptions all land first. */
+const REPLAY_SETTLE_MS = 100;
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  checkOptions(options);
+  const generation = options.generation ?? 'v2';
+  const clock = options.clock ?? Date.now;
+  const ledger = new Ledger({ recordTrades: options.recordTrades });
+  const faults = new Faults(options.faults);
+  const random = createRandom(`${options.seed ?? 1}:faults`);
+  const session = typeof options.replay === 'string' ? loadSession(options.replay) : options.replay;
+  const market = session
+    ? undefined
+    : new SyntheticMarket({
+        seed: options.seed,
+        symbols: options.symbols,
+        listed: options.listed,
+        clock: options.clock,
+        generation,
+        ledger,
+      });
+  const clients = new Map<number, ClientSession>();
+  let nextId = 1;
+  let stopped = false;
+
+  const httpServer = createServer((_req, res) => {
+    res.writeHead(426, { 'Content-Type': 'text/plain' }).end('websocket endpoint: /realtime\n');
+  });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    autoPong: false,
+    maxPayload: 1024 * 1024,
+  });
+
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://simulator').pathname;
+    if (path !== '/realtime') return refuseUpgrade(socket, 404, 'Not Found', ledger);
+    const refusal = faults.refusal();
+    if (refusal === 'reset') {
+      ledger.upgradesRejected.reset++;
+      return (socket as Socket).resetAndDestroy();
+    }
+    if (refusal) return refuseUpgrade(socket, 503, 'Service Unavailable', ledger);
+    if (faults.rejectsUserAgent(req.headers['user-agent']))
+      return refuseUpgrade(socket, 403, 'Forbidden', ledger);
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
+  });
+
+  function accept(ws: WebSocket, req: IncomingMessage): void {
+    const client = new ClientSession(
+      nextId++,
+      ws,
+      req.headers['user-agent'],
+      Date.now(),
+      faults,
+      ledger,
+      random,
+    );
+    clients.set(client.id, client);
+    ledger.noteConnected(client.id);
+    let settle: NodeJS.Timeout | undefined;
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return client.sendControl(JSON.stringify({ error: 'binary messages are not supported' }));
+      const subscribed = handleClientMessage(client, data.toString(), generation);
+      if (subscribed && session && !client.replay) {
+        clearTimeout(settle);
+        settle = setTimeout(() => startReplay(client, session), REPLAY_SETTLE_MS);
+      }
+    });
+    ws.on('ping', (data) => {
+      if (!faults.isSilent()) ws.pong(data);
+    });
+    ws.on('error', () => {}); // a client's socket error only ends that client ('close' follows)
+    ws.once('close', () => {
+      clearTimeout(settle);
+      clients.delete(client.id);
+    });
+  }
+
+  function startReplay(client: ClientSession, replay: ReplaySession): void {
+    if (!client.isOpen || client.replay) return;
+    client.replay = new ReplayPlayer(
+      replay,
+      {
+        deliver(line, raw) {
+          if (!client.isOpen) return false;
+          if (line.kind === 'stock' && !client.symbols.has(line.key)) return true;
+          if (line.kind === 'index' && !client.indices.has(line.key)) return true;
+          client.sendData(line.kind, line.key, raw);
+          return client.isOpen;
+        },
+        bufferedAmount: () => client.ws.bufferedAmount,
+        isSilent: () => faults.isSilent(),
+      },
+      { speed: options.speed ?? 1, loop: options.loop ?? false },
+    );
+    client.replay.start();
+  }
+
+  const feed =
+    market &&
+    new SyntheticFeed(
+      market,
+      clients,
+      ledger,
+      generation,
+      options.rate ?? 1000,
+      options.indexIntervalMs ?? 1000,
+    );
+
+  function applyCloseAt(): void {
+    const closeAt = faults.peek().closeAt;
+    if (closeAt === undefined || clock() < closeAt) return;
+    faults.consumeCloseAt();
+    for (const client of clients.values()) client.cut();
+  }
+
+  const timer = setInterval(() => {
+    applyCloseAt();
+    feed?.tick();
+  }, TICK_MS);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const host =
+    options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  faults.onChange = applyCloseAt;
+
+  return {
+    url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}/realtime`,
+    port,
+    ledger,
+    faults,
+    market,
+    clients: () => [...clients.values()].map((c) => c.info()),
+    setRate(framesPerSecond) {
+      checkOptions({ rate: framesPerSecond });
+      feed?.setRate(framesPerSecond);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      feed?.stop();
+      for (const client of clients.values()) client.ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+    },
+  };
+}
+
+function refuseUpgrade(socket: Duplex, status: 403 | 404 | 503, text: string, ledger: Ledger): void {
+  ledger.upgradesRejected[status]++;
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * `npm start`: the whole pipeline on this machine (see `npm start -- --help`).
+ *
+ * Exit codes: 0 after a clean stop; 1 when something failed to start (one line says
+ * what); 2 on a bad flag; 130 on a second Ctrl-C.
+ */
+import { nextMarketOpen } from '../core/market/calendar.ts';
+import { isMarketTradingAt } from '../core/market/calendar.ts';
+import { parseStartArgs, type StartArgs, USAGE, UsageError } from './cli-args.ts';
+import { type Clock, realClock, simulatedClock } from './clock.ts';
+import { type Runtime, startRuntime } from './runtime.ts';
+import { defaultSimulatedStart, replayStart } from './sources.ts';
+
+const log = (line: string) => console.log(line);
+
+function fail(message: string, code: number): never {
+  console.error(`npm start: ${message}`);
+  process.exit(code);
+}
+
+function clockFor(args: StartArgs): Clock {
+  if (args.clockStart !== undefined) return simulatedClock(args.clockStart, args.clockSpeed);
+  switch (args.source.kind) {
+    case 'simulate':
+      return simulatedClock(defaultSimulatedStart(Date.now()), args.clockSpeed);
+    case 'replay':
+      // The replay runs at its own pace times --speed: the clock keeps step with it.
+      return simulatedClock(replayStart(args.source.file), args.source.speed * args.clockSpeed);
+    default:
+      return args.clockSpeed === 1 ? realClock : simulatedClock(Date.now(), args.clockSpeed);
+  }
+}
+
+function ict(ms: number): string {
+  return `${new Date(ms + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} ICT`;
+}
+
+async function main(): Promise<void> {
+  let args: StartArgs;
+  try {
+    args = parseStartArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) fail(`${error.message} (npm start -- --help lists the flags)`, 2);
+    throw error;
+  }
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let clock: Clock;
+  try {
+    clock = clockFor(args);
+  } catch (error) {
+    fail((error as Error).message, 2);
+  }
+  if (clock.simulated) {
+    log(`clock: simulated, starting ${ict(clock.now())}, ×${clock.speed} (--clock-start / --clock-speed change it)`);
+  }
+
+  // Ctrl-C while starting: abort the start (what was started is stopped); twice: exit now.
+  const starting = new AbortController();
+  const onSignalWhileStarting = () => {
+    if (starting.signal.aborted) process.exit(130);
+    log('stopping the start (Ctrl-C again to exit at once)');
+    starting.abort();
+  };
+  process.on('SIGINT', onSignalWhileStarting);
+  process.on('SIGTERM', onSignalWhileStarting);
+
+  let runtime: Runtime;
+  try {
+    runtime = await startRuntime({
+      signal: starting.signal,
+      dataDir: args.dataDir,
+      endpointPort: args.endpointPort,
+      dashboardPort: args.dashboardPort,
+      source: args.source,
+      clock,
+      log,
+      verbose: args.verbose,
+    });
+  } catch (error) {
+    if (starting.signal.aborted) {
+      log('start aborted');
+      process.exit(130);
+    }
+    fail((error as Error).message, 1);
+  }
+  process.off('SIGINT', onSignalWhileStarting);
+  process.off('SIGTERM', onSignalWhileStarting);
+
+  if (args.source.kind === 'live' && !isMarketTradingAt(clock.now())) {
+    log(
+      `market closed: the next session opens ${ict(nextMarketOpen(clock.now()))}; ingestion starts on schedule. ` +
+        'To see data now: npm start -- --simulate',
+    );
+  }
+  log(`ready: aws --endpoint-url http://localhost:${new URL(runtime.endpoint).port} dynamodb list-tables   (Ctrl-C stops)`);
+
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) {
+      log('second Ctrl-C: stopping now, without draining');
+      runtime.kill();
+      process.exit(130);
+    }
+    stopping = true;
+    log('stopping: draining the ingest task, then the event source mapping (Ctrl-C again to stop at once)');
+    runtime
+      .stop()
+      .then(() => {
+        log('stopped');
+        process.exit(0);
+      })
+      .catch((error: Error) => fail(`stop failed: ${error.message}`, 1));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+await main();

@@ -1,0 +1,125 @@
+/**
+ * The status line: what the ingest task, the event source mapping and the tables are
+ * doing, sampled every few seconds.
+ *
+ * `12:03:05 ICT (sim ×1) | ingest open | in 1,987 fr/s | put 4,210 rec / 402,311 fr | rows trades 51,210 quotes 8,112 bars 3,902 indices 610 | lag 0.8 s | rejects 0 | dlq 0`
+ */
+import type { Clock } from './clock.ts';
+import type { DeadLetterFile } from './dead-letter-file.ts';
+import type { EventSourceStats, KinesisEventSource } from './event-source.ts';
+import type { IngestProcess } from './ingest-process.ts';
+import type { WriteCounter } from './write-counter.ts';
+
+/** The part of the ingest task's `/metrics` the status line reads. */
+type IngestMetrics = {
+  wanted: boolean;
+  connection: { state: string };
+  frames: { in: number; put: number; shed: number };
+  kinesis: { records: number };
+};
+
+export type RuntimeStatus = {
+  readonly at: number;
+  readonly ingest:
+    | { state: string; wanted: boolean; framesIn: number; framesPut: number; recordsPut: number; shed: number }
+    | undefined;
+  readonly framesPerSecond: number;
+  readonly eventSource: EventSourceStats;
+  /** Row writes acknowledged by DynamoDB, by table role. */
+  readonly rows: Readonly<Record<string, number>>;
+  readonly deadLetters: number;
+};
+
+export type StatusSources = {
+  readonly clock: Clock;
+  readonly ingest: IngestProcess;
+  readonly eventSources: readonly KinesisEventSource[];
+  readonly writes: WriteCounter;
+  readonly roles: Readonly<Record<string, string>>;
+  readonly deadLetters: readonly DeadLetterFile[];
+};
+
+export class StatusSampler {
+  private last?: { at: number; framesIn: number };
+
+  constructor(private readonly sources: StatusSources) {}
+
+  async sample(): Promise<RuntimeStatus> {
+    const { ingest, eventSources, writes, roles, deadLetters } = this.sources;
+    const metrics = await ingest.metrics<IngestMetrics>();
+    const at = Date.now();
+    const framesIn = metrics?.frames.in ?? this.last?.framesIn ?? 0;
+    const framesPerSecond =
+      this.last && at > this.last.at && framesIn >= this.last.framesIn
+        ? ((framesIn - this.last.framesIn) * 1000) / (at - this.last.at)
+        : 0;
+    this.last = { at, framesIn };
+    return {
+      at,
+      ingest: metrics && {
+        state: metrics.connection.state,
+        wanted: metrics.wanted,
+        framesIn: metrics.frames.in,
+        framesPut: metrics.frames.put,
+        recordsPut: metrics.kinesis.records,
+        shed: metrics.frames.shed,
+      },
+      framesPerSecond,
+      eventSource: sumStats(eventSources.map((es) => es.stats)),
+      rows: Object.fromEntries(Object.entries(roles).map(([role, table]) => [role, writes.total(table)])),
+      deadLetters: deadLetters.reduce((n, d) => n + d.written, 0),
+    };
+  }
+
+  async line(): Promise<string> {
+    return formatStatus(await this.sample(), this.sources.clock, this.sources.ingest);
+  }
+}
+
+export function formatStatus(status: RuntimeStatus, clock: Clock, ingest?: IngestProcess): string {
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const time = new Date(clock.now() + 7 * 3_600_000).toISOString().slice(11, 19);
+  const clockNote = clock.simulated ? ` (sim ×${clock.speed})` : '';
+  const i = status.ingest;
+  const ingestState = i
+    ? `${i.wanted ? i.state : 'waiting for the schedule'}`
+    : ingest?.running
+      ? 'starting'
+      : `down${ingest?.lastExit ? ` (exit ${ingest.lastExit.code ?? ingest.lastExit.signal})` : ''}`;
+  const rows = ['trades', 'quotes', 'bars', 'indices']
+    .filter((role) => role in status.rows)
+    .map((role) => `${role} ${n(status.rows[role])}`)
+    .join(' ');
+  const es = status.eventSource;
+  return [
+    `${time} ICT${clockNote}`,
+    `ingest ${ingestState}`,
+    `in ${n(status.framesPerSecond)} fr/s`,
+    `put ${n(i?.recordsPut ?? 0)} rec / ${n(i?.framesPut ?? 0)} fr${i?.shed ? ` (shed ${n(i.shed)})` : ''}`,
+    `processed ${n(es.records)} rec / ${n(es.frames)} fr`,
+    `rows ${rows || '-'}`,
+    `lag ${(es.iteratorAgeMs / 1000).toFixed(1)} s`,
+    `rejects ${n(status.rows.rejects ?? 0)}`,
+    `dlq ${n(status.deadLetters)}`,
+  ].join(' | ');
+}
+
+function sumStats(stats: readonly EventSourceStats[]): EventSourceStats {
+  const total: EventSourceStats = {
+    batches: 0,
+    invocations: 0,
+    records: 0,
+    frames: 0,
+    failedRecords: 0,
+    iteratorAgeMs: 0,
+    millisBehindLatest: 0,
+    inFlight: 0,
+    shards: 0,
+  };
+  for (const s of stats) {
+    for (const key of Object.keys(total) as (keyof EventSourceStats)[]) {
+      total[key] = key === 'iteratorAgeMs' || key === 'millisBehindLatest' ? Math.max(total[key], s[key]) : total[key] + s[key];
+    }
+  }
+  return total;
+}

@@ -1,0 +1,412 @@
+/**
+ * Reads a synthesized CloudFormation template into what the embedded runtime runs:
+ * streams, tables, queues, functions (mapped back to their source module), event
+ * source mappings and schedule rules, with the intrinsic functions CDK emits
+ * (`Ref`, `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`, pseudo parameters) resolved to the
+ * local physical names and ARNs.
+ *
+ * Physical names: the template's explicit name (`Name`, `TableName`, `QueueName`,
+ * `FunctionName`) when set, else the logical id.
+ */
+import type { MappingSettings } from './event-source.ts';
+
+export type TemplateContext = { readonly region: string; readonly account: string };
+
+export type KeyAttribute = { readonly name: string; readonly type: string };
+
+export type StreamSpec = {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+  /** Provisioned shard count; for an on-demand stream the 4 shards AWS starts one with. */
+  readonly shardCount: number;
+  readonly onDemand: boolean;
+  readonly retentionHours: number;
+};
+
+export type TableSpec = {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly ttlAttribute?: string;
+  readonly attributeDefinitions: readonly KeyAttribute[];
+  readonly globalIndexes: readonly { name: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute }[];
+};
+
+export type QueueSpec = { readonly logicalId: string; readonly name: string; readonly arn: string };
+
+export type FunctionSpec = {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly roleArn: string;
+  /** Which source module it is built from (a key of infra's FUNCTION_ENTRIES), if recognised. */
+  readonly source?: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly memoryMb: number;
+};
+
+export type MappingSpec = {
+  readonly logicalId: string;
+  readonly functionLogicalId: string;
+  readonly streamLogicalId: string;
+  readonly enabled: boolean;
+  readonly settings: MappingSettings;
+  readonly onFailureQueueLogicalId?: string;
+};
+
+export type RuleSpec = {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly expression: string;
+  readonly enabled: boolean;
+  readonly targets: readonly { readonly functionLogicalId: string; readonly input: unknown }[];
+};
+
+export type RuntimeTemplate = {
+  readonly streams: readonly StreamSpec[];
+  readonly tables: readonly TableSpec[];
+  readonly queues: readonly QueueSpec[];
+  readonly functions: readonly FunctionSpec[];
+  readonly mappings: readonly MappingSpec[];
+  readonly rules: readonly RuleSpec[];
+  /** Things the runtime does not emulate or could not resolve, one line each. */
+  readonly notes: readonly string[];
+};
+
+export class TemplateError extends Error {
+  readonly code = 'TEMPLATE_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
+type Template = { Resources?: Record<string, Resource>; Outputs?: Record<string, { Value?: unknown }> };
+
+/** AWS's defaults for a Kinesis event source mapping, where the template leaves a setting out. */
+const MAPPING_DEFAULTS = { batchSize: 100, window: 0, retries: -1, age: -1, parallel: 1 } as const;
+/** An on-demand stream starts with capacity for 4 MB/s in: 4 shards. */
+const ON_DEMAND_SHARDS = 4;
+
+export function readTemplate(
+  template: unknown,
+  context: TemplateContext,
+  sources: readonly string[] = [],
+): RuntimeTemplate {
+  const resources = (template as Template)?.Resources;
+  if (!resources || typeof resources !== 'object') throw new TemplateError('the template has no Resources');
+  const notes: string[] = [];
+  const resolver = new Resolver(resources, context, notes);
+  const of = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+  const streams = of('AWS::Kinesis::Stream').map(([id, r]): StreamSpec => {
+    const p = r.Properties ?? {};
+    const onDemand = (p.StreamModeDetails as { StreamMode?: string } | undefined)?.StreamMode === 'ON_DEMAND';
+    if (onDemand)
+      notes.push(
+        `stream ${resolver.name(id)} is on-demand: kinesalite has no on-demand mode, created with ${ON_DEMAND_SHARDS} shards`,
+      );
+    return {
+      logicalId: id,
+      name: resolver.name(id),
+      arn: resolver.arn(id),
+      shardCount: onDemand ? ON_DEMAND_SHARDS : Number(p.ShardCount ?? 1),
+      onDemand,
+      retentionHours: Number(p.RetentionPeriodHours ?? 24),
+    };
+  });
+
+  const tables = of('AWS::DynamoDB::Table').map(([id, r]): TableSpec => {
+    const p = r.Properties ?? {};
+    const definitions = (
+      (p.AttributeDefinitions ?? []) as { AttributeName: string; AttributeType: string }[]
+    ).map((d) => ({ name: d.AttributeName, type: d.AttributeType }));
+    const keys = (schema: unknown) => keyPair(schema, definitions, id);
+    const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
+    const indexes = ((p.GlobalSecondaryIndexes ?? []) as { IndexName: string; KeySchema: unknown }[]).map(
+      (g) => ({
+        name: g.IndexName,
+        ...keys(g.KeySchema),
+      }),
+    );
+    return {
+      logicalId: id,
+      name: resolver.name(id),
+      ...keys(p.KeySchema),
+      ...(ttl?.Enabled && ttl.AttributeName ? { ttlAttribute: ttl.AttributeName } : {}),
+      attributeDefinitions: definitions,
+      globalIndexes: indexes,
+    };
+  });
+
+  const queues = of('AWS::SQS::Queue').map(([id]) => ({
+    logicalId: id,
+    name: resolver.name(id),
+    arn: resolver.arn(id),
+  }));
+
+  const functions = of('AWS::Lambda::Function').map(([id, r]): FunctionSpec => {
+    const p = r.Properties ?? {};
+    const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+      {}) as Record<string, unknown>;
+    const environment = Object.fromEntries(
+      Object.entries(variables).map(([k, v]) => [k, resolver.string(v)]),
+    );
+    const source = sourceOf(id, r, sources, (template as Template).Outputs);
+    if (!source)
+      notes.push(`function ${id} matches no source module (${sources.join(', ')}): it is not run locally`);
+    return {
+      logicalId: id,
+      name: resolver.name(id),
+      arn: resolver.arn(id),
+      roleArn: p.Role ? resolver.string(p.Role) : `arn:aws:iam::${context.account}:role/${id}`,
+      ...(source ? { source } : {}),
+      environment,
+      timeoutMs: Number(p.Timeout ?? 3) * 1000,
+      memoryMb: Number(p.MemorySize ?? 128),
+    };
+  });
+
+  const mappings = of('AWS::Lambda::EventSourceMapping').flatMap(([id, r]): MappingSpec[] => {
+    const p = r.Properties ?? {};
+    const functionLogicalId = resolver.target(p.FunctionName);
+    const streamLogicalId = resolver.target(p.EventSourceArn);
+    if (
+      !functionLogicalId ||
+      !streamLogicalId ||
+      resources[streamLogicalId]?.Type !== 'AWS::Kinesis::Stream'
+    ) {
+      notes.push(`event source mapping ${id} is not Kinesis → a function of this template: not run locally`);
+      return [];
+    }
+    const parallel = Number(p.ParallelizationFactor ?? MAPPING_DEFAULTS.parallel);
+    if (parallel > 1)
+      notes.push(
+        `mapping ${id}: ParallelizationFactor ${parallel} runs as 1 (one batch per shard at a time)`,
+      );
+    const destination = (p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)
+      ?.OnFailure?.Destination;
+    const onFailure = destination ? resolver.target(destination) : undefined;
+    return [
+      {
+        logicalId: id,
+        functionLogicalId,
+        streamLogicalId,
+        enabled: p.Enabled !== false,
+        ...(onFailure ? { onFailureQueueLogicalId: onFailure } : {}),
+        settings: {
+          batchSize: Number(p.BatchSize ?? MAPPING_DEFAULTS.batchSize),
+          maxBatchingWindowMs: Number(p.MaximumBatchingWindowInSeconds ?? MAPPING_DEFAULTS.window) * 1000,
+          reportBatchItemFailures: ((p.FunctionResponseTypes ?? []) as string[]).includes(
+            'ReportBatchItemFailures',
+          ),
+          bisectOnError: p.BisectBatchOnFunctionError === true,
+          maxRetryAttempts: Number(p.MaximumRetryAttempts ?? MAPPING_DEFAULTS.retries),
+          maxRecordAgeMs: ageMs(p.MaximumRecordAgeInSeconds),
+          parallelizationFactor: parallel,
+          startingPosition: p.StartingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
+        },
+      },
+    ];
+  });
+
+  const rules = of('AWS::Events::Rule').flatMap(([id, r]): RuleSpec[] => {
+    const p = r.Properties ?? {};
+    if (typeof p.ScheduleExpression !== 'string') return [];
+    const targets = ((p.Targets ?? []) as { Arn: unknown; Input?: unknown }[]).flatMap((t) => {
+      const functionLogicalId = resolver.target(t.Arn);
+      if (!functionLogicalId || resources[functionLogicalId]?.Type !== 'AWS::Lambda::Function') {
+        notes.push(`rule ${id}: a target that is not a function of this template is skipped`);
+        return [];
+      }
+      return [{ functionLogicalId, input: parseInput(t.Input, resolver) }];
+    });
+    return [
+      {
+        logicalId: id,
+        name: typeof p.Name === 'string' ? p.Name : id,
+        expression: p.ScheduleExpression,
+        enabled: p.State === undefined || p.State === 'ENABLED',
+        targets,
+      },
+    ];
+  });
+
+  return { streams, tables, queues, functions, mappings, rules, notes };
+}
+
+function ageMs(seconds: unknown): number {
+  const n = Number(seconds ?? -1);
+  return n < 0 ? -1 : n * 1000;
+}
+
+function parseInput(input: unknown, resolver: Resolver): unknown {
+  if (input === undefined) return {};
+  const text = resolver.string(input);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new TemplateError(`a rule target's Input is not JSON: ${text}`);
+  }
+}
+
+function keyPair(
+  schema: unknown,
+  definitions: readonly KeyAttribute[],
+  id: string,
+): { partitionKey: KeyAttribute; sortKey?: KeyAttribute } {
+  const entries = (schema ?? []) as { AttributeName: string; KeyType: string }[];
+  const attribute = (keyType: string): KeyAttribute | undefined => {
+    const name = entries.find((e) => e.KeyType === keyType)?.AttributeName;
+    if (!name) return undefined;
+    const type = definitions.find((d) => d.name === name)?.type;
+    if (!type) throw new TemplateError(`table ${id}: key ${name} has no AttributeDefinition`);
+    return { name, type };
+  };
+  const partitionKey = attribute('HASH');
+  if (!partitionKey) throw new TemplateError(`table ${id} has no HASH key`);
+  const sortKey = attribute('RANGE');
+  return { partitionKey, ...(sortKey ? { sortKey } : {}) };
+}
+
+/**
+ * The source module a function is built from, the first of `sources` (infra's
+ * FUNCTION_ENTRIES keys, e.g. `transform`, `sessionControl`) that matches, in order:
+ * a stack output `<Source>FunctionName` whose value is a `Ref` to the function; a
+ * segment of its construct path (`aws:cdk:path` metadata); the start of its logical
+ * id. Names are compared without case and punctuation.
+ */
+export function sourceOf(
+  logicalId: string,
+  resource: Resource,
+  sources: readonly string[],
+  outputs: Record<string, { Value?: unknown }> = {},
+): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const byOutput = sources.find((s) => {
+    const value = outputs[`${s[0].toUpperCase()}${s.slice(1)}FunctionName`]?.Value as { Ref?: unknown } | undefined;
+    return value?.Ref === logicalId;
+  });
+  if (byOutput) return byOutput;
+  const path = resource.Metadata?.['aws:cdk:path'];
+  const segments = typeof path === 'string' ? path.split('/').slice(1).reverse().map(norm) : [];
+  for (const segment of segments) {
+    const match = sources.find((s) => norm(s) === segment);
+    if (match) return match;
+  }
+  return sources.find((s) => norm(logicalId).startsWith(norm(s)));
+}
+
+const ARN_FORMATS: Record<string, (c: TemplateContext, name: string) => string> = {
+  'AWS::Kinesis::Stream': (c, n) => `arn:aws:kinesis:${c.region}:${c.account}:stream/${n}`,
+  'AWS::DynamoDB::Table': (c, n) => `arn:aws:dynamodb:${c.region}:${c.account}:table/${n}`,
+  'AWS::SQS::Queue': (c, n) => `arn:aws:sqs:${c.region}:${c.account}:${n}`,
+  'AWS::Lambda::Function': (c, n) => `arn:aws:lambda:${c.region}:${c.account}:function:${n}`,
+  'AWS::IAM::Role': (c, n) => `arn:aws:iam::${c.account}:role/${n}`,
+};
+
+const NAME_PROPERTIES: Record<string, string> = {
+  'AWS::Kinesis::Stream': 'Name',
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::SQS::Queue': 'QueueName',
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::IAM::Role': 'RoleName',
+};
+
+class Resolver {
+  constructor(
+    private readonly resources: Record<string, Resource>,
+    private readonly context: TemplateContext,
+    private readonly notes: string[],
+  ) {}
+
+  name(id: string): string {
+    const r = this.resources[id];
+    const property = NAME_PROPERTIES[r?.Type ?? ''];
+    const explicit = property ? r.Properties?.[property] : undefined;
+    return explicit === undefined ? id : this.string(explicit);
+  }
+
+  arn(id: string): string {
+    const format = ARN_FORMATS[this.resources[id]?.Type ?? ''];
+    return format
+      ? format(this.context, this.name(id))
+      : `arn:aws:local:${this.context.region}:${this.context.account}:${id}`;
+  }
+
+  /** The logical id a `Ref` / `Fn::GetAtt` (or a plain name) points at. */
+  target(value: unknown): string | undefined {
+    if (value && typeof value === 'object') {
+      const ref = (value as { Ref?: unknown }).Ref;
+      if (typeof ref === 'string') return ref;
+      const att = (value as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
+      if (Array.isArray(att) && typeof att[0] === 'string') return att[0];
+      return undefined;
+    }
+    if (typeof value === 'string') {
+      return Object.keys(this.resources).find((id) => this.name(id) === value || this.arn(id) === value);
+    }
+    return undefined;
+  }
+
+  string(value: unknown): string {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    if (!value || typeof value !== 'object') return '';
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string') return this.ref(v.Ref);
+    if (Array.isArray(v['Fn::GetAtt'])) return this.getAtt(v['Fn::GetAtt'] as string[]);
+    if (Array.isArray(v['Fn::Join'])) {
+      const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+      return parts.map((p) => this.string(p)).join(separator);
+    }
+    if (v['Fn::Sub'] !== undefined) return this.sub(v['Fn::Sub']);
+    if (Array.isArray(v['Fn::Select'])) {
+      const [index, list] = v['Fn::Select'] as [number, unknown];
+      const items = Array.isArray(list) ? list : this.string(list).split(',');
+      return this.string(items[Number(index)]);
+    }
+    this.notes.push(`unresolved intrinsic ${Object.keys(v)[0]}: ${JSON.stringify(value).slice(0, 80)}`);
+    return '';
+  }
+
+  private ref(name: string): string {
+    const pseudo: Record<string, string> = {
+      'AWS::Region': this.context.region,
+      'AWS::AccountId': this.context.account,
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': 'local',
+      'AWS::NoValue': '',
+    };
+    if (name in pseudo) return pseudo[name];
+    const r = this.resources[name];
+    if (r?.Type === 'AWS::SQS::Queue') {
+      return `https://sqs.${this.context.region}.amazonaws.com/${this.context.account}/${this.name(name)}`;
+    }
+    return this.name(name);
+  }
+
+  private getAtt([id, attribute]: string[]): string {
+    if (attribute === 'Arn') return this.arn(id);
+    if (attribute === 'QueueName' || attribute === 'Name') return this.name(id);
+    if (attribute === 'QueueUrl') return this.ref(id);
+    this.notes.push(`unresolved Fn::GetAtt ${id}.${attribute}`);
+    return `${id}.${attribute}`;
+  }
+
+  private sub(value: unknown): string {
+    const [text, variables] = Array.isArray(value)
+      ? (value as [string, Record<string, unknown>])
+      : [value as string, {}];
+    return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+      if (variables[name] !== undefined) return this.string(variables[name]);
+      const [id, attribute] = name.split('.');
+      return attribute ? this.getAtt([id, attribute]) : this.ref(id);
+    });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Bundles the ingest task into one ES module with esbuild (what the Dockerfile ships):
+ * `npm run build:ingest` writes `dist/ingest-task/main.mjs`; `-- --outfile PATH` writes elsewhere.
+ *
+ * The AWS SDK, ws and Powertools are bundled (the image then needs no node_modules);
+ * ws's optional native add-ons are left out (it falls back to JavaScript).
+ */
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const DEFAULT_OUTFILE = `${ROOT}dist/ingest-task/main.mjs`;
+
+export async function buildIngestBundle(
+  outfile = DEFAULT_OUTFILE,
+): Promise<{ outfile: string; bytes: number }> {
+  const result = await build({
+    entryPoints: [`${ROOT}ingest-task/main.ts`],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: true,
+    sourcemap: 'linked',
+    metafile: true,
+    legalComments: 'linked',
+    external: ['bufferutil', 'utf-8-validate'],
+    // Bundled CommonJS packages call require() for Node built-ins: give the ES module one.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  const bytes = Object.values(result.metafile?.outputs ?? {}).reduce((n, o) => n + o.bytes, 0);
+  return { outfile, bytes };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const at = process.argv.indexOf('--outfile');
+  const { outfile, bytes } = await buildIngestBundle(at > 0 ? process.argv[at + 1] : undefined);
+  console.log(`built ${outfile} (${(bytes / 1024).toFixed(0)} KiB with source map)`);
+}

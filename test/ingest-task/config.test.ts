@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, clockOf, DEFAULT_URLS, loadConfig } from '../../ingest-task/config.ts';
+
+const BASE = { STREAM_NAME: 'frames', AWS_REGION: 'ap-southeast-1', INGEST_MODE: 'always' };
+
+function settingOf(env: Record<string, string>): { setting: string; message: string } {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
+    assert.equal(error.code, 'CONFIG_INVALID');
+    assert.ok(error.message.startsWith(`${error.setting}: `), error.message);
+    return { setting: error.setting, message: error.message };
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the defaults: V2, the whole market, 200 ms linger, port 8080', () => {
+    const config = loadConfig(BASE);
+    assert.equal(config.protocol, 'v2');
+    assert.equal(config.iboardUrl, DEFAULT_URLS.v2);
+    assert.ok(config.symbols.length > 1500, `ALL resolved to ${config.symbols.length} symbols`);
+    assert.ok(config.symbols.includes('FPT'));
+    assert.equal(config.indices.length, 6);
+    assert.equal(config.lingerMs, 200);
+    assert.equal(config.metricsPort, 8080);
+    assert.equal(config.drainDeadlineMs, 25_000);
+    assert.equal(config.mode, 'always');
+    assert.equal(config.emf, false);
+    assert.equal(config.clock, undefined);
+  });
+
+  it('selects V1 and its endpoint', () => {
+    const config = loadConfig({ ...BASE, IBOARD_PROTOCOL: 'V1' });
+    assert.equal(config.protocol, 'v1');
+    assert.equal(config.iboardUrl, DEFAULT_URLS.v1);
+  });
+
+  it('resolves exchanges and lists, and turns seconds into ms', () => {
+    const config = loadConfig({
+      ...BASE,
+      SYMBOLS: 'hnx, FPT',
+      INDICES: 'VN30,HNX30',
+      WATCHDOG_SECONDS: '0.5',
+      RECONNECT_MAX_SECONDS: '0.2',
+      METRICS_PORT: '0',
+    });
+    assert.ok(config.symbols.includes('FPT'));
+    assert.ok(config.symbols.length > 300);
+    assert.deepEqual(config.indices, ['VN30', 'HNX30']);
+    assert.equal(config.watchdogMs, 500);
+    assert.equal(config.reconnectMaxMs, 200);
+    assert.equal(config.reconnectBaseMs, 200, 'the base delay never exceeds the cap');
+    assert.equal(config.metricsPort, 0);
+  });
+
+  it('names SYMBOLS and suggests close matches for an unknown symbol', () => {
+    const { setting, message } = settingOf({ ...BASE, SYMBOLS: 'FPT,FTP' });
+    assert.equal(setting, 'SYMBOLS');
+    assert.match(message, /unknown symbol "FTP"/);
+    assert.match(message, /did you mean .*FPT/);
+  });
+
+  it('names the setting of a bad URL, protocol, number or mode', () => {
+    assert.equal(settingOf({ ...BASE, IBOARD_URL: 'http://example.com/realtime' }).setting, 'IBOARD_URL');
+    assert.equal(settingOf({ ...BASE, IBOARD_URL: 'not a url' }).setting, 'IBOARD_URL');
+    assert.equal(settingOf({ ...BASE, IBOARD_PROTOCOL: 'v3' }).setting, 'IBOARD_PROTOCOL');
+    assert.equal(settingOf({ ...BASE, LINGER_MS: 'soon' }).setting, 'LINGER_MS');
+    assert.equal(settingOf({ ...BASE, BUFFER_MAX_FRAMES: '-5' }).setting, 'BUFFER_MAX_FRAMES');
+    assert.equal(settingOf({ ...BASE, METRICS_PORT: '70000' }).setting, 'METRICS_PORT');
+    assert.equal(
+      settingOf({ ...BASE, MAX_RECORD_BYTES: String(2 * 1024 * 1024) }).setting,
+      'MAX_RECORD_BYTES',
+    );
+    assert.equal(settingOf({ ...BASE, INGEST_MODE: 'sometimes' }).setting, 'INGEST_MODE');
+    assert.equal(settingOf({ ...BASE, AWS_ENDPOINT_URL: 'ftp://x' }).setting, 'AWS_ENDPOINT_URL');
+    assert.equal(settingOf({ ...BASE, CLOCK_START: 'yesterday' }).setting, 'CLOCK_START');
+    assert.equal(settingOf({ ...BASE, INDICES: 'VN 30' }).setting, 'INDICES');
+  });
+
+  it('requires the stream, the region, and the control table in control mode', () => {
+    assert.equal(settingOf({ AWS_REGION: 'x', INGEST_MODE: 'always' }).setting, 'STREAM_NAME');
+    assert.equal(settingOf({ STREAM_NAME: 's', INGEST_MODE: 'always' }).setting, 'AWS_REGION');
+    assert.equal(settingOf({ ...BASE, INGEST_MODE: 'control' }).setting, 'CONTROL_TABLE');
+    assert.equal(
+      loadConfig({ ...BASE, INGEST_MODE: 'control', CONTROL_TABLE: 'control' }).controlTable,
+      'control',
+    );
+  });
+
+  it('turns INDICES=NONE into no index subscription', () => {
+    assert.deepEqual(loadConfig({ ...BASE, INDICES: 'none' }).indices, []);
+  });
+
+  it('follows the simulated clock of the embedded runtime', () => {
+    const origin = Date.now();
+    const config = loadConfig({
+      ...BASE,
+      CLOCK_START: '2026-04-14T09:00:00+07:00',
+      CLOCK_ORIGIN: String(origin),
+      CLOCK_SPEED: '60',
+    });
+    const start = Date.parse('2026-04-14T02:00:00Z');
+    const now = clockOf(config)();
+    const expected = start + (Date.now() - origin) * 60;
+    assert.ok(Math.abs(now - expected) < 200, `${now} vs ${expected}`);
+  });
+
+  it('turns EMF on under ECS unless told otherwise', () => {
+    assert.equal(
+      loadConfig({ ...BASE, ECS_CONTAINER_METADATA_URI_V4: 'http://169.254.170.2/v4/x' }).emf,
+      true,
+    );
+    assert.equal(
+      loadConfig({ ...BASE, ECS_CONTAINER_METADATA_URI_V4: 'http://x', EMF_METRICS: 'off' }).emf,
+      false,
+    );
+    assert.equal(loadConfig({ ...BASE, EMF_METRICS: 'on' }).emf, true);
+  });
+});

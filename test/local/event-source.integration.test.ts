@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CreateStreamCommand, type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { kinesisClient } from '../../local/aws-clients.ts';
+import { CheckpointStore } from '../../local/checkpoint-store.ts';
+import { DeadLetterFile, failureMessage } from '../../local/dead-letter-file.ts';
+import { type Emulator, startKinesis } from '../../local/emulators.ts';
+import { KinesisEventSource, type KinesisHandler, type MappingSettings } from '../../local/event-source.ts';
+
+const SETTINGS: MappingSettings = {
+  batchSize: 50,
+  maxBatchingWindowMs: 0,
+  reportBatchItemFailures: true,
+  bisectOnError: true,
+  maxRetryAttempts: 2,
+  maxRecordAgeMs: -1,
+  parallelizationFactor: 1,
+  startingPosition: 'TRIM_HORIZON',
+};
+
+describe('KinesisEventSource against kinesalite', () => {
+  let emulator: Emulator;
+  let kinesis: KinesisClient;
+  let dir: string;
+  before(async () => {
+    emulator = await startKinesis();
+    kinesis = kinesisClient({ endpoint: emulator.endpoint });
+    dir = mkdtempSync(join(tmpdir(), 'event-source-'));
+  });
+  after(async () => {
+    kinesis.destroy();
+    await emulator.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function stream(name: string, shards: number, records: number): Promise<void> {
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+    await new Promise((r) => setTimeout(r, 100));
+    await put(name, 0, records);
+  }
+  async function put(name: string, from: number, count: number): Promise<void> {
+    for (let i = from; i < from + count; i += 500) {
+      const n = Math.min(500, from + count - i);
+      const out = await kinesis.send(
+        new PutRecordsCommand({
+          StreamName: name,
+          Records: Array.from({ length: n }, (_, j) => ({
+            Data: Buffer.from(String(i + j)),
+            PartitionKey: `sym${(i + j) % 13}`,
+          })),
+        }),
+      );
+      assert.equal(out.FailedRecordCount, 0);
+    }
+  }
+
+  function source(name: string, handler: KinesisHandler, settings: Partial<MappingSettings> = {}) {
+    const dlq = new DeadLetterFile(join(dir, `${name}.dlq.jsonl`));
+    const arn = `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`;
+    const es = new KinesisEventSource({
+      kinesis,
+      streamName: name,
+      streamArn: arn,
+      region: 'us-east-1',
+      roleArn: 'arn:aws:iam::000000000000:role/test',
+      fn: {
+        functionName: 'test',
+        functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test',
+        memoryMb: 128,
+        timeoutMs: 5_000,
+      },
+      handler,
+      settings: { ...SETTINGS, ...settings },
+      checkpoints: CheckpointStore.open(join(dir, `${name}.checkpoints.json`)),
+      onFailure: async (failure, shardId, requestId) =>
+        dlq.write(failureMessage(failure, { shardId, streamArn: arn, functionArn: 'fn', requestId })),
+      idlePollMs: 50,
+      backoff: async () => {},
+    });
+    return { es, dlq };
+  }
+
+  /** A handler that records what it saw, per shard, as the numbers put. */
+  function recorder() {
+    const seen = new Map<string, number[]>();
+    const events: KinesisStreamEvent[] = [];
+    const handler: KinesisHandler = async (event) => {
+      events.push(event);
+      for (const r of event.Records) {
+        const shard = r.eventID.split(':')[0];
+        const list = seen.get(shard) ?? [];
+        list.push(Number(Buffer.from(r.kinesis.data, 'base64').toString()));
+        seen.set(shard, list);
+      }
+      return { batchItemFailures: [] };
+    };
+    return { seen, events, handler };
+  }
+
+  async function until(check: () => boolean, ms = 15_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('delivers every record once, in order per shard, with Lambda-shaped events', async () => {
+    await stream('order', 2, 1200);
+    const { seen, events, handler } = recorder();
+    const { es } = source('order', handler);
+    await es.start();
+    await until(() => es.stats.records === 1200);
+    await es.stop();
+    const all = [...seen.values()].flat().sort((a, b) => a - b);
+    assert.deepEqual(
+      all,
+      Array.from({ length: 1200 }, (_, i) => i),
+    );
+    for (const list of seen.values())
+      assert.deepEqual(
+        list,
+        [...list].sort((a, b) => a - b),
+      );
+    assert.ok(events.every((e) => e.Records.length <= 50));
+    const r = events[0].Records[0];
+    assert.equal(r.eventSource, 'aws:kinesis');
+    assert.equal(r.eventSourceARN, 'arn:aws:kinesis:us-east-1:000000000000:stream/order');
+    assert.equal(r.eventID, `${r.eventID.split(':')[0]}:${r.kinesis.sequenceNumber}`);
+    assert.ok(Math.abs(r.kinesis.approximateArrivalTimestamp - Date.now() / 1000) < 60, 'arrival in seconds');
+  });
+
+  it('resumes after the checkpoint on restart: nothing lost, nothing repeated', async () => {
+    await stream('resume', 1, 300);
+    const first = recorder();
+    const a = source('resume', first.handler);
+    await a.es.start();
+    await until(() => a.es.stats.records === 300);
+    await a.es.stop();
+    await put('resume', 300, 200);
+    const second = recorder();
+    const b = source('resume', second.handler);
+    await b.es.start();
+    await until(() => b.es.stats.records === 200);
+    await b.es.stop();
+    assert.deepEqual(
+      [...second.seen.values()].flat(),
+      Array.from({ length: 200 }, (_, i) => 300 + i),
+    );
+  });
+
+  it('isolates a poison record to the on-failure file and processes the rest', async () => {
+    await stream('poison', 1, 100);
+    const handled: number[] = [];
+    const { es, dlq } = source('poison', async (event) => {
+      const values = event.Records.map((r) => Number(Buffer.from(r.kinesis.data, 'base64').toString()));
+      if (values.includes(42)) throw new Error('cannot handle 42');
+      handled.push(...values);
+    });
+    await es.start();
+    await until(() => es.stats.records === 100);
+    await es.stop();
+    assert.deepEqual(
+      handled,
+      Array.from({ length: 100 }, (_, i) => i).filter((v) => v !== 42),
+    );
+    const [message] = dlq.read();
+    assert.equal(message.requestContext.condition, 'RetryAttemptsExhausted');
+    assert.equal(message.KinesisBatchInfo.batchSize, 1);
+    assert.equal(message.errorMessage, 'cannot handle 42');
+    assert.equal(message.KinesisBatchInfo.startSequenceNumber, message.KinesisBatchInfo.endSequenceNumber);
+  });
+
+  it('drains to the end of the stream on stop', async () => {
+    await stream('drain', 1, 0);
+    const { seen, handler } = recorder();
+    const { es } = source('drain', handler, { maxBatchingWindowMs: 500 });
+    await es.start();
+    await put('drain', 0, 700);
+    const { drained } = await es.stop(10_000);
+    assert.equal(drained, true);
+    assert.equal([...seen.values()].flat().length, 700);
+  });
+});

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const START = fileURLToPath(new URL('../../local/start.ts', import.meta.url));
+
+/** Runs `npm start -- ARGS` (the same entry) and returns its exit code and output. */
+function start(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', START, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('npm start: flags and ports', () => {
+  let dir: string;
+  let taken: Server;
+  let takenPort: number;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'start-'));
+    taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    takenPort = (taken.address() as { port: number }).port;
+  });
+  after(() => {
+    taken.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const badFlags: [string[], RegExp][] = [
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--rate', '10'], /--rate needs --simulate/],
+    [['--simulate', '--rate', 'fast'], /--rate must be a number greater than 0.*"fast"/],
+    [['--simulate', '--rate', '0'], /--rate must be a number greater than 0/],
+    [['--simulate', '--symbols', 'F@T'], /--symbols takes a count or a comma list/],
+    [['--simulate', '--replay', 'x.jsonl'], /cannot be used together/],
+    [['--replay', '/no/such/file.jsonl'], /--replay \/no\/such\/file\.jsonl: no such file/],
+    [['--speed', '2'], /--speed needs --replay/],
+    [['--endpoint-port', '70000'], /--endpoint-port must be a port number/],
+    [['--dashboard-port', 'abc'], /--dashboard-port must be a port number/],
+    [['--clock-start', 'yesterday'], /--clock-start must be an ISO time/],
+    [['--simulate', '--clock-speed', '-1'], /--clock-speed must be a number greater than 0/],
+    [['--iboard-url', 'http://x'], /--iboard-url must be a ws:\/\/ or wss:\/\/ URL/],
+    [['--data-dir'], /argument missing/],
+  ];
+
+  for (const [args, message] of badFlags) {
+    it(`rejects ${args.join(' ')} with one line and exit 2`, async () => {
+      const r = await start(args);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /^npm start: .*--help/);
+    });
+  }
+
+  it('prints the usage with --help and exits 0', async () => {
+    const r = await start(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /--simulate/);
+    assert.match(r.stdout, /--endpoint-port/);
+  });
+
+  it('names the endpoint port and its flag when the port is taken', async () => {
+    const r = await start(['--simulate', '--data-dir', dir, '--endpoint-port', String(takenPort), '--dashboard-port', '0']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`port ${takenPort} \\(the AWS endpoint\\) is already in use.*--endpoint-port`));
+  });
+
+  it('names the dashboard port and its flag when the port is taken', async () => {
+    const r = await start(['--simulate', '--data-dir', dir, '--endpoint-port', '0', '--dashboard-port', String(takenPort)]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`port ${takenPort} \\(the dashboard\\) is already in use.*--dashboard-port`));
+  });
+
+  it('refuses a data dir another runtime holds', async () => {
+    const held = join(dir, 'held');
+    rmSync(held, { recursive: true, force: true });
+    await import('node:fs').then((fs) => fs.mkdirSync(held, { recursive: true }));
+    // This test process stands in for the other runtime.
+    writeFileSync(join(held, 'runtime.pid'), `${process.pid}\n`);
+    const r = await start(['--simulate', '--data-dir', held, '--endpoint-port', '0', '--dashboard-port', '0']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`data dir .*held is in use by another runtime \\(pid ${process.pid}\\).*--data-dir`));
+  });
+});

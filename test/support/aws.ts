@@ -1,0 +1,132 @@
+/**
+ * Real SDK clients and resources on the emulators for the transform's tests: the
+ * pipeline's DynamoDB tables created from `core/tables.ts`, a Kinesis stream, and a round
+ * trip of records through it (PutRecords, then GetRecords) so the handler is driven by
+ * what Kinesis actually returns.
+ */
+import { Agent } from 'node:http';
+import {
+  CreateTableCommand,
+  DynamoDBClient as Dynamo,
+  type DynamoDBClient,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type _Record,
+  CreateStreamCommand,
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { TABLE_KEYS, TABLES, type TableName } from '../../core/tables.ts';
+import { fromItem } from '../../functions/sinks/dynamodb-items.ts';
+
+export const REGION = 'us-east-1';
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const requestHandler = () =>
+  new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 32 }), requestTimeout: 10_000 });
+
+export function dynamoClient(endpoint: string, maxAttempts = 2): DynamoDBClient {
+  return new Dynamo({ endpoint, region: REGION, credentials, requestHandler: requestHandler(), maxAttempts });
+}
+
+export function kinesisClient(endpoint: string): KinesisClient {
+  return new KinesisClient({
+    endpoint,
+    region: REGION,
+    credentials,
+    requestHandler: requestHandler(),
+    maxAttempts: 3,
+  });
+}
+
+/** Tables keyed by `pk` alone, as `infra/` creates them (the rest have `sk` too). */
+const PARTITION_ONLY: ReadonlySet<TableName> = new Set<TableName>(['quotes', 'control']);
+
+export type TableNames = Record<TableName, string>;
+
+/** Creates every table of `core/tables.ts` as `<prefix>-<table>`. */
+export async function createTables(client: DynamoDBClient, prefix: string): Promise<TableNames> {
+  const names = {} as TableNames;
+  for (const table of TABLES) {
+    const name = `${prefix}-${table}`;
+    const sorted = !PARTITION_ONLY.has(table);
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+          ...(sorted ? [{ AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' as const }] : []),
+        ],
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+          ...(sorted ? [{ AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' as const }] : []),
+        ],
+      }),
+    );
+    names[table] = name;
+  }
+  return names;
+}
+
+/** Every item of a table as plain records (keys kept), sorted by key: comparable snapshots. */
+export async function scanTable(client: DynamoDBClient, table: string): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  do {
+    const out = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    for (const item of out.Items ?? []) rows.push(fromItem(item, ['pk', 'sk']));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  const key = (r: Record<string, unknown>) => `${r.pk}\u0000${r.sk ?? ''}`;
+  return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** Creates a one-shard stream and waits until it is active; returns its ARN. */
+export async function createStream(client: KinesisClient, name: string): Promise<string> {
+  await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+  for (;;) {
+    const { StreamDescription } = await client.send(new DescribeStreamCommand({ StreamName: name }));
+    if (StreamDescription?.StreamStatus === 'ACTIVE') return StreamDescription.StreamARN as string;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Puts `datas` as records (in order, one partition key, so one shard keeps the order),
+ * then reads every record of the shard back with GetRecords from the start.
+ */
+export async function roundTrip(
+  client: KinesisClient,
+  stream: string,
+  datas: readonly Uint8Array[],
+  partitionKey = 'FPT',
+): Promise<{ records: _Record[]; shardId: string }> {
+  // PutRecords takes at most 500 records.
+  for (let i = 0; i < datas.length; i += 500) {
+    const out = await client.send(
+      new PutRecordsCommand({
+        StreamName: stream,
+        Records: datas.slice(i, i + 500).map((Data) => ({ Data, PartitionKey: partitionKey })),
+      }),
+    );
+    if (out.FailedRecordCount) throw new Error(`${out.FailedRecordCount} records not put`);
+  }
+  const { StreamDescription } = await client.send(new DescribeStreamCommand({ StreamName: stream }));
+  const shardId = StreamDescription?.Shards?.[0]?.ShardId as string;
+  const { ShardIterator } = await client.send(
+    new GetShardIteratorCommand({ StreamName: stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+  );
+  const records: _Record[] = [];
+  let iterator = ShardIterator;
+  while (iterator && records.length < datas.length) {
+    const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+    records.push(...(out.Records ?? []));
+    iterator = out.Records?.length ? out.NextShardIterator : undefined;
+  }
+  return { records, shardId };
+}
