@@ -4,7 +4,8 @@
  * - `parseFrame` frames/s against a naive `text.split('|')` baseline, measured in the same run on
  *   the same realistic V2 stock frames (FPT-like snapshots over HOSE symbols, prices on the tick
  *   grid, 3 book levels, growing cumulative volume), interleaved in rounds so both see the same
- *   machine load; each figure is the median of its rounds.
+ *   machine load; each figure is the median of its rounds, per CPU-second of the (single-threaded)
+ *   process, i.e. per core.
  * - `encodeRecord` / `decodeRecord` MB/s of frame text (UTF-8 bytes of `raw`), 500 frames a record
  *   (~250 KB, the packer's default byte bound).
  *
@@ -21,7 +22,8 @@ import { decodeRecord, type Envelope, encodeRecord } from '../core/records/index
 
 const FRAMES = 4000;
 const FRAMES_PER_RECORD = 500;
-const ROUNDS = 6;
+/** Rounds per figure: many short ones, so a burst of load from elsewhere hits few of them. */
+const ROUNDS = 12;
 
 /** Deterministic PRNG (mulberry32), so every run measures the same frames. */
 function prng(seed: number): () => number {
@@ -105,16 +107,22 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Runs each case for `ms` per round, round after round; returns each case's median rate (units/s). */
+/**
+ * Runs the cases in turn, round after round, `totalMs` of wall time per case in all; returns each
+ * case's median rate in units per CPU-second of this process. CPU time rather than wall time: the
+ * machine is shared, and a descheduled benchmark would otherwise report the neighbours' load.
+ */
 function measure(cases: Record<string, () => number>, totalMs: number): Record<string, number> {
   const rates: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   for (const fn of Object.values(cases)) fn(); // warm up the JIT
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, fn] of Object.entries(cases)) {
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       let units = 0;
       while (performance.now() - start < totalMs / ROUNDS) units += fn();
-      rates[name].push(units / ((performance.now() - start) / 1000));
+      const cpu = process.cpuUsage(cpuStart);
+      rates[name].push(units / ((cpu.user + cpu.system) / 1e6));
     }
   }
   return Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, median(v)]));
@@ -178,6 +186,7 @@ async function main(): Promise<void> {
     node: process.version,
     measuredAt: new Date().toISOString(),
   };
+  console.log('one core, rates per CPU-second of this process:');
   console.log(`parseFrame          ${result.parseFramesPerSec.toLocaleString('en')} frames/s`);
   console.log(`naive split('|')    ${result.naiveSplitFramesPerSec.toLocaleString('en')} frames/s`);
   console.log(`  parse is ${result.naiveOverParseRatio}x slower than the naive split (goal: within 2x)`);

@@ -20,7 +20,7 @@
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { formatIndexFrame, formatStockFrame, formatTradeFrame } from '../core/iboard/format-frame.ts';
 import { parseFrame } from '../core/iboard/parse-frame.ts';
@@ -128,10 +128,27 @@ const envelopeArb: fc.Arbitrary<Envelope> = fc.record({
 /** A valid record, what it decodes to (lone surrogates in `raw` come back as U+FFFD) and its payload. */
 const validRecordArb = fc.array(envelopeArb, { minLength: 1, maxLength: 8 }).map((list) => {
   const bytes = encodeRecord(list);
-  return { bytes, envelopes: decodeRecord(bytes), payload: Uint8Array.from(inflateSync(bytes.subarray(1))) };
+  return {
+    bytes,
+    envelopes: decodeRecord(bytes),
+    payload: Uint8Array.from(inflateSync(bytes.subarray(RECORD_HEADER_BYTES))),
+  };
 });
 
 type RecordInput = { bytes: Uint8Array; original?: Envelope[] };
+
+/** Version byte + CRC-32 of the payload come before the zlib stream (see core/records/codec.ts). */
+const RECORD_HEADER_BYTES = 5;
+
+/** A record whose header is right for `payload`, so decoding reaches the payload reader. */
+function withValidHeader(payload: Uint8Array): Uint8Array {
+  const compressed = deflateSync(payload, { level: 1 });
+  const bytes = new Uint8Array(RECORD_HEADER_BYTES + compressed.length);
+  bytes[0] = 1;
+  new DataView(bytes.buffer).setUint32(1, crc32(payload), true);
+  bytes.set(compressed, RECORD_HEADER_BYTES);
+  return bytes;
+}
 
 function withVersion(version: number, body: Uint8Array): Uint8Array {
   const bytes = new Uint8Array(body.length + 1);
@@ -169,13 +186,13 @@ function recordInputs(seed: number, runs: number): fc.Arbitrary<RecordInput> {
     },
     { weight: 1, arbitrary: recordArb.map((r) => ({ bytes: r.bytes, original: r.envelopes })) },
     {
-      // Valid compression around a damaged payload: reaches the payload reader past the checksum.
+      // Valid compression and CRC around a damaged payload: reaches the payload reader past the checksums.
       weight: 3,
       arbitrary: fc.tuple(recordArb, fc.nat(), fc.nat(), fc.boolean()).map(([r, cut, flip, truncate]) => {
         const payload = r.payload;
         const damaged = truncate ? payload.slice(0, cut % payload.length) : payload.slice();
         if (!truncate) damaged[(flip >> 3) % damaged.length] ^= 1 << (flip & 7);
-        return { bytes: withVersion(1, deflateSync(damaged, { level: 1 })) };
+        return { bytes: withValidHeader(damaged) };
       }),
     },
   );

@@ -5,7 +5,8 @@
  *
  * ```
  * byte 0      format version (1)
- * bytes 1..   zlib stream (RFC 1950: deflate + Adler-32 checksum) of the payload:
+ * bytes 1..4  CRC-32 of the uncompressed payload (u32)
+ * bytes 5..   zlib stream (RFC 1950: deflate + Adler-32 checksum) of the payload:
  *   u32       envelope count N
  *   u16       connection-id count C, then C times: u16 byte length + UTF-8 bytes
  *   N times:  u16 connection index (into the C ids)
@@ -15,8 +16,9 @@
  * ```
  *
  * The version byte comes first and uncompressed so the format can change: a reader
- * sees the version before it decompresses anything. The zlib checksum catches
- * corruption; the length fields catch truncation; the payload must be consumed
+ * sees the version before it decompresses anything. The CRC-32 catches corruption
+ * (zlib's own Adler-32 alone let a two-bit flip through under fuzzing: it is weak on
+ * short inputs); the length fields catch truncation; the payload must be consumed
  * exactly. `decodeRecord` returns every envelope or throws `RecordDecodeError`:
  * it never returns part of a record.
  *
@@ -24,13 +26,16 @@
  * const bytes = encodeRecord([{ raw: 'MAIN|S#FPT|...', receivedAt: 1776148328337, connectionId: 'c1', seq: 0 }]);
  * const [envelope] = decodeRecord(bytes);
  */
-import { deflateSync, inflateSync } from 'node:zlib';
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import type { Envelope } from './envelope.ts';
 
 export const RECORD_FORMAT_VERSION = 1;
 
 /** Kinesis' hard limit on one record: data plus partition key, 1 MiB. */
 export const KINESIS_MAX_RECORD_BYTES = 1024 * 1024;
+
+/** Version byte + CRC-32. */
+const HEADER_BYTES = 5;
 
 /** Refuse to inflate more than this: a record's payload is bounded well below it. */
 const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
@@ -100,9 +105,10 @@ export function encodeRecord(envelopes: readonly Envelope[]): Uint8Array {
   }
 
   const compressed = deflateSync(payload, { level: COMPRESSION_LEVEL });
-  const record = new Uint8Array(1 + compressed.length);
+  const record = new Uint8Array(HEADER_BYTES + compressed.length);
   record[0] = RECORD_FORMAT_VERSION;
-  record.set(compressed, 1);
+  new DataView(record.buffer).setUint32(1, crc32(payload), true);
+  record.set(compressed, HEADER_BYTES);
   return record;
 }
 
@@ -115,9 +121,13 @@ export function decodeRecord(data: Uint8Array): Envelope[] {
       `record format version ${data[0]} is not supported (expected ${RECORD_FORMAT_VERSION})`,
     );
   }
+  if (data.length < HEADER_BYTES) {
+    throw new RecordDecodeError('RECORD_TRUNCATED', `record of ${data.length} bytes ends inside its header`);
+  }
+  const expectedCrc = new DataView(data.buffer, data.byteOffset, data.length).getUint32(1, true);
   let payload: Buffer;
   try {
-    payload = inflateSync(data.subarray(1), { maxOutputLength: MAX_PAYLOAD_BYTES });
+    payload = inflateSync(data.subarray(HEADER_BYTES), { maxOutputLength: MAX_PAYLOAD_BYTES });
   } catch (error) {
     const truncated = (error as { code?: string }).code === 'Z_BUF_ERROR';
     throw new RecordDecodeError(
@@ -125,6 +135,9 @@ export function decodeRecord(data: Uint8Array): Envelope[] {
       `record payload cannot be decompressed: ${(error as Error).message}`,
       { cause: error },
     );
+  }
+  if (crc32(payload) !== expectedCrc) {
+    throw new RecordDecodeError('RECORD_CORRUPT', 'record payload does not match its CRC-32');
   }
   return readPayload(payload);
 }
