@@ -34,5 +34,7 @@ server.listen(Number(portArg) || 0, '127.0.0.1', () => {
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-// If the parent dies without stopping us, don't linger.
-process.on('disconnect', stop);
+// If the parent dies without stopping us, don't linger: it holds our stdin pipe,
+// which closes when it exits, however it exits.
+process.stdin.on('end', stop);
+process.stdin.resume();

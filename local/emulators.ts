@@ -57,7 +57,8 @@ export function startEmulator(kind: EmulatorKind, options: EmulatorOptions = {})
   const { port = 0, dataDir, startTimeoutMs = 15_000 } = options;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const args = [ENTRY, kind, String(port), ...(dataDir ? [dataDir] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin stays a pipe: the emulator exits when it closes, so it never outlives us.
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     let errors = '';
