@@ -17,6 +17,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createKinesisClient } from '../ingest-task/kinesis-client.ts';
@@ -81,6 +82,8 @@ async function waitForLine(lines: Array<Record<string, unknown>>, message: strin
 type Sample = { at: number; cpu: number; metrics: MetricsSnapshot };
 
 async function main(): Promise<void> {
+  // Other work on the machine skews every figure: record how busy it was.
+  const loadAtStart = loadavg().map((l) => round(l, 1));
   const kinesis = await startKinesis();
   const admin = createKinesisClient({ region: REGION, endpoint: kinesis.endpoint });
   for (const [key, value] of Object.entries(CREDENTIALS)) process.env[key] ??= value;
@@ -179,7 +182,7 @@ async function main(): Promise<void> {
     cpuSecPer100kFrames: round(steady.cpuSecPer100kFrames, 2),
     peakRssMb: round(ingestRss, 1),
     details: {
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      machine: { cpus: cpus().length, node: process.version, loadAverageAtStart: loadAtStart },
       steady: { rate: RATE, ...round2(steady) },
       max: round2(max),
       naive: round2(naiveResult),

@@ -16,14 +16,17 @@
  *   per started KB of item; conditional puts that fail are added at their item size, as
  *   DynamoDB charges them); write requests per 1,000 frames counted by a proxy in front of
  *   dynalite (API calls).
- * - `peakRssMb`: the process's maximum RSS after the 10,000-frame batches with writes. It
- *   includes the bench's own frames, so it is an upper bound of the handler's.
+ * - `peakRssMb`: maximum RSS of a child process that only builds the events and runs the
+ *   handler on them (the with-writes figures come from that child too), so it is close to
+ *   what a Lambda holding one 10,000-frame batch needs (plus the bench's own frame text).
+ * - `writeUnitsPer1000FramesByTable`: where the write units go.
  *
  * Writes `bench/results/transform.json`. Options: `--batches N` (default 3), `--naive-frames N`
  * (frames given to the naive handler, default 5,000: it is per-frame, so a sample suffices).
  */
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
+import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +34,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { type AttributeValue, CreateTableCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import type { TransformSink, WriteResult } from '../core/derive/sink.ts';
@@ -47,7 +55,12 @@ import { createTables, dynamoClient } from '../test/support/aws.ts';
 import { startFaultProxy } from '../test/support/fault-proxy.ts';
 
 const { values } = parseArgs({
-  options: { batches: { type: 'string', default: '3' }, 'naive-frames': { type: 'string', default: '5000' } },
+  options: {
+    batches: { type: 'string', default: '3' },
+    'naive-frames': { type: 'string', default: '5000' },
+    /** Internal: run the with-writes phase against this DynamoDB endpoint and report to the parent. */
+    child: { type: 'string' },
+  },
 });
 const BATCHES = Number(values.batches);
 const NAIVE_FRAMES = Number(values['naive-frames']);
@@ -104,7 +117,14 @@ async function cpuFramesPerSec(): Promise<number> {
        export { groupByBar, mergeBar } from '${root}core/derive/bars.ts';`,
     );
     const out = join(dir, 'pipeline.mjs');
-    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning' });
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: out,
+      logLevel: 'warning',
+    });
     const pipeline = await import(out);
     const inputs = batches.map((records) =>
       records.map((r) => ({ data: r.Data, sequenceNumber: r.SequenceNumber, arrivalMs: clock })),
@@ -117,7 +137,9 @@ async function cpuFramesPerSec(): Promise<number> {
         const prepared = pipeline.prepareBatch(input, SHARD);
         pipeline.quoteKeys(prepared.frames);
         const derived = pipeline.deriveBatch(prepared.frames, quotes);
-        for (const group of pipeline.groupByBar(derived.symbols.flatMap((s: { trades: unknown[] }) => s.trades))) {
+        for (const group of pipeline.groupByBar(
+          derived.symbols.flatMap((s: { trades: unknown[] }) => s.trades),
+        )) {
           pipeline.mergeBar(undefined, group.key, group.trades);
         }
         for (const s of derived.symbols) quotes.set(s.symbol, s.quote);
@@ -131,33 +153,42 @@ async function cpuFramesPerSec(): Promise<number> {
   }
 }
 
-/** Sums the write units and requests the sink reports. */
+/** Sums the write units and rows the sink reports, per table. */
 function counting(sink: TransformSink) {
-  const totals = { writeUnits: 0, requests: 0, rows: 0 };
+  const totals = { writeUnits: 0, rows: 0, byTable: {} as Record<string, number> };
   const wrap =
-    <A extends unknown[], T>(fn: (...args: A) => Promise<WriteResult<T>>) =>
+    <A extends unknown[], T>(table: string, fn: (...args: A) => Promise<WriteResult<T>>) =>
     async (...args: A) => {
       const result = await fn(...args);
       totals.writeUnits += result.writeUnits;
-      totals.requests += result.requests;
-      totals.rows += ((args[0] as unknown[]).length ?? 0) - result.failed.length;
+      totals.byTable[table] = (totals.byTable[table] ?? 0) + result.writeUnits;
+      totals.rows += (args[0] as unknown[]).length - result.failed.length;
       return result;
     };
   const wrapped: TransformSink = {
     name: sink.name,
     readQuotes: (k) => sink.readQuotes(k),
     readBars: (k) => sink.readBars(k),
-    writeTrades: wrap((r) => sink.writeTrades(r)),
-    writeBars: wrap((r) => sink.writeBars(r)),
-    writeIndices: wrap((r) => sink.writeIndices(r)),
-    writeRejects: wrap((r) => sink.writeRejects(r)),
-    writeQuotes: wrap((r) => sink.writeQuotes(r)),
+    writeTrades: wrap('trades', (r) => sink.writeTrades(r)),
+    writeBars: wrap('bars', (r) => sink.writeBars(r)),
+    writeIndices: wrap('indices', (r) => sink.writeIndices(r)),
+    writeRejects: wrap('rejects', (r) => sink.writeRejects(r)),
+    writeQuotes: wrap('quotes', (r) => sink.writeQuotes(r)),
   };
   return { sink: wrapped, totals };
 }
 
-// --- 2. the handler with writes
-async function withWrites(client: DynamoDBClient, writeCalls: () => number) {
+type WriteFigures = {
+  baselineRssMb: number;
+  seconds: number;
+  writeUnits: number;
+  rows: number;
+  byTable: Record<string, number>;
+  peakRssMb: number;
+};
+
+// --- 2. the handler with writes (run in a child process, see `peakRssMb`)
+async function withWrites(client: DynamoDBClient): Promise<WriteFigures> {
   const tables = await createTables(client, 'bench');
   const { sink, totals } = counting(new DynamoSink({ client, tables }));
   const handler = createTransformHandler({
@@ -165,14 +196,28 @@ async function withWrites(client: DynamoDBClient, writeCalls: () => number) {
     logger: new Logger({ serviceName: 'transform', logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: TRANSFORM_NAMESPACE, serviceName: 'transform' }),
   });
-  const calls = writeCalls();
+  const baselineRssMb = process.resourceUsage().maxRSS / 1024;
   const started = performance.now();
   for (const event of events) {
     const { batchItemFailures } = await handler(event);
     if (batchItemFailures.length > 0) throw new Error('the bench batch failed');
   }
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, ...totals, calls: writeCalls() - calls, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { seconds, ...totals, baselineRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** Runs {@link withWrites} in a fresh process (same frames: same seed) and returns its figures. */
+function inChild(endpoint: string): Promise<WriteFigures> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), ['--batches', String(BATCHES), '--child', endpoint], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    child.once('message', (message) => resolve(message as WriteFigures));
+    child.once('exit', (code) =>
+      code === 0 ? undefined : reject(new Error(`bench child exited with ${code}`)),
+    );
+  });
 }
 
 // --- 3. the naive handler: three PutItems per frame, keyed (symbol, second)
@@ -210,18 +255,47 @@ async function naive(client: DynamoDBClient, writeCalls: () => number) {
     for (const envelope of decodeRecord(Buffer.from(record.kinesis.data, 'base64'))) {
       const f = parseFrame(envelope.raw);
       if (f.kind !== 'stock') continue;
-      const key = { symbol: { S: f.symbol }, timestamp: { N: String(Math.floor((f.serverTime ?? envelope.receivedAt) / 1000)) } };
+      const key = {
+        symbol: { S: f.symbol },
+        timestamp: { N: String(Math.floor((f.serverTime ?? envelope.receivedAt) / 1000)) },
+      };
       const n = (v: number | undefined) => ({ N: String(v ?? 0) });
       const levels = (side: typeof f.bids) =>
-        Object.fromEntries(side.slice(0, 3).flatMap((l, i) => [[`p${i + 1}`, n(l.price)], [`v${i + 1}`, n(l.volume)]]));
+        Object.fromEntries(
+          side.slice(0, 3).flatMap((l, i) => [
+            [`p${i + 1}`, n(l.price)],
+            [`v${i + 1}`, n(l.volume)],
+          ]),
+        );
       await Promise.all([
-        put('naive-trades', { ...key, price: n(f.lastPrice), volume: n(f.lastVolume), value: n(f.totalValue) }),
+        put('naive-trades', {
+          ...key,
+          price: n(f.lastPrice),
+          volume: n(f.lastVolume),
+          value: n(f.totalValue),
+        }),
         put('naive-orders', { ...key, bid: { M: levels(f.bids) }, offer: { M: levels(f.offers) } }),
         put('naive-market', {
           ...key,
           ...Object.fromEntries(
-            (['high', 'low', 'openPrice', 'averagePrice', 'change', 'changePercent', 'totalVolume', 'totalValue',
-              'foreignBuyVolume', 'foreignSellVolume', 'foreignRoom', 'ceiling', 'floor', 'reference'] as const).map((k) => [k, n(f[k])]),
+            (
+              [
+                'high',
+                'low',
+                'openPrice',
+                'averagePrice',
+                'change',
+                'changePercent',
+                'totalVolume',
+                'totalValue',
+                'foreignBuyVolume',
+                'foreignSellVolume',
+                'foreignRoom',
+                'ceiling',
+                'floor',
+                'reference',
+              ] as const
+            ).map((k) => [k, n(f[k])]),
           ),
         }),
       ]);
@@ -231,42 +305,62 @@ async function naive(client: DynamoDBClient, writeCalls: () => number) {
   return { frames, seconds, writeUnits, calls: writeCalls() - calls };
 }
 
-const framesPerSec = await cpuFramesPerSec();
-const dynamo = await startDynamo();
-const proxy = await startFaultProxy(dynamo.endpoint, { keepRequests: false });
-const client = dynamoClient(proxy.endpoint, 4);
-const writeCalls = () =>
-  ['BatchWriteItem', 'PutItem', 'UpdateItem'].reduce((sum, op) => sum + (proxy.counts.get(op) ?? 0), 0);
-try {
-  const mine = await withWrites(client, writeCalls);
-  const theirs = await naive(client, writeCalls);
-  const results = {
-    framesPerSec,
-    framesPerSecWithWrites: Math.round(totalFrames / mine.seconds),
-    naiveFramesPerSecWithWrites: Math.round(theirs.frames / theirs.seconds),
-    writeUnitsPer1000Frames: per1000(mine.writeUnits, totalFrames),
-    naiveWriteUnitsPer1000Frames: per1000(theirs.writeUnits, theirs.frames),
-    writeRequestsPer1000Frames: per1000(mine.calls, totalFrames),
-    naiveWriteRequestsPer1000Frames: per1000(theirs.calls, theirs.frames),
-    rowsWrittenPer1000Frames: per1000(mine.rows, totalFrames),
-    peakRssMb: Math.round(mine.peakRssMb),
-    batchFrames: BATCH_FRAMES,
-    batches: BATCHES,
-    naiveFrames: theirs.frames,
-    tradeRatio: Math.round((market.ledger.tradedSymbols().reduce((s, sym) => s + market.ledger.trades(sym).length, 0) / totalFrames) * 1000) / 1000,
-    node: process.version,
-    measuredAt: new Date().toISOString(),
-  };
-  const out = fileURLToPath(new URL('./results/transform.json', import.meta.url));
-  mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(JSON.stringify(results, null, 2));
-  console.log(
-    `write units: ${results.writeUnitsPer1000Frames} vs naive ${results.naiveWriteUnitsPer1000Frames} per 1,000 frames ` +
-      `(${(results.naiveWriteUnitsPer1000Frames / results.writeUnitsPer1000Frames).toFixed(1)}x fewer)`,
-  );
-} finally {
+if (values.child) {
+  const client = dynamoClient(values.child, 4);
+  const figures = await withWrites(client);
   client.destroy();
-  await proxy.stop();
-  await dynamo.stop();
+  process.send?.(figures, () => process.exit(0));
+} else {
+  const framesPerSec = await cpuFramesPerSec();
+  const dynamo = await startDynamo();
+  const proxy = await startFaultProxy(dynamo.endpoint, { keepRequests: false });
+  const client = dynamoClient(proxy.endpoint, 4);
+  const writeCalls = () =>
+    ['BatchWriteItem', 'PutItem', 'UpdateItem'].reduce((sum, op) => sum + (proxy.counts.get(op) ?? 0), 0);
+  try {
+    const mine = await inChild(proxy.endpoint);
+    const myCalls = writeCalls();
+    const theirs = await naive(client, writeCalls);
+    const results = {
+      framesPerSec,
+      framesPerSecWithWrites: Math.round(totalFrames / mine.seconds),
+      naiveFramesPerSecWithWrites: Math.round(theirs.frames / theirs.seconds),
+      writeUnitsPer1000Frames: per1000(mine.writeUnits, totalFrames),
+      naiveWriteUnitsPer1000Frames: per1000(theirs.writeUnits, theirs.frames),
+      writeUnitsPer1000FramesByTable: Object.fromEntries(
+        Object.entries(mine.byTable).map(([table, units]) => [table, per1000(units, totalFrames)]),
+      ),
+      writeRequestsPer1000Frames: per1000(myCalls, totalFrames),
+      naiveWriteRequestsPer1000Frames: per1000(theirs.calls, theirs.frames),
+      rowsWrittenPer1000Frames: per1000(mine.rows, totalFrames),
+      peakRssMb: Math.round(mine.peakRssMb),
+      rssBeforeFirstBatchMb: Math.round(mine.baselineRssMb),
+      batchFrames: BATCH_FRAMES,
+      batches: BATCHES,
+      naiveFrames: theirs.frames,
+      tradesPerFrame: tradesPerFrame(),
+      node: process.version,
+      measuredAt: new Date().toISOString(),
+    };
+    const out = fileURLToPath(new URL('./results/transform.json', import.meta.url));
+    mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(JSON.stringify(results, null, 2));
+    const ratio = results.naiveWriteUnitsPer1000Frames / results.writeUnitsPer1000Frames;
+    console.log(
+      `write units per 1,000 frames: ${results.writeUnitsPer1000Frames} vs naive ${results.naiveWriteUnitsPer1000Frames} (${ratio.toFixed(1)}x fewer)`,
+    );
+  } finally {
+    client.destroy();
+    await proxy.stop();
+    await dynamo.stop();
+  }
+}
+
+/** Trades in the simulator's ledger per frame sent (the share of frames with a new cumulative volume). */
+function tradesPerFrame(): number {
+  const trades = market.ledger
+    .tradedSymbols()
+    .reduce((sum, symbol) => sum + market.ledger.trades(symbol).length, 0);
+  return Math.round((trades / totalFrames) * 1000) / 1000;
 }

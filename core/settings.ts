@@ -47,6 +47,8 @@ export const ENV = {
   PARTITION_BUCKETS: 'PARTITION_BUCKETS',
   /** CloudWatch metrics as EMF log lines: `auto` (default: on when running on ECS), `on` or `off`. */
   EMF_METRICS: 'EMF_METRICS',
+  /** Pack and compress records in a worker thread: `on` (default) or `off`. */
+  PACK_IN_WORKER: 'PACK_IN_WORKER',
   /** `control` (default: obey the control item and the calendar) or `always` (ignore the schedule). */
   INGEST_MODE: 'INGEST_MODE',
   /** Optional ISO time or epoch ms that the local runtime uses to drive a simulated clock. */

@@ -12,7 +12,7 @@
  * | bars     | `SYMBOL#YYYY-MM-DD` (ICT) | `HH:MM` (minute start, ICT)         |
  * | indices  | `INDEXID#YYYY-MM-DD`(ICT) | `<timeMs 13 digits>`                |
  * | rejects  | `YYYY-MM-DD` (ICT)        | `<shardId>#<sequenceNumber>#<frameIndex>` |
- * | control  | `id` (`ingest`)           | —                                   |
+ * | control  | `ingest` (the one item)   | —                                   |
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',

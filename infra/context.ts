@@ -40,12 +40,14 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   ingestHost: INGEST_HOSTS.FARGATE,
   keyspaces: false,
   streamMode: STREAM_MODES.PROVISIONED,
-  // One shard takes 1 MiB/s and 1,000 records/s in. The ingest task packs many frames
-  // into each compressed record (core/records), so the whole market at its observed
-  // peak (~2,000 frames/s, a few hundred KB/s raw, far less compressed, tens of records/s)
-  // fits in one shard. The second shard is headroom (bursts at ATO/ATC, a reconnect
-  // replaying a backlog) and gives the transform two batches in flight, one per shard,
-  // with per-symbol order kept (partition key = symbol). Cost: $0.015 per shard-hour.
+  // One shard takes 1 MiB/s and 1,000 records/s in. The ingest task packs ~850 frames
+  // into each compressed record (bench/results/ingest.json: 1.17 records and 58 KB per
+  // 1,000 frames), so the whole market at its ~2,000 frames/s peak is ~2.3 records/s and
+  // ~115 KB/s: 11% of one shard. The second shard is for the transform: the event
+  // source runs one batch per shard at a time (parallelization factor 1 keeps order),
+  // and one transform measured ~1,600 frames/s with writes (bench/results/transform.json),
+  // below the peak; two shards double that, and give headroom for the ATO/ATC bursts and
+  // a reconnect's backlog. Cost: $0.015 per shard-hour (~$11/month each).
   shardCount: 2,
   // 1 keeps strict per-shard order of batches; raise it only if iterator age grows.
   parallelizationFactor: 1,

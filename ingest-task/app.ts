@@ -13,7 +13,7 @@ import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/clien
 import type { ControlState } from '../core/control.ts';
 import { MAX_FRAME_LENGTH } from '../core/iboard/types.ts';
 import { isMarketTradingAt } from '../core/market/calendar.ts';
-import { RecordPacker } from '../core/records/index.ts';
+import type { PackedRecord } from '../core/records/index.ts';
 import { ENV } from '../core/settings.ts';
 import { FrameBuffer } from './buffer.ts';
 import { ConfigError, clockOf, type IngestConfig } from './config.ts';
@@ -25,6 +25,7 @@ import { startHealthServer } from './health-server.ts';
 import { createKinesisClient } from './kinesis-client.ts';
 import { logger as defaultLogger, type IngestLogger } from './logger.ts';
 import { IngestMetrics } from './metrics.ts';
+import { inlinePacker, workerPacker } from './packing.ts';
 import { KinesisProducer } from './producer.ts';
 import { ScheduleGate } from './schedule-gate.ts';
 import { subscribeMessagesOf } from './subscriptions.ts';
@@ -46,7 +47,16 @@ export type IngestDependencies = {
   readonly isMarketOpen?: () => boolean;
   /** Reads the control item (default: GetItem on CONTROL_TABLE). */
   readonly readControl?: () => Promise<ControlState | undefined>;
+  /** An unrecoverable failure (the packing worker died): default logs it and exits 1. */
+  readonly onFatal?: (error: Error) => void;
 };
+
+function defaultOnFatal(logger: IngestLogger): (error: Error) => void {
+  return (error) => {
+    logger.error('packing worker failed, exiting', { error: error.name, reason: error.message });
+    process.exit(1);
+  };
+}
 
 export type IngestApp = {
   readonly metricsPort: number;
@@ -66,10 +76,6 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
   await checkStream(kinesis, config);
 
   const metrics = new IngestMetrics();
-  const packer = new RecordPacker({
-    maxRecordBytes: config.maxRecordBytes,
-    buckets: config.partitionBuckets,
-  });
   let buffer: FrameBuffer | undefined;
   const producer = new KinesisProducer({
     client: kinesis,
@@ -78,6 +84,12 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
     logger,
     onAck: (record, ackedAt) => buffer?.acknowledge(record, ackedAt),
   });
+  const packerOptions = { maxRecordBytes: config.maxRecordBytes, buckets: config.partitionBuckets };
+  const sink = (records: readonly PackedRecord[]) => producer.enqueue(records);
+  const onPackerError = deps.onFatal ?? defaultOnFatal(logger);
+  const packer = config.packInWorker
+    ? await workerPacker(packerOptions, sink, onPackerError)
+    : inlinePacker(packerOptions, sink);
   let connection: IboardConnection | undefined;
   buffer = new FrameBuffer({
     maxFrames: config.bufferMaxFrames,

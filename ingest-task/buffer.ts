@@ -24,9 +24,10 @@
  * buffer.add(envelope);     // from the websocket
  * buffer.acknowledge(record, ackedAt); // from the producer
  */
-import type { Envelope, PackedRecord, RecordPacker } from '../core/records/index.ts';
+import type { Envelope, PackedRecord } from '../core/records/index.ts';
 import type { IngestLogger } from './logger.ts';
 import type { IngestMetrics } from './metrics.ts';
+import type { Packer } from './packing.ts';
 import type { KinesisProducer } from './producer.ts';
 
 export type FrameBufferOptions = {
@@ -34,8 +35,9 @@ export type FrameBufferOptions = {
   readonly lingerMs: number;
   /** How long reading may stay blocked before frames are shed instead. */
   readonly blockMs: number;
-  readonly packer: RecordPacker;
-  readonly producer: Pick<KinesisProducer, 'enqueue' | 'waitingRecords'>;
+  /** Packs accepted frames; its closed records go to the producer. */
+  readonly packer: Packer;
+  readonly producer: Pick<KinesisProducer, 'waitingRecords'>;
   readonly metrics: IngestMetrics;
   readonly logger: IngestLogger;
   /** Block reading (pause the websocket). */
@@ -91,8 +93,7 @@ export class FrameBuffer {
     metrics.framesForwarded++;
     metrics.bufferDepth = this.depthNow;
     if (this.depthNow > metrics.bufferPeak) metrics.bufferPeak = this.depthNow;
-    const closed = this.options.packer.add(envelope);
-    if (closed.length > 0) this.options.producer.enqueue(closed);
+    this.options.packer.add(envelope);
     if (this.depthNow >= this.pauseAt && !this.blocked && !this.shedding) this.block();
     return true;
   }
@@ -107,10 +108,9 @@ export class FrameBuffer {
     if (this.blocked && this.depthNow <= this.resumeAt) this.unblock('buffer drained');
   }
 
-  /** Closes every open record and hands it to the producer (shutdown, schedule stop). */
-  flush(): void {
-    const records = this.options.packer.flush();
-    if (records.length > 0) this.options.producer.enqueue(records);
+  /** Closes every open record; resolves once they are with the producer (shutdown, schedule stop). */
+  flush(): Promise<void> {
+    return this.options.packer.flush();
   }
 
   /** Stops the timers; frames already accepted stay with the producer. */
@@ -124,7 +124,7 @@ export class FrameBuffer {
   private linger(): void {
     // Records already waiting: let the open ones grow instead of queueing small ones behind.
     if (this.options.producer.waitingRecords > 0) return;
-    this.flush();
+    void this.flush();
   }
 
   private block(): void {

@@ -80,7 +80,7 @@ export function createFrameRouter(options: FrameRouterOptions): FrameRouter {
 }
 
 function logControl(logger: IngestLogger, control: ControlFrame, connectionId: string): void {
-  const details = { control: control.control, topic: control.topic, message: control.message, connectionId };
+  const details = { control: control.control, topic: control.topic, text: control.message, connectionId };
   if (control.control === 'error') logger.warn('server reported an error', details);
   else if (control.control === 'session' || control.control === 'status')
     logger.info('server notice', details);

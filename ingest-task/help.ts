@@ -21,10 +21,11 @@ Configured only through environment variables:
   LINGER_MS               longest a frame waits in an open record (200)
   MAX_RECORD_BYTES        uncompressed frame bytes per record (262144)
   PARTITION_BUCKETS       partition keys the instruments are hashed into (8)
-  BUFFER_MAX_FRAMES       frames held until Kinesis acknowledges them (200000)
+  BUFFER_MAX_FRAMES       frames held until Kinesis acknowledges them (100000)
   BUFFER_BLOCK_SECONDS    reading stays paused this long on a full buffer, then frames are shed (30)
   DRAIN_DEADLINE_SECONDS  on SIGTERM/SIGINT, flush for at most this long (25)
   METRICS_PORT            /healthz and /metrics (8080; 0 = a free port, logged at start)
+  PACK_IN_WORKER          on (default: compress in a worker thread) | off
   EMF_METRICS             auto (default: on when running on ECS) | on | off
   CLOCK_START, CLOCK_ORIGIN, CLOCK_SPEED   simulated clock set by the embedded runtime
   POWERTOOLS_LOG_LEVEL    DEBUG | INFO (default) | WARN | ERROR

@@ -6,6 +6,7 @@
  * metrics.framesIn.stock++;
  * metrics.snapshot().frames.in; // total frames received
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type HistogramSnapshot, LatencyHistogram } from './histogram.ts';
 
 /** Frame kinds told apart by prefix only (no parsing on the hot path). */

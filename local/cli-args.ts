@@ -91,7 +91,8 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
   try {
     ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/, ''));
+    // node's messages can span lines; the contract is one line.
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\s*\n\s*/g, ' '));
   }
   const str = (name: keyof typeof OPTIONS) => values[name] as string | undefined;
   const given = (name: keyof typeof OPTIONS) => values[name] !== undefined;

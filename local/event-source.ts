@@ -85,15 +85,23 @@ export class KinesisEventSource {
     shards: 0,
   };
   private readonly pollers = new Map<string, Promise<void>>();
-  private readonly caughtUp = new Set<string>();
+  /** Shards found at their end since the drain began. */
+  private readonly drainedShards = new Set<string>();
   /** Iterator age per shard; 0 once a shard is read to its end. */
   private readonly ages = new Map<string, number>();
+  /** Shards whose last read found nothing new, with nothing in flight. */
+  private readonly idle = new Set<string>();
   private stopping = false;
   private draining = false;
   private wake: (() => void)[] = [];
   private refresher?: Promise<void>;
 
   constructor(private readonly options: EventSourceOptions) {}
+
+  /** Every shard has been read to its end (what was put so far) and every batch is finished. */
+  get caughtUp(): boolean {
+    return this.pollers.size > 0 && [...this.pollers.keys()].every((shard) => this.idle.has(shard));
+  }
 
   /** Reads the shard list and starts one poller per shard. */
   async start(): Promise<void> {
@@ -109,7 +117,7 @@ export class KinesisEventSource {
     let drained = false;
     if (drainMs > 0) {
       this.draining = true;
-      this.caughtUp.clear();
+      this.drainedShards.clear();
       this.wakeAll();
       drained = await Promise.race([this.waitCaughtUp().then(() => true), sleep(drainMs).then(() => false)]);
     }
@@ -120,7 +128,7 @@ export class KinesisEventSource {
   }
 
   private async waitCaughtUp(): Promise<void> {
-    while (this.caughtUp.size < this.pollers.size) await sleep(50);
+    while (this.drainedShards.size < this.pollers.size) await sleep(50);
   }
 
   private async refreshLoop(): Promise<void> {
@@ -201,6 +209,7 @@ export class KinesisEventSource {
           );
           this.stats.millisBehindLatest = out.MillisBehindLatest ?? 0;
           const records = out.Records ?? [];
+          if (records.length) this.idle.delete(shardId);
           if (records.length && !batch.length) windowEnds = Date.now() + settings.maxBatchingWindowMs;
           for (const r of records) {
             batch.push({
@@ -217,8 +226,11 @@ export class KinesisEventSource {
           iterator = out.NextShardIterator;
           if (batch.length && Date.now() >= windowEnds) break;
           if (!records.length) {
-            if (!batch.length) this.setAge(shardId, 0);
-            if (!batch.length && this.draining) this.caughtUp.add(shardId);
+            if (!batch.length) {
+              this.setAge(shardId, 0);
+              this.idle.add(shardId);
+            }
+            if (!batch.length && this.draining) this.drainedShards.add(shardId);
             const idle = this.options.idlePollMs ?? 1_000;
             await this.sleepUnlessStopped(batch.length ? Math.min(idle, windowEnds - Date.now()) : idle);
           }
@@ -229,8 +241,9 @@ export class KinesisEventSource {
           if (!completed) return;
         }
         if (shardEnded) {
+          this.idle.add(shardId);
           this.options.checkpoints.finish(this.options.streamName, shardId);
-          this.caughtUp.add(shardId);
+          this.drainedShards.add(shardId);
           await this.refreshShards();
           return;
         }

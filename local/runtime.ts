@@ -64,6 +64,7 @@ export class StartAbortedError extends Error {
 export type Runtime = {
   /** The AWS endpoint (router), e.g. http://127.0.0.1:4566. */
   readonly endpoint: string;
+  readonly port: number;
   readonly tables: Readonly<Record<string, string>>;
   readonly streamName: string;
   readonly source?: MarketSource;
@@ -219,6 +220,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     let stopped = false;
     return {
       endpoint: router.url,
+      port: router.port,
       tables: roles,
       streamName,
       source,

@@ -82,6 +82,8 @@ export function scheduleRulesFor(
   clock: Clock,
   log: (line: string) => void,
 ): ScheduledRule[] {
+  // Each rule's last outcome: a repeated one (the every-5-minutes check) is not logged again.
+  const last = new Map<string, string>();
   return template.rules.flatMap((rule) =>
     rule.targets.flatMap((target) => {
       const fn = functions.get(target.functionLogicalId);
@@ -93,7 +95,10 @@ export function scheduleRulesFor(
           enabled: rule.enabled,
           fire: async (at: number) => {
             const result = await fn.handler(structuredClone(target.input), lambdaContext(identity(fn.spec)));
-            log(`schedule: ${rule.logicalId} (${ict(at)} ICT${clock.simulated ? ', simulated clock' : ''}) → ${summary(result)}`);
+            const outcome = summary(result);
+            if (last.get(rule.logicalId) === outcome) return;
+            last.set(rule.logicalId, outcome);
+            log(`schedule: ${rule.logicalId} (${ict(at)} ICT${clock.simulated ? ', simulated clock' : ''}) → ${outcome}`);
           },
         },
       ];

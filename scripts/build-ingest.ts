@@ -1,6 +1,7 @@
 /**
- * Bundles the ingest task into one ES module with esbuild (what the Dockerfile ships):
- * `npm run build:ingest` writes `dist/ingest-task/main.mjs`; `-- --outfile PATH` writes elsewhere.
+ * Bundles the ingest task with esbuild (what the Dockerfile ships): `main.mjs` and its
+ * packing worker `pack-worker.mjs`, side by side. `npm run build:ingest` writes them to
+ * `dist/ingest-task/`; `-- --outdir DIR` writes elsewhere.
  *
  * The AWS SDK, ws and Powertools are bundled (the image then needs no node_modules);
  * ws's optional native add-ons are left out (it falls back to JavaScript).
@@ -9,14 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const DEFAULT_OUTFILE = `${ROOT}dist/ingest-task/main.mjs`;
+export const DEFAULT_OUTDIR = `${ROOT}dist/ingest-task`;
 
+/** Returns the entry point's path and the bytes written (bundles and source maps). */
 export async function buildIngestBundle(
-  outfile = DEFAULT_OUTFILE,
+  outdir = DEFAULT_OUTDIR,
 ): Promise<{ outfile: string; bytes: number }> {
   const result = await build({
-    entryPoints: [`${ROOT}ingest-task/main.ts`],
-    outfile,
+    entryPoints: [`${ROOT}ingest-task/main.ts`, `${ROOT}ingest-task/pack-worker.ts`],
+    outdir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -33,11 +36,11 @@ export async function buildIngestBundle(
     logLevel: 'warning',
   });
   const bytes = Object.values(result.metafile?.outputs ?? {}).reduce((n, o) => n + o.bytes, 0);
-  return { outfile, bytes };
+  return { outfile: `${outdir}/main.mjs`, bytes };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const at = process.argv.indexOf('--outfile');
+  const at = process.argv.indexOf('--outdir');
   const { outfile, bytes } = await buildIngestBundle(at > 0 ? process.argv[at + 1] : undefined);
-  console.log(`built ${outfile} (${(bytes / 1024).toFixed(0)} KiB with source map)`);
+  console.log(`built ${outfile} (${(bytes / 1024).toFixed(0)} KiB with source maps)`);
 }

@@ -14,7 +14,6 @@ export {
   type TransformSink,
   TransientSinkError,
   type WriteResult,
-  written,
 } from './sink.ts';
 export {
   DERIVE_REASONS,

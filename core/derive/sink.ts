@@ -27,7 +27,7 @@ export type WriteResult<T> = {
   readonly failed: readonly T[];
   /** The last transient error seen, for the log. */
   readonly error?: unknown;
-  /** Requests re-sent: unprocessed items and transient errors retried by the adapter. */
+  /** Requests re-sent: unprocessed items, and transient errors retried by the SDK or the adapter. */
   readonly retries: number;
   /** Write capacity units consumed, where the store reports them (DynamoDB). */
   readonly writeUnits: number;
@@ -61,9 +61,4 @@ export class TransientSinkError extends Error {
     super(message, options);
     this.name = 'TransientSinkError';
   }
-}
-
-/** A write result with nothing failed. */
-export function written<T>(requests: number, writeUnits = 0, retries = 0): WriteResult<T> {
-  return { failed: [], retries, writeUnits, requests };
 }

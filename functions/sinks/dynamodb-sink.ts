@@ -14,7 +14,8 @@
  *
  * Throttling, 5xx and timeouts are first retried by the SDK (its `maxAttempts`); what
  * still fails is returned as failed rows (writes) or thrown as `TransientSinkError`
- * (reads). Other errors are rethrown. Write units come from `ReturnConsumedCapacity`,
+ * (reads). Other errors are rethrown. `retries` counts the SDK's retries and the re-sent
+ * unprocessed items. Write units come from `ReturnConsumedCapacity`,
  * plus the item size of failed conditional writes, which DynamoDB charges too.
  *
  * @example
@@ -217,8 +218,10 @@ export class DynamoSink implements TransformSink {
             }),
           );
           counters.writeUnits += capacity(out.ConsumedCapacity);
+          counters.retries += sdkRetries(out);
           pending = out.UnprocessedItems?.[table] ?? [];
         } catch (error) {
+          counters.retries += sdkRetries(error);
           if (!isTransient(error)) throw error;
           lastError = error;
           break; // the SDK already retried this request: give the rows back as failed
@@ -277,6 +280,12 @@ function quoteCondition(quote: QuoteRow): Omit<PutItemCommandInput, 'TableName' 
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: { ':t': { N: String(quote.time) }, ':v': { N: String(quote.totalVolume) } },
   };
+}
+
+/** Attempts the SDK made beyond the first (its own retries of throttling, 5xx, timeouts). */
+function sdkRetries(outputOrError: unknown): number {
+  const attempts = (outputOrError as { $metadata?: { attempts?: number } })?.$metadata?.attempts;
+  return attempts && attempts > 1 ? attempts - 1 : 0;
 }
 
 function keyOf(item: Item): string {

@@ -117,8 +117,9 @@ export class IngestService extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    // 0.25 vCPU / 512 MiB: the ingest benchmark's process peaks far below both at the
-    // market's rate; arm64 is ~20% cheaper than x86 on Fargate.
+    // 0.25 vCPU / 512 MiB (bench/results/ingest.json): 2.45 CPU-s per 100k frames is
+    // ~0.05 vCPU at the market's ~2,000 frames/s peak, and RSS peaked at 182 MB at ten
+    // times that rate. arm64 is ~20% cheaper than x86 on Fargate.
     const taskDefinition = new FargateTaskDefinition(this, 'Task', {
       cpu: 256,
       memoryLimitMiB: 512,

@@ -31,18 +31,22 @@ export type TransformProps = {
 };
 
 /**
- * Event source settings, each with its reason:
- * - batchSize 500 records: a record packs many frames (up to 256 KiB), so 500 is
- *   thousands of frames; Lambda also closes a batch at 6 MB of payload.
- * - maxBatchingWindow 1 s: at most one second added to the frame-to-row latency, and
- *   about one invocation per shard per second during a session.
- * - retryAttempts 10 with bisectBatchOnError: a failing batch is halved on each error,
- *   so 10 attempts isolate a single bad record of a 500-record batch (2^9 = 512).
+ * Event source settings, each with its reason (figures: bench/results/ingest.json and
+ * transform.json, measured on the development machine):
+ * - batchSize 10 records: a record packs ~850 frames (1.17 records per 1,000 frames) and
+ *   at most ~4,500 (a full 256 KiB record at 58 bytes per frame), so a batch is ~8.5k
+ *   frames, ~45k at worst. The transform used 166 MB + 130 MB per 10k frames, so the
+ *   worst case needs ~750 MB; in normal operation the 1 s window closes first (the whole
+ *   market is 2-3 records/s).
+ * - maxBatchingWindow 1 s: at most one second added to the frame-to-row latency.
+ * - retryAttempts 10 with bisectBatchOnError: 4 halvings isolate one bad record of 10;
+ *   the other attempts ride out throttling (each failure is retried from the first
+ *   failed record through ReportBatchItemFailures).
  * - maxRecordAge 6 h: a longer outage sends the batch to the DLQ with 18 of the
  *   stream's 24 h retention left to replay it.
  */
 export const TRANSFORM_EVENT_SOURCE = {
-  batchSize: 500,
+  batchSize: 10,
   maxBatchingWindow: Duration.seconds(1),
   retryAttempts: 10,
   maxRecordAge: Duration.hours(6),
@@ -83,9 +87,11 @@ export class Transform extends Construct {
     this.fn = new PipelineFunction(this, 'Function', {
       entry: props.entry ?? FUNCTION_ENTRIES.transform,
       description: 'Kinesis frames to trades, quotes, bars and indices rows',
-      // Parsing and derivation are CPU-bound; 1,024 MB on arm64 is ~0.6 vCPU.
-      memorySize: 1024,
-      // Far above a 500-record batch's work; a timeout is retried like any error.
+      // Holds the worst-case 45k-frame batch (~750 MB) with room; Lambda's CPU grows
+      // with memory (1,536 MB is ~0.9 vCPU) and parsing and derivation are CPU-bound.
+      memorySize: 1536,
+      // A typical batch (8.5k frames) took ~5 s at the emulator's write rate (1,632
+      // frames/s); a timeout is retried, and bisected, like any error.
       timeout: Duration.seconds(60),
       environment: {
         [ENV.TRADES_TABLE]: tables.trades.tableName,

@@ -41,7 +41,10 @@ export const SNAPSHOT_TTL_MS = 1_000;
 export type DashboardApiOptions = {
   readonly reader: TableReader;
   readonly catalog: SymbolCatalog;
-  /** The clock the calendar is read with (the runtime may pass a simulated one). @default Date.now */
+  /**
+   * The clock the calendar is read with (the runtime may pass a simulated one). Feed
+   * freshness is judged on the wall clock, which stamps `receivedAt`. @default Date.now
+   */
   readonly now?: () => number;
   readonly indices?: readonly { readonly id: string; readonly name: string }[];
   /** @see computeStatus */
@@ -172,7 +175,12 @@ export class DashboardApi {
 
   async status(): Promise<MarketStatus> {
     const { lastUpdate } = await this.overview(0);
-    return computeStatus({ now: this.now(), lastUpdate, staleAfterMs: this.staleAfterMs });
+    return computeStatus({
+      now: this.now(),
+      wallNow: Date.now(),
+      lastUpdate,
+      staleAfterMs: this.staleAfterMs,
+    });
   }
 }
 

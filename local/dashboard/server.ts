@@ -34,7 +34,11 @@ export type DashboardOptions = {
   /** A ready client instead of `dynamoEndpoint`/`region` (it is not destroyed on stop). */
   readonly client?: DynamoDBClient;
   readonly tables: DashboardTables;
-  /** Clock for the calendar and "feed down" (the runtime's simulated clock, if any). @default Date.now */
+  /**
+   * Clock the calendar is read with (the runtime's simulated clock, if any). The feed's
+   * freshness is judged on real time: `receivedAt` is stamped by the ingest host's wall clock.
+   * @default Date.now
+   */
   readonly now?: () => number;
   /** Symbol list for search and checks. @default the bundled list of `core/iboard/symbols.ts` */
   readonly symbols?: readonly SymbolEntry[];

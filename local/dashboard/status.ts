@@ -22,7 +22,10 @@ export const FEED_STATES = { LIVE: 'live', DOWN: 'down', IDLE: 'idle' } as const
 export type FeedState = (typeof FEED_STATES)[keyof typeof FEED_STATES];
 
 export type MarketStatus = {
+  /** The calendar's clock (the runtime's simulated clock, if any), epoch ms. */
   readonly now: number;
+  /** The wall clock the ages are measured with, epoch ms. */
+  readonly wallNow: number;
   /** ICT date of `now`. */
   readonly date: string;
   readonly phases: Readonly<Record<Exchange, Phase>>;
@@ -31,8 +34,9 @@ export type MarketStatus = {
   /** Next session start (epoch ms) when not trading, else null. */
   readonly nextOpen: number | null;
   readonly feed: FeedState;
-  /** Newest row receipt time seen (epoch ms), null when the tables are empty. */
+  /** Newest row receipt time seen (wall clock, epoch ms), null when the tables are empty. */
   readonly lastUpdate: number | null;
+  /** `wallNow - lastUpdate`. */
   readonly ageMs: number | null;
   /** Banner colour: `ok` (green), `down` (red), `closed` (grey). */
   readonly level: 'ok' | 'down' | 'closed';
@@ -40,7 +44,14 @@ export type MarketStatus = {
 };
 
 export type StatusInput = {
+  /** What the calendar is read at: real time, or the runtime's simulated clock. */
   readonly now: number;
+  /**
+   * Real time, to age `lastUpdate` with: receipt times are stamped by the ingest host's
+   * wall clock even when the runtime simulates the market's clock. @default now
+   */
+  readonly wallNow?: number;
+  /** Newest receipt time (`receivedAt`) in the tables. */
   readonly lastUpdate: number | null;
   /** Age after which a trading-hours feed counts as down. @default 30000 */
   readonly staleAfterMs?: number;
@@ -55,19 +66,23 @@ export const DEFAULT_STALE_AFTER_MS = 30_000;
 
 export function computeStatus(input: StatusInput): MarketStatus {
   const { now, lastUpdate, calendar = {} } = input;
+  const wallNow = input.wallNow ?? now;
   const staleAfterMs = input.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
   const phases = Object.fromEntries(ALL_EXCHANGES.map((e) => [e, phaseAt(now, e, calendar)])) as Record<
     Exchange,
     Phase
   >;
   const trading = isMarketTradingAt(now, calendar);
-  const ageMs = lastUpdate === null ? null : Math.max(0, now - lastUpdate);
+  const ageMs = lastUpdate === null ? null : Math.max(0, wallNow - lastUpdate);
   const fresh = ageMs !== null && ageMs <= staleAfterMs;
   const feed: FeedState = fresh ? FEED_STATES.LIVE : trading ? FEED_STATES.DOWN : FEED_STATES.IDLE;
   const nextOpen = trading ? null : nextMarketOpen(now, calendar);
-  const base = { now, date: ictDate(now), phases, trading, nextOpen, feed, lastUpdate, ageMs };
+  const base = { now, wallNow, date: ictDate(now), phases, trading, nextOpen, feed, lastUpdate, ageMs };
   if (trading) {
-    const phase = `HOSE ${phases.hose}, HNX ${phases.hnx}, UPCoM ${phases.upcom}`;
+    const phase =
+      phases.hose === phases.hnx && phases.hnx === phases.upcom
+        ? phases.hose
+        : `HOSE ${phases.hose}, HNX ${phases.hnx}, UPCoM ${phases.upcom}`;
     if (fresh) {
       return { ...base, level: 'ok', message: `Market open (${phase}) · feed live` };
     }

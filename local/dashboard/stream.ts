@@ -219,6 +219,7 @@ export class StreamHub {
   #pushStatus(): void {
     const status = computeStatus({
       now: this.#api.now(),
+      wallNow: Date.now(),
       lastUpdate: this.#lastUpdate,
       staleAfterMs: this.#api.staleAfterMs,
     });

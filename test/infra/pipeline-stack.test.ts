@@ -79,7 +79,7 @@ describe('transform function and its event source', () => {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      MemorySize: 1024,
+      MemorySize: 1536,
       Timeout: 60,
       Environment: {
         Variables: {
@@ -100,7 +100,7 @@ describe('transform function and its event source', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('FramesStream'), 'Arn'] },
       StartingPosition: 'TRIM_HORIZON',
-      BatchSize: 500,
+      BatchSize: 10,
       MaximumBatchingWindowInSeconds: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,

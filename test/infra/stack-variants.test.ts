@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { CQL_TABLES } from '../../core/cql/schema.ts';
 import { buildPipeline } from '../../infra/build.ts';
 import type { InfraContextError } from '../../infra/context.ts';
 import { ACCEPTED_FINDINGS } from '../../infra/nag-suppressions.ts';
-import { cdkJsonContext, resourcesOf, synthPipeline } from './synth.ts';
+import { resourcesOf, synthPipeline, testApp } from './synth.ts';
 
 // Context values from `-c` arrive as strings, so pass them that way.
 const external = synthPipeline({ ingestHost: 'external', keyspaces: 'true' }).template;
@@ -108,8 +107,7 @@ describe('stream capacity context', () => {
   });
 
   it('rejects a context value it does not understand, naming the key', () => {
-    const build = (context: Record<string, unknown>) =>
-      buildPipeline(new App({ context: { ...cdkJsonContext(), ...context } }));
+    const build = (context: Record<string, unknown>) => buildPipeline(testApp(context));
     assert.throws(
       () => build({ ingestHost: 'ec2' }),
       (e: InfraContextError) => e.key === 'ingestHost',
@@ -123,9 +121,7 @@ describe('stream capacity context', () => {
 
 describe('cdk-nag gate', () => {
   it('fails the synth on a finding nobody acknowledged', () => {
-    const app = new App({
-      context: { ...cdkJsonContext(), ingestHost: 'external', 'aws:cdk:bundling-stacks': [] },
-    });
+    const app = testApp({ ingestHost: 'external' });
     const stack = buildPipeline(app);
     new Queue(stack, 'PlainQueue'); // no DLQ, no TLS-only policy
     let message = '';
@@ -145,7 +141,7 @@ describe('cdk-nag gate', () => {
   });
 
   it('acknowledges each accepted finding on an existing construct, with a reason', () => {
-    const app = new App({ context: { ...cdkJsonContext(), keyspaces: true, 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp({ keyspaces: true });
     const stack = buildPipeline(app);
     for (const finding of ACCEPTED_FINDINGS) {
       assert.ok(stack.node.tryFindChild(finding.path.split('/')[0]), finding.path);

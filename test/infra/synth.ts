@@ -4,7 +4,9 @@
  * (`aws:cdk:bundling-stacks: []`): esbuild output does not change the template's
  * resources, and skipping it keeps a synth around 2 s.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildPipeline } from '../../infra/build.ts';
@@ -18,10 +20,27 @@ export function cdkJsonContext(): Record<string, unknown> {
 
 export type Synthesized = { readonly app: App; readonly stack: PipelineStack; readonly template: Template };
 
-export function synthPipeline(context: Record<string, unknown> = {}): Synthesized {
-  const app = new App({
+/** One output folder per test process, removed on exit (CDK would leave a temp dir per synth). */
+let outRoot: string | undefined;
+function outdir(): string {
+  if (!outRoot) {
+    const root = mkdtempSync(join(tmpdir(), 'vn-stock-cdk-test-'));
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    outRoot = root;
+  }
+  return mkdtempSync(join(outRoot, 'app-'));
+}
+
+/** An app with the cdk.json context (plus `context`), no bundling, a self-cleaning outdir. */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({
+    outdir: outdir(),
     context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context },
   });
+}
+
+export function synthPipeline(context: Record<string, unknown> = {}): Synthesized {
+  const app = testApp(context);
   const stack = buildPipeline(app);
   return { app, stack, template: Template.fromStack(stack) };
 }

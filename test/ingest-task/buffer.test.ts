@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { type PackedRecord, RecordPacker } from '../../core/records/index.ts';
+import type { PackedRecord } from '../../core/records/index.ts';
 import { FrameBuffer } from '../../ingest-task/buffer.ts';
 import { IngestMetrics } from '../../ingest-task/metrics.ts';
+import { inlinePacker } from '../../ingest-task/packing.ts';
 
 function recordingLogger() {
   const lines: Array<{ level: string; message: string }> = [];
@@ -40,7 +41,9 @@ function setup(options: { maxFrames: number; blockMs?: number; lingerMs?: number
     maxFrames: options.maxFrames,
     lingerMs: options.lingerMs ?? 10,
     blockMs: options.blockMs ?? 60_000,
-    packer: new RecordPacker({ buckets: 1, maxRecordBytes: options.maxRecordBytes ?? 1024 }),
+    packer: inlinePacker({ buckets: 1, maxRecordBytes: options.maxRecordBytes ?? 1024 }, (records) =>
+      producer.enqueue(records),
+    ),
     producer,
     metrics,
     logger,
@@ -67,14 +70,14 @@ describe('FrameBuffer', () => {
     assert.equal(setup({ maxFrames: 1_000 }).buffer.resumeAt, 250);
   });
 
-  it('pauses reading at pauseAt and resumes at half of it', () => {
+  it('pauses reading at pauseAt and resumes at half of it', async () => {
     const { buffer, events, metrics, producer } = setup({ maxFrames: 100 });
     for (let i = 0; i < 49; i++) assert.equal(buffer.add(frame()), true);
     assert.deepEqual(events, []);
     buffer.add(frame());
     assert.deepEqual(events, ['pause']);
     assert.equal(metrics.paused, true);
-    buffer.flush();
+    await buffer.flush();
     // Acknowledge record by record until the depth reaches resumeAt.
     while (buffer.depth > 25) {
       const record = producer.held.shift() as PackedRecord;
@@ -105,7 +108,7 @@ describe('FrameBuffer', () => {
     for (let i = 0; i < 13; i++) buffer.add(frame());
     assert.equal(buffer.depth, 20);
     assert.equal(metrics.framesShed, 3);
-    buffer.flush();
+    await buffer.flush();
     ackAll();
     assert.equal(buffer.depth, 0);
     assert.ok(logger.lines.some((l) => l.message === 'buffer below bound again, frames were shed'));

@@ -85,10 +85,7 @@ describe('IboardConnection', () => {
   });
 
   it('drops a socket that stops answering pings, even while the market is closed', async () => {
-    const { feed, connection, metrics, logger } = await setup(
-      { respondToPing: false },
-      { pingIntervalMs: 100 },
-    );
+    const { connection, metrics, logger } = await setup({ respondToPing: false }, { pingIntervalMs: 100 });
     connection.start();
     await waitFor('a reconnect', () => metrics.reconnects >= 1, 3_000);
     const lost = logger.lines.find((l) => l.message === 'connection lost, reconnecting');

@@ -20,6 +20,7 @@ const state = {
   status: null,
   lastUpdate: null,
   serverOffset: 0,
+  wallSkew: 0,
   connection: 'connecting',
   source: null,
   generation: 0,
@@ -118,7 +119,9 @@ function onOverview(overview) {
 
 function onStatus(status) {
   state.status = status;
+  // The clock shows the server's calendar clock (simulated in a replay); ages use its wall clock.
   if (typeof status.now === 'number') state.serverOffset = status.now - Date.now();
+  if (typeof status.wallNow === 'number') state.wallSkew = status.wallNow - Date.now();
   noteUpdate(status.lastUpdate);
   panels.renderStatus(status, state.connection);
   tick(); // the clock follows the server's (possibly simulated) clock at once
@@ -219,9 +222,8 @@ function tick() {
   const now = Date.now() + state.serverOffset;
   panels.renderClock(now);
   const live = state.status?.feed === 'live' && state.connection === 'live';
-  panels.renderAge(
-    live && state.lastUpdate !== null ? `· last update ${fmt.age(now - state.lastUpdate)} ago` : '',
-  );
+  const age = Date.now() + state.wallSkew - state.lastUpdate;
+  panels.renderAge(live && state.lastUpdate !== null ? `· last update ${fmt.age(age)} ago` : '');
 }
 
 async function start() {

@@ -3,13 +3,14 @@
  * `core/tables.ts`, and the simulator's synthetic market run through the real transform
  * handler (`functions/transform.ts` with its DynamoDB sink), fed Lambda-shaped Kinesis
  * events of records encoded with `core/records`, on a simulated clock, so a trading
- * session of any length is produced in seconds at any hour. (The records do not travel
+ * session of any length is produced in seconds at any hour. As with the real ingest task,
+ * frames carry the market's (here simulated) server time and a wall-clock receive time. (The records do not travel
  * through an emulated stream: the transform's own tests cover that; here they only need
  * the shape GetRecords gives them.)
  *
  * @example
  * const market = await startMarketFixture({ symbols: 30, start: Date.parse('2026-04-14T02:20:00Z') });
- * await market.pump(5_000); // 5,000 stock frames (+ index frames every simulated second)
+ * await market.pump(5_000); // 5,000 stock frames (+ index frames every 5 simulated seconds)
  * market.now(); // the simulated time, for startDashboard({ now: market.now })
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -42,14 +43,15 @@ export type MarketFixture = {
   readonly market: SyntheticMarket;
   /** The simulated clock. */
   now(): number;
-  /** Makes `frames` stock frames (and index frames each simulated second) and transforms them. */
+  /** Makes `frames` stock frames (and index frames every 5 simulated seconds) and transforms them. */
   pump(frames: number): Promise<void>;
   stop(): Promise<void>;
 };
 
 /** Frames per Kinesis record, about what the ingest task packs in a busy second. */
 const FRAMES_PER_RECORD = 200;
-const INDEX_EVERY_MS = 1_000;
+/** Index frames every 5 simulated seconds: enough for the series, a fifth of the writes of 1 s. */
+const INDEX_EVERY_MS = 5_000;
 const SHARD_ID = 'shardId-000000000000';
 const STREAM_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/dashboard-test';
 
@@ -90,7 +92,7 @@ export async function startMarketFixture(options: MarketFixtureOptions): Promise
       records.push({
         Data: encodeRecord(envelopes),
         SequenceNumber: String(++sequenceNumber).padStart(21, '0'),
-        ApproximateArrivalTimestamp: new Date(simNow),
+        ApproximateArrivalTimestamp: new Date(),
         PartitionKey: 'fixture',
       });
       envelopes = [];
@@ -106,11 +108,12 @@ export async function startMarketFixture(options: MarketFixtureOptions): Promise
     for (let i = 0; i < frames; i++) {
       simNow += stepMs;
       const frame = market.nextFrame();
-      if (frame) envelopes.push({ raw: frame.raw, receivedAt: simNow, connectionId: 'fixture', seq: seq++ });
+      if (frame)
+        envelopes.push({ raw: frame.raw, receivedAt: Date.now(), connectionId: 'fixture', seq: seq++ });
       if (simNow >= nextIndexAt) {
         nextIndexAt = simNow + INDEX_EVERY_MS;
         for (const index of market.indexFrames()) {
-          envelopes.push({ raw: index.raw, receivedAt: simNow, connectionId: 'fixture', seq: seq++ });
+          envelopes.push({ raw: index.raw, receivedAt: Date.now(), connectionId: 'fixture', seq: seq++ });
         }
       }
       if (envelopes.length >= FRAMES_PER_RECORD) flushRecord();

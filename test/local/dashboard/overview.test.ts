@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { quoteFromFrame } from '../../../core/derive/quotes.ts';
 import type { StockFrame } from '../../../core/iboard/types.ts';
 import { quoteItem } from '../../../functions/sinks/dynamodb-items.ts';
+import { perMinute } from '../../../local/dashboard/api.ts';
 import { unmarshallItem } from '../../../local/dashboard/attribute-values.ts';
 import { computeOverview } from '../../../local/dashboard/overview.ts';
 import { bidShare, type Quote, toQuote } from '../../../local/dashboard/rows.ts';
@@ -158,3 +159,35 @@ describe('bidShare', () => {
     assert.equal(bidShare([{ price: 1, volume: 100 }], [{ price: 2, volume: 300 }]), 0.25);
   });
 });
+
+describe('perMinute', () => {
+  it('keeps the last value of each minute and skips rows without a value', () => {
+    const row = (time: number, value: number | null) => ({ ...toIndexValueOf(time), value });
+    const points = perMinute([
+      row(T0, 1),
+      row(T0 + 30_000, 2),
+      row(T0 + 61_000, null),
+      row(T0 + 65_000, 3),
+      row(T0 + 170_000, 4),
+    ]);
+    assert.deepEqual(points, [
+      { time: T0 + 30_000, value: 2 },
+      { time: T0 + 65_000, value: 3 },
+      { time: T0 + 170_000, value: 4 },
+    ]);
+  });
+});
+
+function toIndexValueOf(time: number) {
+  return {
+    time,
+    value: null,
+    change: null,
+    changePercent: null,
+    totalVolume: null,
+    totalValue: null,
+    advances: null,
+    declines: null,
+    unchanged: null,
+  };
+}

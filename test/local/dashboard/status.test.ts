@@ -15,7 +15,7 @@ describe('computeStatus', () => {
     assert.equal(status.ageMs, 2_000);
     assert.equal(status.nextOpen, null);
     assert.deepEqual(status.phases, { hose: 'continuous', hnx: 'continuous', upcom: 'continuous' });
-    assert.match(status.message, /^Market open .* feed live$/);
+    assert.equal(status.message, 'Market open (continuous) · feed live');
   });
 
   it('says the feed is down when a session has been silent longer than the threshold', () => {
@@ -29,7 +29,10 @@ describe('computeStatus', () => {
   it('says the feed is down when nothing has arrived during a session', () => {
     const status = computeStatus({ now: ict('2026-04-14T09:05:00'), lastUpdate: null });
     assert.equal(status.feed, 'down');
-    assert.match(status.message, /no data received yet/);
+    assert.equal(
+      status.message,
+      'Feed down: no data received yet during the trading session (HOSE ATO, HNX continuous, UPCoM continuous)',
+    );
     assert.equal(status.phases.hose, 'ATO');
   });
 
@@ -67,6 +70,18 @@ describe('computeStatus', () => {
   it('names a holiday', () => {
     // 30 April (Reunification Day) 2026 is a Thursday.
     assert.match(computeStatus({ now: ict('2026-04-30T10:00:00'), lastUpdate: null }).message, /\(holiday\)/);
+  });
+
+  it('reads the calendar on the simulated clock and ages receipts on the wall clock', () => {
+    const simulated = ict('2026-04-14T10:00:00');
+    const wallNow = ict('2026-11-28T03:00:00');
+    const live = computeStatus({ now: simulated, wallNow, lastUpdate: wallNow - 1_000 });
+    assert.equal(live.trading, true);
+    assert.equal(live.feed, 'live');
+    assert.equal(live.ageMs, 1_000);
+    const down = computeStatus({ now: simulated, wallNow, lastUpdate: wallNow - 60_000 });
+    assert.equal(down.feed, 'down');
+    assert.match(down.message, /no update for 1 min/);
   });
 
   it('says data is still arriving when updates flow outside trading hours (a replay)', () => {

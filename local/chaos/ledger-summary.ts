@@ -1,0 +1,60 @@
+/**
+ * What the checks need from the simulator's ledger, taken once the source has stopped:
+ * per connection, what was sent; per symbol and index, the last frame sent (to any
+ * connection: connections follow one another, so the latest connection that got a
+ * symbol's frame got its last one); and what was generated but never sent.
+ */
+import type { Ledger, MalformedKind } from '../simulator/ledger.ts';
+
+export type ClientSummary = {
+  readonly id: number;
+  /** Data frames sent (stock, index), malformed ones not included. */
+  readonly framesSent: number;
+  readonly malformed: Readonly<Record<MalformedKind, number>>;
+  readonly droppedSilence: number;
+  readonly droppedBackpressure: number;
+};
+
+export type LedgerSummary = {
+  readonly clients: readonly ClientSummary[];
+  /** Synthetic frames generated while no client was connected: never sent. */
+  readonly framesWithoutClients: number;
+  readonly framesGenerated: number;
+  readonly upgradesRejected: Readonly<Record<string, number>>;
+  /** Symbol → raw text of the last stock frame sent. */
+  readonly lastFrames: ReadonlyMap<string, string>;
+  /** Symbol → cumulative volume after the market's last trade. */
+  readonly finalVolumes: ReadonlyMap<string, number>;
+  /**
+   * Raw text of each client's last frame per symbol → the client: frames are unique (a
+   * server time and a state), so finding one in the stream names the connection it came by.
+   */
+  readonly clientOfRaw: ReadonlyMap<string, number>;
+};
+
+export function summariseLedger(ledger: Ledger): LedgerSummary {
+  const ids = [...ledger.clientIds()].sort((a, b) => a - b);
+  const lastFrames = new Map<string, string>();
+  const clientOfRaw = new Map<string, number>();
+  for (const id of ids) {
+    for (const [symbol, raw] of ledger.lastFrames(id)) {
+      lastFrames.set(symbol, raw);
+      clientOfRaw.set(raw, id);
+    }
+  }
+  const finalVolumes = new Map(ledger.tradedSymbols().map((s) => [s, ledger.totals(s).volume]));
+  return {
+    clients: ids.map((id) => ({ id, ...ledger.client(id) })),
+    framesWithoutClients: ledger.framesWithoutClients,
+    framesGenerated: ledger.framesGenerated,
+    upgradesRejected: { ...ledger.upgradesRejected },
+    lastFrames,
+    finalVolumes,
+    clientOfRaw,
+  };
+}
+
+/** Total frames sent that the ingest task forwards: data frames plus the text kinds of malformed frames. */
+export function textFramesSent(client: ClientSummary): number {
+  return client.framesSent + client.malformed['field-count'] + client.malformed.garbage;
+}

@@ -1,0 +1,106 @@
+/**
+ * The chaos run's verdict: all checks from the session and the evidence, printed as a
+ * table of lines, and as JSON (for CI and the test).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Check,
+  drainedAndNoDeadLetters,
+  framesInTransit,
+  noDuplicateRows,
+  quotesMatchLedger,
+  type Reconnect,
+  reconnects,
+  rejectsComplete,
+  tradesMatchStream,
+  type TransitFigures,
+  volumeConservation,
+} from './checks.ts';
+import type { Evidence } from './evidence.ts';
+import type { ChaosPlan } from './plan.ts';
+import type { ChaosSession } from './session.ts';
+
+export type ChaosReport = {
+  readonly ok: boolean;
+  readonly scale: number;
+  readonly seconds: number;
+  readonly checks: readonly Check[];
+  readonly reconnects: readonly Reconnect[];
+  readonly transit: TransitFigures;
+  readonly faults: readonly { name: string; startedAt: string; seconds: number }[];
+  readonly stream: { records: number; frames: number; stockFrames: number; indexFrames: number; connections: number };
+  readonly proxies: ChaosSession['proxies'];
+};
+
+export function buildReport(plan: ChaosPlan, session: ChaosSession, evidence: Evidence, dataDir: string): ChaosReport {
+  const { analysis, tables } = evidence;
+  const reconnect = reconnects(analysis, session.events, plan.reconnectLimitSeconds);
+  const transit = framesInTransit(analysis, session.ledger, session.events);
+  const checks = [
+    drainedAndNoDeadLetters(session.drained, deadLetterCount(dataDir)),
+    volumeConservation(analysis, tables),
+    tradesMatchStream(analysis, tables),
+    noDuplicateRows(tables),
+    quotesMatchLedger(analysis, tables, session.ledger),
+    rejectsComplete(analysis, tables, session.corruptRecords, session.ledger),
+    reconnect.check,
+    transit.check,
+  ];
+  return {
+    ok: checks.every((c) => c.ok),
+    scale: plan.scale,
+    seconds: Math.round(session.seconds),
+    checks,
+    reconnects: reconnect.times,
+    transit: transit.figures,
+    faults: session.events.map((e) => ({
+      name: e.name,
+      startedAt: new Date(e.startedAt).toISOString(),
+      seconds: Math.round((e.endedAt - e.startedAt) / 100) / 10,
+    })),
+    stream: {
+      records: analysis.records,
+      frames: analysis.frames,
+      stockFrames: analysis.stockFrames,
+      indexFrames: analysis.indexFrames,
+      connections: analysis.connections.size,
+    },
+    proxies: session.proxies,
+  };
+}
+
+/** Messages in the runtime's local on-failure destination files. */
+function deadLetterCount(dataDir: string): number {
+  const dir = join(dataDir, 'dlq');
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
+  } catch {
+    return 0;
+  }
+  return files.reduce((n, f) => n + readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.trim()).length, 0);
+}
+
+export function formatReport(report: ChaosReport): string {
+  const lines = [
+    '',
+    `chaos run (scale ${report.scale}, ${report.seconds} s): ${report.stream.frames.toLocaleString('en-US')} frames in ${report.stream.records.toLocaleString('en-US')} records over ${report.stream.connections} connections`,
+    '',
+    'faults injected:',
+    ...report.faults.map((f) => `  ${f.startedAt.slice(11, 19)}  ${f.name}${f.seconds > 0 ? ` (${f.seconds} s)` : ''}`),
+    `  kinesis proxy: ${report.proxies.kinesis.resets} connections reset, ${report.proxies.kinesis.entriesRefused} PutRecords entries refused`,
+    `  dynamodb proxy: ${report.proxies.dynamodb.errors} requests failed of ${report.proxies.dynamodb.requests}`,
+    '',
+    'reconnects (fault end → first frame on a new connection; outage = fault start → first frame):',
+    ...report.reconnects.map((r) => `  ${r.seconds === undefined ? '   never' : `${r.seconds.toFixed(1).padStart(6)} s`}  (outage ${r.outageSeconds?.toFixed(1) ?? '—'} s)  ${r.event}`),
+    '',
+    'checks:',
+  ];
+  for (const c of report.checks) {
+    lines.push(`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.name}: ${c.summary}`);
+    for (const v of c.violations) lines.push(`          ✗ ${v}`);
+  }
+  lines.push('', report.ok ? 'chaos: every check passed' : `chaos: ${report.checks.filter((c) => !c.ok).length} check(s) failed`);
+  return lines.join('\n');
+}

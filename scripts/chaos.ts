@@ -1,0 +1,110 @@
+/**
+ * `npm run chaos`: one trading session from the synthetic market through the embedded
+ * runtime with faults injected (source closes, silence, refusal; Kinesis unreachable and
+ * partially failing; DynamoDB throttling; poison frames and corrupt records; the ingest
+ * task and the whole runtime restarted), then the checks (see docs/proof.md).
+ * Exit code: 0 when every check passes, 1 on a violation or a failed step, 2 on a bad flag.
+ *
+ *   npm run chaos                      # the full run (~5 min)
+ *   npm run chaos -- --short           # --scale 0.1 with a smaller market (~1.5 min; what npm test runs)
+ *   npm run chaos -- --scale 0.5 --symbols 50 --rate 400 --json out.json --keep
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readEvidence } from '../local/chaos/evidence.ts';
+import { chaosPlan } from '../local/chaos/plan.ts';
+import { buildReport, formatReport } from '../local/chaos/report.ts';
+import { runChaosSession } from '../local/chaos/session.ts';
+
+const USAGE = `npm run chaos -- [options]
+
+  --short            the short run: --scale 0.1, 30 symbols at 300 frames/s (what npm test runs)
+  --scale F          multiply every fault duration by F (default 1; 0 < F <= 10)
+  --symbols N        stocks in the synthetic market (default 100)
+  --rate R           stock frames per second, whole market (default 500)
+  --seed S           market seed (default 1)
+  --data-dir DIR     runtime data directory, must be new or empty (default: a temporary one, removed after)
+  --keep             keep the temporary data directory
+  --template FILE    a synthesized CDK template to use instead of synthesizing infra/
+  --json FILE        also write the report as JSON
+  -h, --help         this text`;
+
+function fail(message: string, code: number): never {
+  console.error(`npm run chaos: ${message}`);
+  process.exit(code);
+}
+
+function number(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) fail(`--${name} must be a number greater than 0, got "${text}"`, 2);
+  return n;
+}
+
+let values: Record<string, string | boolean | undefined>;
+try {
+  ({ values } = parseArgs({
+    options: {
+      short: { type: 'boolean' },
+      scale: { type: 'string' },
+      symbols: { type: 'string' },
+      rate: { type: 'string' },
+      seed: { type: 'string' },
+      'data-dir': { type: 'string' },
+      keep: { type: 'boolean' },
+      template: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }));
+} catch (error) {
+  fail(`${(error as Error).message} (--help lists the flags)`, 2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const short = values.short === true;
+let plan: ReturnType<typeof chaosPlan>;
+try {
+  plan = chaosPlan(number('scale', values.scale as string | undefined, short ? 0.1 : 1));
+} catch (error) {
+  fail((error as Error).message, 2);
+}
+const symbols = Math.round(number('symbols', values.symbols as string | undefined, short ? 30 : 100));
+const rate = number('rate', values.rate as string | undefined, short ? 300 : 500);
+const given = values['data-dir'] as string | undefined;
+if (given && existsSync(given) && readdirSync(given).length > 0) fail(`--data-dir ${given} is not empty: the checks need a fresh stream and tables`, 2);
+const dataDir = resolve(given ?? mkdtempSync(join(tmpdir(), 'chaos-')));
+const templateFile = values.template as string | undefined;
+let template: unknown;
+if (templateFile) {
+  try {
+    template = JSON.parse(readFileSync(templateFile, 'utf8'));
+  } catch (error) {
+    fail(`--template ${templateFile}: ${(error as Error).message}`, 2);
+  }
+}
+
+const started = Date.now();
+const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}] ${line}`);
+let exitCode = 1;
+try {
+  log(`chaos: data dir ${dataDir}; ${symbols} symbols at ${rate} frames/s; scale ${plan.scale}`);
+  const session = await runChaosSession({ plan, dataDir, symbols, rate, seed: String(values.seed ?? '1'), template, log });
+  log('chaos: session over; reading the stream and the tables back');
+  const evidence = await readEvidence({ dataDir, streamName: session.streamName, tables: session.tables, ledger: session.ledger });
+  const report = buildReport(plan, session, evidence, dataDir);
+  console.log(formatReport(report));
+  if (values.json) writeFileSync(values.json as string, `${JSON.stringify(report, null, 2)}\n`);
+  exitCode = report.ok ? 0 : 1;
+} catch (error) {
+  console.error(`chaos: ${(error as Error).stack ?? error}`);
+} finally {
+  if (!given && !values.keep) rmSync(dataDir, { recursive: true, force: true });
+  else log(`chaos: data kept in ${dataDir}`);
+}
+process.exit(exitCode);

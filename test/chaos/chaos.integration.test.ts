@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { ChaosReport } from '../../local/chaos/report.ts';
+
+const CHAOS = fileURLToPath(new URL('../../scripts/chaos.ts', import.meta.url));
+
+describe('npm run chaos -- --short', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chaos-test-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('injects every fault and passes every check', { timeout: 240_000 }, async () => {
+    const json = join(dir, 'report.json');
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', CHAOS, '--short', '--json', json],
+        { timeout: 230_000, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+      );
+    });
+    const verdict = run.stdout.slice(run.stdout.lastIndexOf('checks:'));
+    assert.equal(run.code, 0, `chaos exited ${run.code}\n${verdict}\n${run.stderr.slice(-2000)}`);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as ChaosReport;
+    assert.equal(report.ok, true);
+    assert.deepEqual(
+      report.checks.map((c) => c.name),
+      [
+        'drained, nothing given up',
+        'volume conservation',
+        'every trade, once',
+        'no duplicate rows',
+        'quotes = ledger last state',
+        'poison and corrupt input in rejects',
+        'reconnect after each source fault',
+        'frames lost in transit',
+      ],
+    );
+    // 5 closes, the silence, the refusal, the ingest SIGTERM and the runtime restart.
+    assert.equal(report.reconnects.length, 9);
+    assert.ok(report.faults.some((f) => /100 malformed frames/.test(f.name)));
+    assert.ok(report.proxies.kinesis.resets > 0, 'the Kinesis endpoint was unreachable for a while');
+    assert.ok(report.proxies.kinesis.entriesRefused > 0, 'PutRecords partly failed');
+    assert.ok(report.proxies.dynamodb.errors > 0, 'DynamoDB failed some requests');
+    assert.ok(report.stream.frames > 1000, `${report.stream.frames} frames`);
+  });
+});

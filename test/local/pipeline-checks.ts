@@ -1,0 +1,134 @@
+/**
+ * Checks the embedded runtime's tables against the simulator's ledger (ground truth):
+ * every trade once, volume conservation, quotes equal the last frame delivered, bars
+ * equal their trades. Shared by the end-to-end tests; returns what it checked so a test
+ * can assert it checked enough.
+ */
+import assert from 'node:assert/strict';
+import { type AttributeValue, type DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { parseFrame } from '../../core/iboard/parse-frame.ts';
+import type { StockFrame } from '../../core/iboard/types.ts';
+import { ictMinute } from '../../core/tables.ts';
+import type { Ledger } from '../../local/simulator/ledger.ts';
+
+type Item = Record<string, AttributeValue>;
+type Row = Record<string, unknown>;
+
+export function plain(item: Item): Row {
+  const row: Row = {};
+  for (const [key, value] of Object.entries(item)) {
+    if (value.N !== undefined) row[key] = Number(value.N);
+    else if (value.S !== undefined) row[key] = value.S;
+    else if (value.BOOL !== undefined) row[key] = value.BOOL;
+    else if (value.L !== undefined) row[key] = value.L.map((v) => plain({ v }).v);
+    else if (value.M !== undefined) row[key] = plain(value.M);
+  }
+  return row;
+}
+
+function defined(value: object): Row {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+export async function queryAll(client: DynamoDBClient, table: string, pk: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  let start: Item | undefined;
+  do {
+    const out = await client.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: pk } },
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
+    );
+    rows.push(...(out.Items ?? []).map(plain));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return rows;
+}
+
+export async function scanAll(client: DynamoDBClient, table: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  let start: Item | undefined;
+  do {
+    const out = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    rows.push(...(out.Items ?? []).map(plain));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return rows;
+}
+
+export type LedgerCheck = { symbols: number; trades: number; quotes: number; bars: number };
+
+/**
+ * For each symbol the market traded: the trade rows, from the first frame the pipeline
+ * saw (its cumulative volume is the baseline), are exactly the ledger's trades after
+ * that baseline: same cumulative volumes, quantities, prices and times, none twice,
+ * and their quantities add up to the ledger's final volume minus the baseline.
+ */
+export async function checkAgainstLedger(
+  client: DynamoDBClient,
+  tables: Readonly<Record<string, string>>,
+  ledger: Ledger,
+  clientIds: readonly number[],
+): Promise<LedgerCheck> {
+  const result: LedgerCheck = { symbols: 0, trades: 0, quotes: 0, bars: 0 };
+  for (const symbol of ledger.tradedSymbols()) {
+    const expected = ledger.trades(symbol);
+    const date = expected[0].date;
+    const rows = (await queryAll(client, tables.trades, `${symbol}#${date}`)).sort((a, b) =>
+      String(a.sk).localeCompare(String(b.sk)),
+    );
+    if (!rows.length) continue;
+    result.symbols++;
+    const baseline = (rows[0].cumVolume as number) - (rows[0].quantity as number);
+    const after = expected.filter((t) => t.cumulativeVolume > baseline);
+    assert.equal(new Set(rows.map((r) => r.cumVolume)).size, rows.length, `${symbol}: a trade stored twice`);
+    assert.deepEqual(
+      rows.map((r) => [r.cumVolume, r.quantity, r.price, r.time]),
+      after.map((t) => [t.cumulativeVolume, t.quantity, t.price, t.time]),
+      `${symbol}: trade rows differ from the ledger's trades after cumulative volume ${baseline}`,
+    );
+    const stored = rows.reduce((sum, r) => sum + (r.quantity as number), 0);
+    assert.equal(stored, ledger.totals(symbol).volume - baseline, `${symbol}: volume not conserved`);
+    result.trades += rows.length;
+
+    const bars = await queryAll(client, tables.bars, `${symbol}#${date}`);
+    const byMinute = new Map<string, Row[]>();
+    for (const r of rows) {
+      const minute = ictMinute(r.time as number);
+      byMinute.set(minute, [...(byMinute.get(minute) ?? []), r]);
+    }
+    assert.deepEqual(bars.map((b) => b.sk).sort(), [...byMinute.keys()].sort(), `${symbol}: bar minutes`);
+    for (const bar of bars) {
+      const trades = byMinute.get(bar.sk as string) ?? [];
+      const prices = trades.map((t) => t.price as number);
+      assert.equal(bar.volume, trades.reduce((s, t) => s + (t.quantity as number), 0), `${symbol} ${bar.sk}: bar volume`);
+      assert.equal(bar.trades, trades.length, `${symbol} ${bar.sk}: bar trade count`);
+      assert.equal(bar.open, prices[0], `${symbol} ${bar.sk}: open`);
+      assert.equal(bar.close, prices.at(-1), `${symbol} ${bar.sk}: close`);
+      assert.equal(bar.high, Math.max(...prices), `${symbol} ${bar.sk}: high`);
+      assert.equal(bar.low, Math.min(...prices), `${symbol} ${bar.sk}: low`);
+      result.bars++;
+    }
+  }
+
+  // Quotes: the latest frame delivered to the (last) ingest connection, per symbol.
+  const lastFrames = new Map<string, string>();
+  for (const id of clientIds) for (const [symbol, raw] of ledger.lastFrames(id)) lastFrames.set(symbol, raw);
+  for (const [symbol, raw] of lastFrames) {
+    const frame = parseFrame(raw) as StockFrame;
+    const out = await queryAll(client, tables.quotes, symbol);
+    assert.equal(out.length, 1, `${symbol}: no quote row`);
+    const quote = out[0];
+    assert.equal(quote.totalVolume, frame.totalVolume, `${symbol}: quote volume`);
+    assert.equal(quote.totalValue, frame.totalValue, `${symbol}: quote value`);
+    assert.equal(quote.lastPrice, frame.lastPrice, `${symbol}: quote last price`);
+    assert.deepEqual((quote.bids as Row[])[0], defined(frame.bids[0]), `${symbol}: best bid`);
+    assert.deepEqual((quote.offers as Row[])[0], defined(frame.offers[0]), `${symbol}: best offer`);
+    result.quotes++;
+  }
+  return result;
+}
