@@ -19,7 +19,10 @@ export function treeRssBytes(pid: number): { total: number; byCommand: Record<st
       parents.set(Number(entry), Number(after[1]));
       const status = readFileSync(`/proc/${entry}/status`, 'utf8');
       rss.set(Number(entry), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
-      commands.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim());
+      commands.set(
+        Number(entry),
+        readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim(),
+      );
     } catch {
       // The process ended while we looked.
     }

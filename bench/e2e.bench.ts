@@ -73,7 +73,13 @@ try {
   rmSync(root, { recursive: true, force: true });
 }
 
-type Sample = { at: number; framesIn: number; processedFrames: number; iteratorAgeMs: number; bufferDepth: number };
+type Sample = {
+  at: number;
+  framesIn: number;
+  processedFrames: number;
+  iteratorAgeMs: number;
+  bufferDepth: number;
+};
 
 /** Samples the runtime every second: throughput, iterator age, ingest buffer, RSS. */
 function sampler(rt: Runtime) {
@@ -98,7 +104,10 @@ function sampler(rt: Runtime) {
   }, 1_000);
   return {
     samples,
-    peak: () => ({ totalMb: round(peakRss / MB), byProcessMb: mapValues(peakByCommand, (b) => round(b / MB)) }),
+    peak: () => ({
+      totalMb: round(peakRss / MB),
+      byProcessMb: mapValues(peakByCommand, (b) => round(b / MB)),
+    }),
     stop: () => clearInterval(timer),
   };
 }
@@ -114,7 +123,12 @@ function watchPartitions(rt: Runtime): string[] {
 
 async function steady(rt: Runtime) {
   const client = dynamoClient({ endpoint: rt.endpoint, maxSockets: 32 });
-  const probe = new TradeLatencyProbe(client, rt.tables.trades, watchPartitions(rt), clock.now() - Date.now());
+  const probe = new TradeLatencyProbe(
+    client,
+    rt.tables.trades,
+    watchPartitions(rt),
+    clock.now() - Date.now(),
+  );
   const s = sampler(rt);
   probe.start();
   const started = Date.now();
@@ -161,7 +175,8 @@ async function findMax(rt: Runtime) {
     const third = Math.max(1, Math.floor(xs.length / 3));
     const head = xs.slice(0, third);
     const tail = xs.slice(-third);
-    const avg = (list: Sample[], f: (x: Sample) => number) => list.reduce((n, x) => n + f(x), 0) / list.length;
+    const avg = (list: Sample[], f: (x: Sample) => number) =>
+      list.reduce((n, x) => n + f(x), 0) / list.length;
     const seconds = (xs.at(-1)!.at - xs[0].at) / 1000;
     const inRate = (xs.at(-1)!.framesIn - xs[0].framesIn) / seconds;
     const processedRate = (xs.at(-1)!.processedFrames - xs[0].processedFrames) / seconds;
@@ -170,7 +185,10 @@ async function findMax(rt: Runtime) {
     // Bounded: the end-of-step lag under 5 s and not climbing, the ingest buffer not filling,
     // and the pipeline keeping up with what came in.
     const sustained =
-      avg(tail, (x) => x.iteratorAgeMs) < 5_000 && lagGrowth < 1_000 && bufferGrowth < rate && processedRate > 0.9 * inRate;
+      avg(tail, (x) => x.iteratorAgeMs) < 5_000 &&
+      lagGrowth < 1_000 &&
+      bufferGrowth < rate &&
+      processedRate > 0.9 * inRate;
     steps.push({
       rate,
       framesInPerSec: round(inRate),
@@ -184,7 +202,12 @@ async function findMax(rt: Runtime) {
     if (!sustained) break;
     best = round(inRate);
   }
-  return { stepSeconds: STEP_SECONDS, highestSustainedFramesPerSec: best, steps, loadAverage1m: round(loadavg()[0]) };
+  return {
+    stepSeconds: STEP_SECONDS,
+    highestSustainedFramesPerSec: best,
+    steps,
+    loadAverage1m: round(loadavg()[0]),
+  };
 }
 
 function round(n: number): number {

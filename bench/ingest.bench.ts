@@ -1,5 +1,6 @@
 /**
- * `npm run bench:ingest`: the ingest task (a child process, as in production) fed by
+ * `npm run bench:ingest`: the ingest task (its esbuild bundle, as a child process, as in
+ * production) fed by
  * the simulator's synthetic whole market, into the embedded Kinesis (kinesalite), and
  * in the same run a naive producer (one PutRecord per frame, `bench/naive-producer.ts`).
  *
@@ -16,14 +17,16 @@
  * Writes `bench/results/ingest.json`. Options: `--rate N`, `--seconds N` (per phase, default 8).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createKinesisClient } from '../ingest-task/kinesis-client.ts';
 import type { MetricsSnapshot } from '../ingest-task/metrics.ts';
 import { startKinesis } from '../local/emulators.ts';
 import { startSimulator } from '../local/simulator/simulator.ts';
+import { buildIngestBundle } from '../scripts/build-ingest.ts';
 import { createStream } from '../test/ingest-task/support/stream.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -95,8 +98,10 @@ async function main(): Promise<void> {
     `simulator: ${sim.market ? 'synthetic whole market' : 'replay'} at ${RATE} frames/s; ${SECONDS} s per phase`,
   );
 
-  // --- the ingest task
-  const ingest = spawnLogged(['--import', 'tsx', 'ingest-task/main.ts'], {
+  // --- the ingest task, as shipped: the esbuild bundle (main.mjs + pack-worker.mjs)
+  const bundleDir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
+  const { outfile } = await buildIngestBundle(bundleDir);
+  const ingest = spawnLogged([outfile], {
     ...CREDENTIALS,
     STREAM_NAME: 'bench-ingest',
     IBOARD_URL: sim.url,
@@ -124,6 +129,7 @@ async function main(): Promise<void> {
   ingest.child.kill('SIGTERM');
   const ingestExit = await ingest.exited;
   sim.setRate(RATE);
+  rmSync(bundleDir, { recursive: true, force: true });
 
   const steadyFrames = s1.metrics.frames.put - s0.metrics.frames.put;
   const steady = {

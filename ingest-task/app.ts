@@ -88,7 +88,11 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
   const sink = (records: readonly PackedRecord[]) => producer.enqueue(records);
   const onPackerError = deps.onFatal ?? defaultOnFatal(logger);
   const packer = config.packInWorker
-    ? await workerPacker(packerOptions, sink, onPackerError)
+    ? await workerPacker(packerOptions, {
+        sink,
+        onError: onPackerError,
+        onPacked: () => buffer?.packerProgressed(),
+      })
     : inlinePacker(packerOptions, sink);
   let connection: IboardConnection | undefined;
   buffer = new FrameBuffer({
@@ -122,7 +126,21 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
   frameBuffer.start();
 
   let draining = false;
-  const health = await startHealthServer({ port: config.metricsPort, metrics, isDraining: () => draining });
+  const health = await startHealthServer({
+    port: config.metricsPort,
+    metrics,
+    isDraining: () => draining,
+  }).catch(async (error: Error & { code?: string }) => {
+    frameBuffer.stop();
+    await packer.close();
+    kinesis.destroy();
+    if (error.code === 'EADDRINUSE') {
+      throw new ConfigError(ENV.METRICS_PORT, `port ${config.metricsPort} is already in use`, {
+        cause: error,
+      });
+    }
+    throw error;
+  });
   const stopEmf = config.emf ? startEmfPublisher({ metrics, intervalMs: EMF_INTERVAL_MS }) : () => {};
   const dynamo = config.controlTable
     ? new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint })
@@ -168,12 +186,16 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
       framesAccepted: metrics.framesForwarded,
       bufferDepth: frameBuffer.depth,
     });
-    frameBuffer.flush();
     frameBuffer.stop();
+    await withinDeadline(frameBuffer.flush(), deadline);
+    await withinDeadline(packer.close(), deadline);
     const flushed = await producer.drain(Math.max(0, deadline - Date.now()));
-    if (flushed)
-      logger.info('flushed, every frame received is in the stream', { framesPut: metrics.framesPut });
-    else {
+    if (flushed) {
+      logger.info('flushed, every frame received is in the stream', {
+        framesPut: metrics.framesPut,
+        recordsPut: metrics.recordsPut,
+      });
+    } else {
       producer.stop();
       logger.error('drain deadline passed, frames not delivered', {
         notDelivered: frameBuffer.depth,
@@ -194,6 +216,16 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
       return shutdownResult;
     },
   };
+}
+
+/** Waits for `work` until the epoch-ms `deadline`, whichever comes first. */
+async function withinDeadline(work: Promise<void>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+  });
+  await Promise.race([work, expired]);
+  clearTimeout(timer);
 }
 
 /** Fails fast when the stream does not exist (a setting error) or Kinesis cannot be reached. */

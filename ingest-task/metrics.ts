@@ -43,6 +43,8 @@ export type MetricsSnapshot = {
   ackLatencyMs: HistogramSnapshot;
   /** Event-loop delay since the previous snapshot: a blocked loop delays every frame. */
   eventLoopDelayMs: { p99: number; max: number };
+  /** Resident set (whole process, packing worker included) and the main thread's heap. */
+  memoryMb: { rss: number; heapUsed: number };
 };
 
 export class IngestMetrics {
@@ -120,8 +122,13 @@ export class IngestMetrics {
       },
       ackLatencyMs: this.ackLatency.snapshot(),
       eventLoopDelayMs: loop,
+      memoryMb: { rss: Math.round(process.memoryUsage.rss() / 1048576), heapUsed: heapUsedMb() },
     };
   }
+}
+
+function heapUsedMb(): number {
+  return Math.round(process.memoryUsage().heapUsed / 1048576);
 }
 
 /** Nanoseconds (perf_hooks) to whole milliseconds. */

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type PackedRecord, type PackerOptions, RecordPacker } from '../core/records/index.ts';
-import type { ToPackWorker } from './packing.ts';
+import type { FromPackWorker, ToPackWorker } from './packing.ts';
 
 const port = parentPort;
 if (!port) throw new Error('pack-worker.ts runs as a worker thread');
@@ -18,19 +18,17 @@ port.on('message', (message: ToPackWorker) => {
       const records = packer.add(envelope);
       for (const record of records) closed.push(record);
     }
-    send(closed);
+    send({ type: 'packed', frames: message.envelopes.length, records: closed });
   } else {
-    send(packer.flush());
-    port.postMessage({ type: 'flushed', id: message.id });
+    send({ type: 'flushed', id: message.id, records: packer.flush() });
   }
 });
 
-function send(records: PackedRecord[]): void {
-  if (records.length === 0) return;
+function send(message: FromPackWorker): void {
   // Hand the compressed bytes over instead of copying them, when they own their buffer.
-  const transfer = records
+  const transfer = message.records
     .map((r) => r.data)
     .filter((d) => d.byteOffset === 0 && d.byteLength === d.buffer.byteLength)
     .map((d) => d.buffer as ArrayBuffer);
-  port?.postMessage({ type: 'records', records }, transfer);
+  port?.postMessage(message, transfer);
 }

@@ -92,13 +92,16 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
   } catch (error) {
     // node's messages can span lines; the contract is one line.
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\s*\n\s*/g, ' '));
+    throw new UsageError(
+      (error as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\s*\n\s*/g, ' '),
+    );
   }
   const str = (name: keyof typeof OPTIONS) => values[name] as string | undefined;
   const given = (name: keyof typeof OPTIONS) => values[name] !== undefined;
 
   const sources = (['simulate', 'replay', 'iboard-url'] as const).filter(given);
-  if (sources.length > 1) throw new UsageError(`--${sources.join(' and --')} cannot be used together: choose one source`);
+  if (sources.length > 1)
+    throw new UsageError(`--${sources.join(' and --')} cannot be used together: choose one source`);
   for (const flag of ['symbols', 'rate', 'seed'] as const) {
     if (given(flag) && !values.simulate) throw new UsageError(`--${flag} needs --simulate`);
   }
@@ -118,7 +121,8 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     source = { kind: 'replay', file, speed: positive('speed', str('speed') ?? '1', 10_000) };
   } else if (given('iboard-url')) {
     const url = str('iboard-url')!;
-    if (!/^wss?:\/\/[^/\s]+/.test(url)) throw new UsageError(`--iboard-url must be a ws:// or wss:// URL, got "${url}"`);
+    if (!/^wss?:\/\/[^/\s]+/.test(url))
+      throw new UsageError(`--iboard-url must be a ws:// or wss:// URL, got "${url}"`);
     source = { kind: 'url', url };
   }
 
@@ -126,7 +130,9 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
   if (given('clock-start')) {
     clockStart = Date.parse(str('clock-start')!);
     if (Number.isNaN(clockStart)) {
-      throw new UsageError(`--clock-start must be an ISO time such as 2026-04-14T08:58:00+07:00, got "${str('clock-start')}"`);
+      throw new UsageError(
+        `--clock-start must be an ISO time such as 2026-04-14T08:58:00+07:00, got "${str('clock-start')}"`,
+      );
     }
   }
   return {
@@ -152,7 +158,8 @@ function positive(flag: string, text: string, max: number): number {
 /** 0 means any free port (tests). */
 function port(flag: string, text: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n > 65_535) throw new UsageError(`--${flag} must be a port number 0-65535, got "${text}"`);
+  if (!/^\d+$/.test(text) || n > 65_535)
+    throw new UsageError(`--${flag} must be a port number 0-65535, got "${text}"`);
   return n;
 }
 
@@ -169,6 +176,7 @@ function symbolsOf(text: string): number | string[] {
   }
   const list = text.split(',').map((s) => s.trim().toUpperCase());
   const bad = list.find((s) => !/^[A-Z0-9]{2,12}$/.test(s));
-  if (bad !== undefined) throw new UsageError(`--symbols takes a count or a comma list of symbols, got "${bad}"`);
+  if (bad !== undefined)
+    throw new UsageError(`--symbols takes a count or a comma list of symbols, got "${bad}"`);
   return list;
 }

@@ -16,7 +16,9 @@ export class DataDirInUseError extends Error {
     readonly dir: string,
     readonly pid: number,
   ) {
-    super(`data dir ${dir} is in use by another runtime (pid ${pid}): stop it, or choose another with --data-dir DIR`);
+    super(
+      `data dir ${dir} is in use by another runtime (pid ${pid}): stop it, or choose another with --data-dir DIR`,
+    );
     this.name = 'DataDirInUseError';
   }
 }
@@ -35,7 +37,8 @@ export function claimDataDir(dir: string): DataDir {
   mkdirSync(root, { recursive: true });
   const pidFile = join(root, 'runtime.pid');
   const holder = readPid(pidFile);
-  if (holder !== undefined && holder !== process.pid && alive(holder)) throw new DataDirInUseError(root, holder);
+  if (holder !== undefined && holder !== process.pid && alive(holder))
+    throw new DataDirInUseError(root, holder);
   writeFileSync(pidFile, `${process.pid}\n`);
   return {
     root,

@@ -14,76 +14,18 @@ import {
   GetRecordsCommand,
   type GetRecordsCommandOutput,
   GetShardIteratorCommand,
-  type KinesisClient,
   ListShardsCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import type { Context, KinesisStreamEvent } from 'aws-lambda';
-import { type BatchFailure, type InvokeResult, processBatch, readBatchResponse } from './batch-processor.ts';
-import type { CheckpointStore } from './checkpoint-store.ts';
-import { type FunctionIdentity, kinesisEvent, lambdaContext, type StreamRecord } from './lambda-event.ts';
+import { type InvokeResult, processBatch } from './batch-processor.ts';
+import { type EventSourceOptions, type EventSourceStats, emptyStats } from './event-source-types.ts';
+import { invokeBatch, type StreamRecord } from './lambda-event.ts';
 
-export type KinesisHandler = (event: KinesisStreamEvent, context: Context) => Promise<unknown>;
-
-export type MappingSettings = {
-  readonly batchSize: number;
-  readonly maxBatchingWindowMs: number;
-  readonly reportBatchItemFailures: boolean;
-  readonly bisectOnError: boolean;
-  readonly maxRetryAttempts: number;
-  readonly maxRecordAgeMs: number;
-  readonly parallelizationFactor: number;
-  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
-};
-
-export type EventSourceOptions = {
-  readonly kinesis: KinesisClient;
-  readonly streamName: string;
-  readonly streamArn: string;
-  readonly region: string;
-  readonly roleArn: string;
-  readonly fn: FunctionIdentity;
-  readonly handler: KinesisHandler;
-  readonly settings: MappingSettings;
-  readonly checkpoints: CheckpointStore;
-  readonly onFailure: (failure: BatchFailure, shardId: string, requestId: string) => Promise<void>;
-  /** Wait between empty polls of a shard (Lambda polls each shard about once a second). @default 1000 */
-  readonly idlePollMs?: number;
-  /** How often the shard list is read again to find new shards. @default 10000 */
-  readonly shardRefreshMs?: number;
-  readonly backoff?: (attempt: number) => Promise<void>;
-  /** Count the frames in one record's data, for the status line. */
-  readonly countFrames?: (data: Uint8Array) => number;
-  readonly onError?: (error: Error, shardId: string) => void;
-};
-
-export type EventSourceStats = {
-  batches: number;
-  invocations: number;
-  records: number;
-  frames: number;
-  failedRecords: number;
-  /** now − arrival time of the last record handed to the handler, when it finished. */
-  iteratorAgeMs: number;
-  /** Latest MillisBehindLatest that GetRecords reported (kinesalite reports 0 for open shards). */
-  millisBehindLatest: number;
-  /** Records read but not finished yet. */
-  inFlight: number;
-  shards: number;
-};
+export type { EventSourceOptions, EventSourceStats, MappingSettings } from './event-source-types.ts';
+export type { KinesisHandler } from './lambda-event.ts';
 
 export class KinesisEventSource {
-  readonly stats: EventSourceStats = {
-    batches: 0,
-    invocations: 0,
-    records: 0,
-    frames: 0,
-    failedRecords: 0,
-    iteratorAgeMs: 0,
-    millisBehindLatest: 0,
-    inFlight: 0,
-    shards: 0,
-  };
+  readonly stats: EventSourceStats = emptyStats();
   private readonly pollers = new Map<string, Promise<void>>();
   /** Shards found at their end since the drain began. */
   private readonly drainedShards = new Set<string>();
@@ -296,25 +238,15 @@ export class KinesisEventSource {
     this.stats.iteratorAgeMs = Math.max(...this.ages.values());
   }
 
-  private async invoke(shardId: string, records: readonly StreamRecord[]): Promise<InvokeResult> {
+  private invoke(shardId: string, records: readonly StreamRecord[]): Promise<InvokeResult> {
     const { fn, streamArn, roleArn, handler, settings } = this.options;
-    const event = kinesisEvent(records, { streamArn, shardId, roleArn });
-    const context = lambdaContext(fn);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`Task timed out after ${(fn.timeoutMs / 1000).toFixed(2)} seconds`)),
-          fn.timeoutMs,
-        );
-      });
-      const response = await Promise.race([handler(event, context), timeout]);
-      return readBatchResponse(response, records, settings.reportBatchItemFailures);
-    } catch (error) {
-      return { ok: false, kind: 'error', error: (error as Error)?.message ?? String(error) };
-    } finally {
-      clearTimeout(timer);
-    }
+    return invokeBatch(
+      handler,
+      records,
+      { streamArn, shardId, roleArn },
+      fn,
+      settings.reportBatchItemFailures,
+    );
   }
 
   private sleepUnlessStopped(ms: number): Promise<void> {

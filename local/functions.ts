@@ -13,7 +13,11 @@ import type { FunctionSpec } from './template.ts';
 
 export type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
-export type LoadedFunction = { readonly spec: FunctionSpec; readonly handler: Handler; readonly entry: string };
+export type LoadedFunction = {
+  readonly spec: FunctionSpec;
+  readonly handler: Handler;
+  readonly entry: string;
+};
 
 export class FunctionLoadError extends Error {
   readonly code = 'FUNCTION_LOAD_FAILED';
@@ -40,7 +44,8 @@ export function functionEnvironment(
     for (const [name, value] of Object.entries(fn.environment)) {
       // Flags for Lambda's node process; this process is already running.
       if (name === 'NODE_OPTIONS') continue;
-      if (name in env && env[name] !== value) conflicts.push(`${name}: ${env[name]} (kept) vs ${value} (${fn.logicalId})`);
+      if (name in env && env[name] !== value)
+        conflicts.push(`${name}: ${env[name]} (kept) vs ${value} (${fn.logicalId})`);
       else env[name] = value;
     }
   }
@@ -48,7 +53,11 @@ export function functionEnvironment(
 }
 
 /** Variables that point the functions' SDK clients at the runtime and keep their output quiet. */
-export function runtimeEnvironment(endpoint: string, region: string, logLevel = 'WARN'): Record<string, string> {
+export function runtimeEnvironment(
+  endpoint: string,
+  region: string,
+  logLevel = 'WARN',
+): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: region,
@@ -61,7 +70,9 @@ export function runtimeEnvironment(endpoint: string, region: string, logLevel = 
   };
 }
 
-export async function loadFunctions(functions: readonly FunctionSpec[]): Promise<Map<string, LoadedFunction>> {
+export async function loadFunctions(
+  functions: readonly FunctionSpec[],
+): Promise<Map<string, LoadedFunction>> {
   const loaded = new Map<string, LoadedFunction>();
   for (const spec of functions) {
     if (!spec.source) continue;
@@ -70,9 +81,12 @@ export async function loadFunctions(functions: readonly FunctionSpec[]): Promise
     try {
       module = (await import(pathToFileURL(entry).href)) as { handler?: unknown };
     } catch (error) {
-      throw new FunctionLoadError(`function ${spec.name}: cannot load ${entry}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new FunctionLoadError(
+        `function ${spec.name}: cannot load ${entry}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     if (typeof module.handler !== 'function') {
       throw new FunctionLoadError(`function ${spec.name}: ${entry} exports no handler function`);

@@ -79,7 +79,10 @@ export class IngestProcess {
         }
         if (willRestart) {
           this.restarts++;
-          setTimeout(() => !this.stopping && this.start(), Math.min(30_000, 1_000 * 2 ** (this.restarts - 1)));
+          setTimeout(
+            () => !this.stopping && this.start(),
+            Math.min(30_000, 1_000 * 2 ** (this.restarts - 1)),
+          );
         }
         resolve();
       });

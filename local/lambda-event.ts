@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { kinesisEventFrom } from '../functions/kinesis-event.ts';
+import { type InvokeResult, readBatchResponse } from './batch-processor.ts';
 
 /** A record as read from GetRecords (SDK shape, arrival time in epoch ms). */
 export type StreamRecord = {
@@ -23,7 +24,10 @@ export type EventSourceIdentity = {
 };
 
 /** The event Lambda delivers for a batch: built by the transform's own factory, so tests and runtime agree. */
-export function kinesisEvent(records: readonly StreamRecord[], source: EventSourceIdentity): KinesisStreamEvent {
+export function kinesisEvent(
+  records: readonly StreamRecord[],
+  source: EventSourceIdentity,
+): KinesisStreamEvent {
   return kinesisEventFrom(
     records.map((r) => ({
       SequenceNumber: r.sequenceNumber,
@@ -65,4 +69,37 @@ export function lambdaContext(fn: FunctionIdentity, now: () => number = Date.now
     fail: unsupported,
     succeed: unsupported,
   };
+}
+
+export type KinesisHandler = (event: KinesisStreamEvent, context: Context) => Promise<unknown>;
+
+/**
+ * One invocation as Lambda makes it: the event and a fresh context, the function's
+ * timeout enforced (a handler still running then is reported as timed out and its
+ * batch retried; in-process it cannot be killed, so it may still finish later), and
+ * the answer read as a partial batch response.
+ */
+export async function invokeBatch(
+  handler: KinesisHandler,
+  records: readonly StreamRecord[],
+  source: EventSourceIdentity,
+  fn: FunctionIdentity,
+  reportBatchItemFailures: boolean,
+): Promise<InvokeResult> {
+  const event = kinesisEvent(records, source);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Task timed out after ${(fn.timeoutMs / 1000).toFixed(2)} seconds`)),
+        fn.timeoutMs,
+      );
+    });
+    const response = await Promise.race([handler(event, lambdaContext(fn)), timeout]);
+    return readBatchResponse(response, records, reportBatchItemFailures);
+  } catch (error) {
+    return { ok: false, kind: 'error', error: (error as Error)?.message ?? String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
 }

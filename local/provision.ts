@@ -64,7 +64,8 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
     queueFiles[queue.logicalId] = join(options.dataDir, 'dlq', `${queue.name}.jsonl`);
     lines.push(`queue ${queue.name}: SQS is not emulated; messages go to ${queueFiles[queue.logicalId]}`);
   }
-  if (options.controlTable) lines.push(await ensureControlItem(dynamodb, options.controlTable, options.now ?? Date.now));
+  if (options.controlTable)
+    lines.push(await ensureControlItem(dynamodb, options.controlTable, options.now ?? Date.now));
   return { lines, queueFiles };
 }
 
@@ -94,7 +95,9 @@ async function ensureTable(dynamodb: DynamoDBClient, table: TableSpec): Promise<
     const definitions = existing?.AttributeDefinitions ?? [];
     const keyOf = (type: 'HASH' | 'RANGE'): KeyAttribute | undefined => {
       const name = existing?.KeySchema?.find((k) => k.KeyType === type)?.AttributeName;
-      return name ? { name, type: definitions.find((d) => d.AttributeName === name)?.AttributeType ?? '?' } : undefined;
+      return name
+        ? { name, type: definitions.find((d) => d.AttributeName === name)?.AttributeType ?? '?' }
+        : undefined;
     };
     const have = describeKeys(keyOf('HASH'), keyOf('RANGE'));
     const want = describeKeys(table.partitionKey, table.sortKey);
@@ -144,9 +147,14 @@ function describeKeys(partition?: KeyAttribute, sort?: KeyAttribute): string {
   return `${one(partition)}/${one(sort)}`;
 }
 
-async function ensureControlItem(dynamodb: DynamoDBClient, tableName: string, now: () => number): Promise<string> {
+async function ensureControlItem(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+  now: () => number,
+): Promise<string> {
   const existing = await dynamodb.send(new GetItemCommand({ TableName: tableName, Key: controlKey() }));
-  if (existing.Item) return `control item ${CONTROL_ITEM_ID} in ${tableName}: exists (desired=${existing.Item.desired?.S})`;
+  if (existing.Item)
+    return `control item ${CONTROL_ITEM_ID} in ${tableName}: exists (desired=${existing.Item.desired?.S})`;
   const state: ControlState = {
     pk: CONTROL_ITEM_ID,
     desired: 'stopped',

@@ -11,7 +11,10 @@ import { claimDataDir } from './data-dir.ts';
 
 let dir: string;
 try {
-  const { values } = parseArgs({ options: { 'data-dir': { type: 'string', default: '.local-data' } }, strict: true });
+  const { values } = parseArgs({
+    options: { 'data-dir': { type: 'string', default: '.local-data' } },
+    strict: true,
+  });
   dir = resolve(values['data-dir'] as string);
 } catch (error) {
   console.error(`npm run reset: ${(error as Error).message}`);

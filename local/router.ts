@@ -101,7 +101,9 @@ export function startRouter(options: RouterOptions): Promise<Router> {
     counts[service]++;
     const upstream = upstreams[service];
     const target = headerValue(req.headers['x-amz-target']) ?? '';
-    const observed = options.observe?.targets.has(target) ? { request: [] as Buffer[], response: [] as Buffer[] } : undefined;
+    const observed = options.observe?.targets.has(target)
+      ? { request: [] as Buffer[], response: [] as Buffer[] }
+      : undefined;
     if (observed) req.on('data', (chunk: Buffer) => observed.request.push(chunk));
     const forward = request(
       {

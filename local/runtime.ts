@@ -99,7 +99,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   try {
     await ensurePortFree(options.endpointPort, '--endpoint-port', 'the AWS endpoint');
-    if (options.dashboardPort !== null) await ensurePortFree(options.dashboardPort, '--dashboard-port', 'the dashboard');
+    if (options.dashboardPort !== null)
+      await ensurePortFree(options.dashboardPort, '--dashboard-port', 'the dashboard');
     dir = claimDataDir(options.dataDir);
     const [kinesis, dynamodb] = await Promise.all([
       startSupervised('kinesis', dir.kinesis, log),
@@ -115,18 +116,34 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       hints: { sqs: `SQS is not emulated: the on-failure destination is ${join(dir.root, 'dlq')}/*.jsonl` },
     });
     cleanup.push({ name: 'router', stop: () => router.stop() });
-    log(`endpoint: ${router.url.replace('127.0.0.1', 'localhost')} (kinesis → kinesalite, dynamodb → dynalite)`);
+    log(
+      `endpoint: ${router.url.replace('127.0.0.1', 'localhost')} (kinesis → kinesalite, dynamodb → dynalite)`,
+    );
 
-    const synthesized = options.template === undefined ? await synthesize(dir.root, options.signal) : undefined;
-    if (synthesized) log(`template: synthesized infra/ in ${(synthesized.ms / 1000).toFixed(1)} s → ${synthesized.templatePath}`);
-    const template = readTemplate(options.template ?? synthesized?.template, { region: LOCAL_REGION, account: LOCAL_ACCOUNT }, FUNCTION_SOURCES);
+    const synthesized =
+      options.template === undefined ? await synthesize(dir.root, options.signal) : undefined;
+    if (synthesized)
+      log(
+        `template: synthesized infra/ in ${(synthesized.ms / 1000).toFixed(1)} s → ${synthesized.templatePath}`,
+      );
+    const template = readTemplate(
+      options.template ?? synthesized?.template,
+      { region: LOCAL_REGION, account: LOCAL_ACCOUNT },
+      FUNCTION_SOURCES,
+    );
     for (const note of template.notes) log(`note: ${note}`);
     const roles = tableRoles(template.functions);
     checkpoint();
 
     const kinesisSdk = kinesisClient({ endpoint: kinesis.endpoint });
     const dynamoSdk = dynamoClient({ endpoint: dynamodb.endpoint });
-    cleanup.push({ name: 'clients', stop: async () => (kinesisSdk.destroy(), dynamoSdk.destroy()) });
+    cleanup.push({
+      name: 'clients',
+      stop: async () => {
+        kinesisSdk.destroy();
+        dynamoSdk.destroy();
+      },
+    });
     const provisioned = await provision({
       template,
       kinesis: kinesisSdk,
@@ -199,10 +216,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         ...options.ingestEnv,
       },
       onLog: (level, message) => {
-        if (level === 'WARN' || level === 'ERROR' || level === 'TEXT' || options.verbose) log(`ingest: ${message}`);
+        if (level === 'WARN' || level === 'ERROR' || level === 'TEXT' || options.verbose)
+          log(`ingest: ${message}`);
       },
       onExit: (code, signal, restart) =>
-        log(`ingest: exited (${signal ?? `code ${code}`})${restart ? ', restarting' : ''}; log: ${join(dir!.logs, 'ingest.log')}`),
+        log(
+          `ingest: exited (${signal ?? `code ${code}`})${restart ? ', restarting' : ''}; log: ${join(dir!.logs, 'ingest.log')}`,
+        ),
     });
     ingest.start();
     cleanup.push({ name: 'ingest', stop: () => ingest.stop(5_000) });
@@ -211,7 +231,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (dashboard) cleanup.push({ name: 'dashboard', stop: () => dashboard.stop() });
     log(dashboard ? `dashboard: ${dashboard.url}` : 'dashboard: not available (local/dashboard/ is missing)');
 
-    const sampler = new StatusSampler({ clock, ingest, eventSources, writes, roles, deadLetters: [...deadLetters.values()] });
+    const sampler = new StatusSampler({
+      clock,
+      ingest,
+      eventSources,
+      writes,
+      roles,
+      deadLetters: [...deadLetters.values()],
+    });
     const timer =
       (options.statusIntervalMs ?? 5_000) > 0
         ? setInterval(() => void sampler.line().then(log), options.statusIntervalMs ?? 5_000)

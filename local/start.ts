@@ -4,8 +4,7 @@
  * Exit codes: 0 after a clean stop; 1 when something failed to start (one line says
  * what); 2 on a bad flag; 130 on a second Ctrl-C.
  */
-import { nextMarketOpen } from '../core/market/calendar.ts';
-import { isMarketTradingAt } from '../core/market/calendar.ts';
+import { isMarketTradingAt, nextMarketOpen } from '../core/market/calendar.ts';
 import { parseStartArgs, type StartArgs, USAGE, UsageError } from './cli-args.ts';
 import { type Clock, realClock, simulatedClock } from './clock.ts';
 import { type Runtime, startRuntime } from './runtime.ts';
@@ -54,7 +53,9 @@ async function main(): Promise<void> {
     fail((error as Error).message, 2);
   }
   if (clock.simulated) {
-    log(`clock: simulated, starting ${ict(clock.now())}, ×${clock.speed} (--clock-start / --clock-speed change it)`);
+    log(
+      `clock: simulated, starting ${ict(clock.now())}, ×${clock.speed} (--clock-start / --clock-speed change it)`,
+    );
   }
 
   // Ctrl-C while starting: abort the start (what was started is stopped); twice: exit now.
@@ -95,7 +96,9 @@ async function main(): Promise<void> {
         'To see data now: npm start -- --simulate',
     );
   }
-  log(`ready: aws --endpoint-url http://localhost:${new URL(runtime.endpoint).port} dynamodb list-tables   (Ctrl-C stops)`);
+  log(
+    `ready: aws --endpoint-url http://localhost:${new URL(runtime.endpoint).port} dynamodb list-tables   (Ctrl-C stops)`,
+  );
 
   let stopping = false;
   const onSignal = () => {

@@ -6,7 +6,8 @@
  */
 import type { Clock } from './clock.ts';
 import type { DeadLetterFile } from './dead-letter-file.ts';
-import type { EventSourceStats, KinesisEventSource } from './event-source.ts';
+import type { KinesisEventSource } from './event-source.ts';
+import { type EventSourceStats, emptyStats } from './event-source-types.ts';
 import type { IngestProcess } from './ingest-process.ts';
 import type { WriteCounter } from './write-counter.ts';
 
@@ -21,7 +22,14 @@ type IngestMetrics = {
 export type RuntimeStatus = {
   readonly at: number;
   readonly ingest:
-    | { state: string; wanted: boolean; framesIn: number; framesPut: number; recordsPut: number; shed: number }
+    | {
+        state: string;
+        wanted: boolean;
+        framesIn: number;
+        framesPut: number;
+        recordsPut: number;
+        shed: number;
+      }
     | undefined;
   readonly framesPerSecond: number;
   readonly eventSource: EventSourceStats;
@@ -105,20 +113,13 @@ export function formatStatus(status: RuntimeStatus, clock: Clock, ingest?: Inges
 }
 
 function sumStats(stats: readonly EventSourceStats[]): EventSourceStats {
-  const total: EventSourceStats = {
-    batches: 0,
-    invocations: 0,
-    records: 0,
-    frames: 0,
-    failedRecords: 0,
-    iteratorAgeMs: 0,
-    millisBehindLatest: 0,
-    inFlight: 0,
-    shards: 0,
-  };
+  const total = emptyStats();
   for (const s of stats) {
     for (const key of Object.keys(total) as (keyof EventSourceStats)[]) {
-      total[key] = key === 'iteratorAgeMs' || key === 'millisBehindLatest' ? Math.max(total[key], s[key]) : total[key] + s[key];
+      total[key] =
+        key === 'iteratorAgeMs' || key === 'millisBehindLatest'
+          ? Math.max(total[key], s[key])
+          : total[key] + s[key];
     }
   }
   return total;

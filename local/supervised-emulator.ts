@@ -42,7 +42,8 @@ export async function startSupervised(
             onRestart(`${kind} emulator exited (${signal ?? `code ${code}`}); restarted on port ${port}`);
             return;
           } catch (error) {
-            if (attempt === 5) onRestart(`${kind} emulator exited and could not be restarted: ${(error as Error).message}`);
+            if (attempt === 5)
+              onRestart(`${kind} emulator exited and could not be restarted: ${(error as Error).message}`);
             await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
           }
         }

@@ -18,7 +18,9 @@ if (!outdir) {
   console.error('usage: synth-main.ts OUTDIR');
   process.exit(2);
 }
-const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+  context?: Record<string, unknown>;
+};
 const app = new App({
   outdir,
   context: {

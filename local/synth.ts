@@ -36,7 +36,11 @@ export function synthesize(dataDir: string, signal?: AbortSignal, timeoutMs = 12
           return;
         }
         const templatePath = (JSON.parse(line) as { template: string }).template;
-        resolve({ templatePath, template: JSON.parse(readFileSync(templatePath, 'utf8')), ms: Date.now() - started });
+        resolve({
+          templatePath,
+          template: JSON.parse(readFileSync(templatePath, 'utf8')),
+          ms: Date.now() - started,
+        });
       },
     );
   });

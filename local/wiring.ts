@@ -6,11 +6,10 @@
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { ENV } from '../core/settings.ts';
-import { LOCAL_REGION } from './aws-clients.ts';
 import type { CheckpointStore } from './checkpoint-store.ts';
 import type { Clock } from './clock.ts';
 import { type DeadLetterFile, failureMessage } from './dead-letter-file.ts';
-import { type KinesisHandler, KinesisEventSource } from './event-source.ts';
+import { KinesisEventSource, type KinesisHandler } from './event-source.ts';
 import type { LoadedFunction } from './functions.ts';
 import { lambdaContext } from './lambda-event.ts';
 import type { ScheduledRule } from './scheduler.ts';
@@ -51,13 +50,14 @@ export function eventSourcesFor(wiring: EventSourceWiring): KinesisEventSource[]
     const fn = functions.get(mapping.functionLogicalId);
     const stream = template.streams.find((s) => s.logicalId === mapping.streamLogicalId);
     if (!mapping.enabled || !fn || !stream) return [];
-    const dlq = mapping.onFailureQueueLogicalId ? wiring.deadLetters.get(mapping.onFailureQueueLogicalId) : undefined;
+    const dlq = mapping.onFailureQueueLogicalId
+      ? wiring.deadLetters.get(mapping.onFailureQueueLogicalId)
+      : undefined;
     return [
       new KinesisEventSource({
         kinesis: wiring.kinesis,
         streamName: stream.name,
         streamArn: stream.arn,
-        region: LOCAL_REGION,
         roleArn: fn.spec.roleArn,
         fn: identity(fn.spec),
         handler: fn.handler as KinesisHandler,
@@ -67,9 +67,18 @@ export function eventSourcesFor(wiring: EventSourceWiring): KinesisEventSource[]
         onError: wiring.onError,
         onFailure: async (failure, shardId, requestId) => {
           // Without a destination Lambda drops the batch; the runtime still says so.
-          const message = failureMessage(failure, { shardId, streamArn: stream.arn, functionArn: fn.spec.arn, requestId });
+          const message = failureMessage(failure, {
+            shardId,
+            streamArn: stream.arn,
+            functionArn: fn.spec.arn,
+            requestId,
+          });
           if (dlq) dlq.write(message);
-          else wiring.onError?.(new Error(`discarded batch (no on-failure destination): ${JSON.stringify(message)}`), shardId);
+          else
+            wiring.onError?.(
+              new Error(`discarded batch (no on-failure destination): ${JSON.stringify(message)}`),
+              shardId,
+            );
         },
       }),
     ];
@@ -98,7 +107,9 @@ export function scheduleRulesFor(
             const outcome = summary(result);
             if (last.get(rule.logicalId) === outcome) return;
             last.set(rule.logicalId, outcome);
-            log(`schedule: ${rule.logicalId} (${ict(at)} ICT${clock.simulated ? ', simulated clock' : ''}) → ${outcome}`);
+            log(
+              `schedule: ${rule.logicalId} (${ict(at)} ICT${clock.simulated ? ', simulated clock' : ''}) → ${outcome}`,
+            );
           },
         },
       ];
@@ -107,7 +118,12 @@ export function scheduleRulesFor(
 }
 
 function identity(spec: FunctionSpec) {
-  return { functionName: spec.name, functionArn: spec.arn, memoryMb: spec.memoryMb, timeoutMs: spec.timeoutMs };
+  return {
+    functionName: spec.name,
+    functionArn: spec.arn,
+    memoryMb: spec.memoryMb,
+    timeoutMs: spec.timeoutMs,
+  };
 }
 
 function ict(ms: number): string {

@@ -12,7 +12,9 @@ const PREFIX = 'DynamoDB_20120810.';
 const SINGLE = ['PutItem', 'UpdateItem', 'DeleteItem'] as const;
 
 export class WriteCounter implements Observer {
-  readonly targets: ReadonlySet<string> = new Set([...SINGLE, 'BatchWriteItem'].map((op) => `${PREFIX}${op}`));
+  readonly targets: ReadonlySet<string> = new Set(
+    [...SINGLE, 'BatchWriteItem'].map((op) => `${PREFIX}${op}`),
+  );
   /** Row writes per table name. */
   readonly rows = new Map<string, number>();
   /** Writes the emulator refused (conditional check failed, validation...), per table. */
@@ -29,11 +31,13 @@ export class WriteCounter implements Observer {
       return;
     }
     if (status !== 200) {
-      for (const [table, items] of Object.entries(body.RequestItems ?? {})) add(this.refused, table, items.length);
+      for (const [table, items] of Object.entries(body.RequestItems ?? {}))
+        add(this.refused, table, items.length);
       return;
     }
     const unprocessed =
-      (JSON.parse(response.toString('utf8')) as { UnprocessedItems?: Record<string, unknown[]> }).UnprocessedItems ?? {};
+      (JSON.parse(response.toString('utf8')) as { UnprocessedItems?: Record<string, unknown[]> })
+        .UnprocessedItems ?? {};
     for (const [table, items] of Object.entries(body.RequestItems ?? {})) {
       add(this.rows, table, items.length - (unprocessed[table]?.length ?? 0));
     }

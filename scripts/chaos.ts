@@ -77,7 +77,8 @@ try {
 const symbols = Math.round(number('symbols', values.symbols as string | undefined, short ? 30 : 100));
 const rate = number('rate', values.rate as string | undefined, short ? 300 : 500);
 const given = values['data-dir'] as string | undefined;
-if (given && existsSync(given) && readdirSync(given).length > 0) fail(`--data-dir ${given} is not empty: the checks need a fresh stream and tables`, 2);
+if (given && existsSync(given) && readdirSync(given).length > 0)
+  fail(`--data-dir ${given} is not empty: the checks need a fresh stream and tables`, 2);
 const dataDir = resolve(given ?? mkdtempSync(join(tmpdir(), 'chaos-')));
 const templateFile = values.template as string | undefined;
 let template: unknown;
@@ -90,13 +91,27 @@ if (templateFile) {
 }
 
 const started = Date.now();
-const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}] ${line}`);
+const log = (line: string) =>
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}] ${line}`);
 let exitCode = 1;
 try {
   log(`chaos: data dir ${dataDir}; ${symbols} symbols at ${rate} frames/s; scale ${plan.scale}`);
-  const session = await runChaosSession({ plan, dataDir, symbols, rate, seed: String(values.seed ?? '1'), template, log });
+  const session = await runChaosSession({
+    plan,
+    dataDir,
+    symbols,
+    rate,
+    seed: String(values.seed ?? '1'),
+    template,
+    log,
+  });
   log('chaos: session over; reading the stream and the tables back');
-  const evidence = await readEvidence({ dataDir, streamName: session.streamName, tables: session.tables, ledger: session.ledger });
+  const evidence = await readEvidence({
+    dataDir,
+    streamName: session.streamName,
+    tables: session.tables,
+    ledger: session.ledger,
+  });
   const report = buildReport(plan, session, evidence, dataDir);
   console.log(formatReport(report));
   if (values.json) writeFileSync(values.json as string, `${JSON.stringify(report, null, 2)}\n`);

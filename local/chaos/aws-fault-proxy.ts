@@ -68,11 +68,18 @@ type PutRecordsResult = { FailedRecordCount?: number; Records: Array<Record<stri
 
 /** Error shapes as the services send them (the SDK reads `__type` and the status). */
 const ERROR_REPLIES = {
-  throttle: { status: 400, type: 'ThrottlingException', message: 'Rate of requests exceeds the allowed throughput (injected)' },
+  throttle: {
+    status: 400,
+    type: 'ThrottlingException',
+    message: 'Rate of requests exceeds the allowed throughput (injected)',
+  },
   internal: { status: 500, type: 'InternalServerError', message: 'Internal server error (injected)' },
 } as const;
 
-export async function startAwsFaultProxy(target: string, options: { seed?: number; port?: number } = {}): Promise<AwsFaultProxy> {
+export async function startAwsFaultProxy(
+  target: string,
+  options: { seed?: number; port?: number } = {},
+): Promise<AwsFaultProxy> {
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const random = mulberry32(options.seed ?? 1);
@@ -95,7 +102,9 @@ export async function startAwsFaultProxy(target: string, options: { seed?: numbe
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
           res.on('error', reject);
         },
       );
@@ -115,21 +124,34 @@ export async function startAwsFaultProxy(target: string, options: { seed?: numbe
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      handle(req.method ?? 'POST', req.url ?? '/', req.headers, Buffer.concat(chunks), res).catch(() => req.socket.destroy());
+      handle(req.method ?? 'POST', req.url ?? '/', req.headers, Buffer.concat(chunks), res).catch(() =>
+        req.socket.destroy(),
+      );
     });
   });
 
-  async function handle(method: string, path: string, headers: IncomingHttpHeaders, body: Buffer, res: ServerResponse) {
+  async function handle(
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+    res: ServerResponse,
+  ) {
     const target = String(headers['x-amz-target'] ?? '');
     const operation = target.slice(target.lastIndexOf('.') + 1);
     const { errorRate = 0, errorOperations = [] } = faults;
-    if (errorRate > 0 && (errorOperations.length === 0 || errorOperations.includes(operation)) && random() < errorRate) {
+    if (
+      errorRate > 0 &&
+      (errorOperations.length === 0 || errorOperations.includes(operation)) &&
+      random() < errorRate
+    ) {
       stats.errors++;
       const reply = ERROR_REPLIES[faults.error ?? 'throttle'];
       return sendJson(res, reply.status, { __type: reply.type, message: reply.message }, reply.type);
     }
     const failRate = faults.putRecordsFailRate ?? 0;
-    if (operation === 'PutRecords' && failRate > 0) return partialPut(method, path, headers, body, res, failRate);
+    if (operation === 'PutRecords' && failRate > 0)
+      return partialPut(method, path, headers, body, res, failRate);
     const answer = await forward(method, path, headers, body);
     stats.forwarded++;
     passThrough(res, answer);
@@ -149,7 +171,12 @@ export async function startAwsFaultProxy(target: string, options: { seed?: numbe
     stats.entriesRefused += count;
     if (count === parsed.Records.length) return sendJson(res, 200, mergeResults(refused, { Records: [] }));
     if (count > 0) parsed.Records = parsed.Records.filter((_, i) => !refused[i]);
-    const answer = await forward(method, path, headers, count > 0 ? Buffer.from(JSON.stringify(parsed)) : body);
+    const answer = await forward(
+      method,
+      path,
+      headers,
+      count > 0 ? Buffer.from(JSON.stringify(parsed)) : body,
+    );
     stats.forwarded++;
     if (count === 0 || answer.status !== 200) return passThrough(res, answer);
     sendJson(res, 200, mergeResults(refused, JSON.parse(answer.body.toString('utf8')) as PutRecordsResult));
@@ -171,7 +198,8 @@ export async function startAwsFaultProxy(target: string, options: { seed?: numbe
     set(update) {
       for (const key of ['putRecordsFailRate', 'errorRate'] as const) {
         const value = update[key];
-        if (value !== undefined && !(value >= 0 && value <= 1)) throw new FaultOptionError(`${key} must be within 0..1, got ${value}`);
+        if (value !== undefined && !(value >= 0 && value <= 1))
+          throw new FaultOptionError(`${key} must be within 0..1, got ${value}`);
       }
       faults = { ...faults, ...update };
       if (faults.down) for (const socket of sockets) if (!busy.has(socket)) socket.destroy();
@@ -211,7 +239,10 @@ function mergeResults(refused: readonly boolean[], upstream: PutRecordsResult): 
   const accepted = [...upstream.Records];
   const records = refused.map((isRefused) =>
     isRefused
-      ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard (injected)' }
+      ? {
+          ErrorCode: 'ProvisionedThroughputExceededException',
+          ErrorMessage: 'Rate exceeded for shard (injected)',
+        }
       : (accepted.shift() as Record<string, unknown>),
   );
   return { FailedRecordCount: records.filter((r) => r.ErrorCode).length, Records: records };

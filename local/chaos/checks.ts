@@ -1,21 +1,27 @@
 /**
- * The chaos run's verdicts, pure functions of what was gathered (stream analysis, table
- * rows, the simulator's ledger, the fault events). Each returns a {@link Check}: a name,
+ * The chaos run's verdicts on the tables, pure functions of what was gathered (stream
+ * analysis, table rows, the simulator's ledger). Each returns a {@link Check}: a name,
  * pass or fail, a one-line summary with the figures, and the first few violations.
+ * The verdicts on connections (reconnects, frames in transit) are in `connection-checks.ts`.
  */
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
 import type { Row, TableRows } from './evidence.ts';
-import type { CorruptRecord, FaultEvent } from './faults.ts';
-import { type LedgerSummary, textFramesSent } from './ledger-summary.ts';
+import type { CorruptRecord } from './faults.ts';
+import type { LedgerSummary } from './ledger-summary.ts';
 import type { StreamAnalysis } from './stream-analysis.ts';
 
-export type Check = { readonly name: string; readonly ok: boolean; readonly summary: string; readonly violations: readonly string[] };
+export type Check = {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly summary: string;
+  readonly violations: readonly string[];
+};
 
 /** Violations listed per check; the count is always given. */
 const SHOWN = 8;
 
-function check(name: string, violations: string[], summary: string): Check {
+export function check(name: string, violations: string[], summary: string): Check {
   return { name, ok: violations.length === 0, summary, violations: violations.slice(0, SHOWN) };
 }
 
@@ -39,10 +45,18 @@ export function volumeConservation(analysis: StreamAnalysis, tables: TableRows):
     const sum = (stored.get(symbol) ?? []).reduce((n, r) => n + Number(r.quantity), 0);
     const expected = seen.volume - seen.firstVolume;
     volume += expected;
-    if (sum !== expected) violations.push(`${symbol}: trades sum to ${sum}, cumulative volume went ${seen.firstVolume} → ${seen.volume} (${expected})`);
+    if (sum !== expected)
+      violations.push(
+        `${symbol}: trades sum to ${sum}, cumulative volume went ${seen.firstVolume} → ${seen.volume} (${expected})`,
+      );
   }
-  for (const symbol of stored.keys()) if (!analysis.symbols.has(symbol)) violations.push(`${symbol}: trades stored but no frame in the stream`);
-  return check('volume conservation', violations, `${analysis.symbols.size} symbols, ${volume.toLocaleString('en-US')} shares: Σ stored quantities = last − first cumulative volume seen`);
+  for (const symbol of stored.keys())
+    if (!analysis.symbols.has(symbol)) violations.push(`${symbol}: trades stored but no frame in the stream`);
+  return check(
+    'volume conservation',
+    violations,
+    `${analysis.symbols.size} symbols, ${volume.toLocaleString('en-US')} shares: Σ stored quantities = last − first cumulative volume seen`,
+  );
 }
 
 /** Every trade the stream's frames imply is stored once with its quantity, and nothing else is. */
@@ -60,7 +74,11 @@ export function tradesMatchStream(analysis: StreamAnalysis, tables: TableRows): 
     }
   }
   for (const key of stored.keys()) violations.push(`trade ${key} stored but not implied by the stream`);
-  return check('every trade, once', violations, `${expected.toLocaleString('en-US')} trades implied by the stream, ${tables.trades.length.toLocaleString('en-US')} stored`);
+  return check(
+    'every trade, once',
+    violations,
+    `${expected.toLocaleString('en-US')} trades implied by the stream, ${tables.trades.length.toLocaleString('en-US')} stored`,
+  );
 }
 
 /** No trade twice under two keys (one row per cumulative volume), and the bars add up to the trades. */
@@ -70,7 +88,8 @@ export function noDuplicateRows(tables: TableRows): Check {
   for (const row of tables.trades) {
     const day = perDay.get(row.pk) ?? { volumes: new Set(), quantity: 0, count: 0 };
     const cumVolume = Number(row.cumVolume);
-    if (day.volumes.has(cumVolume)) violations.push(`${row.pk}: two trades end at cumulative volume ${cumVolume}`);
+    if (day.volumes.has(cumVolume))
+      violations.push(`${row.pk}: two trades end at cumulative volume ${cumVolume}`);
     if (!(Number(row.quantity) > 0)) violations.push(`${row.pk} ${row.sk}: quantity ${row.quantity}`);
     day.volumes.add(cumVolume);
     day.quantity += Number(row.quantity);
@@ -87,16 +106,37 @@ export function noDuplicateRows(tables: TableRows): Check {
   for (const [pk, day] of perDay) {
     const bar = bars.get(pk) ?? { volume: 0, trades: 0 };
     if (bar.volume !== day.quantity || bar.trades !== day.count) {
-      violations.push(`${pk}: bars hold ${bar.volume} shares in ${bar.trades} trades, trades table ${day.quantity} in ${day.count}`);
+      violations.push(
+        `${pk}: bars hold ${bar.volume} shares in ${bar.trades} trades, trades table ${day.quantity} in ${day.count}`,
+      );
     }
   }
   for (const pk of bars.keys()) if (!perDay.has(pk)) violations.push(`${pk}: bars without trades`);
-  return check('no duplicate rows', violations, `${tables.trades.length.toLocaleString('en-US')} trades (one per cumulative volume), ${tables.bars.length.toLocaleString('en-US')} bars summing to them, ${tables.indices.length.toLocaleString('en-US')} index rows`);
+  return check(
+    'no duplicate rows',
+    violations,
+    `${tables.trades.length.toLocaleString('en-US')} trades (one per cumulative volume), ${tables.bars.length.toLocaleString('en-US')} bars summing to them, ${tables.indices.length.toLocaleString('en-US')} index rows`,
+  );
 }
 
 const QUOTE_FIELDS = [
-  'lastPrice', 'lastVolume', 'openPrice', 'high', 'low', 'averagePrice', 'change', 'changePercent', 'totalVolume', 'totalValue',
-  'foreignBuyVolume', 'foreignSellVolume', 'foreignRoom', 'ceiling', 'floor', 'reference', 'serverTime',
+  'lastPrice',
+  'lastVolume',
+  'openPrice',
+  'high',
+  'low',
+  'averagePrice',
+  'change',
+  'changePercent',
+  'totalVolume',
+  'totalValue',
+  'foreignBuyVolume',
+  'foreignSellVolume',
+  'foreignRoom',
+  'ceiling',
+  'floor',
+  'reference',
+  'serverTime',
 ] as const;
 
 /** For every symbol whose last frame (per the ledger) reached the stream, the quote is that frame. */
@@ -113,28 +153,41 @@ export function quotesMatchLedger(analysis: StreamAnalysis, tables: TableRows, l
       violations.push(`${symbol}: no quote row`);
       continue;
     }
-    const wrong = QUOTE_FIELDS.filter((f) => (quote[f] ?? null) !== (frame[f] ?? null)).map((f) => `${f} ${quote[f]} ≠ ${frame[f]}`);
+    const wrong = QUOTE_FIELDS.filter((f) => (quote[f] ?? null) !== (frame[f] ?? null)).map(
+      (f) => `${f} ${quote[f]} ≠ ${frame[f]}`,
+    );
     for (const side of ['bids', 'offers'] as const) {
       const stored = (quote[side] ?? []) as { price?: number; volume?: number }[];
       for (let i = 0; i < 3; i++) {
         const want = frame[side][i] ?? {};
         const got = stored[i] ?? {};
-        if ((got.price ?? null) !== (want.price ?? null) || (got.volume ?? null) !== (want.volume ?? null)) wrong.push(`${side}[${i}]`);
+        if ((got.price ?? null) !== (want.price ?? null) || (got.volume ?? null) !== (want.volume ?? null))
+          wrong.push(`${side}[${i}]`);
       }
     }
     if (wrong.length > 0) violations.push(`${symbol}: ${wrong.join(', ')}`);
   }
   const missing = ledger.lastFrames.size - compared;
-  return check('quotes = ledger last state', violations, `${compared} symbols compared field by field${missing ? `; ${missing} whose last frame was never delivered skipped` : ''}`);
+  return check(
+    'quotes = ledger last state',
+    violations,
+    `${compared} symbols compared field by field${missing ? `; ${missing} whose last frame was never delivered skipped` : ''}`,
+  );
 }
 
 /** Every poison frame and corrupt record of the stream is in the rejects table with a reason, and nothing else is. */
-export function rejectsComplete(analysis: StreamAnalysis, tables: TableRows, corrupt: readonly CorruptRecord[], ledger: LedgerSummary): Check {
+export function rejectsComplete(
+  analysis: StreamAnalysis,
+  tables: TableRows,
+  corrupt: readonly CorruptRecord[],
+  ledger: LedgerSummary,
+): Check {
   const rows = new Map(tables.rejects.map((r) => [String(r.sk), r]));
   const violations: string[] = [];
   for (const poison of analysis.poison) {
     const row = rows.get(poison.rejectKey);
-    if (!row) violations.push(`poison frame ${poison.rejectKey} (${poison.reason}) not in rejects: ${poison.raw}`);
+    if (!row)
+      violations.push(`poison frame ${poison.rejectKey} (${poison.reason}) not in rejects: ${poison.raw}`);
     else if (!String(row.reason ?? '').trim()) violations.push(`reject ${poison.rejectKey} has no reason`);
     rows.delete(poison.rejectKey);
   }
@@ -142,11 +195,14 @@ export function rejectsComplete(analysis: StreamAnalysis, tables: TableRows, cor
     const key = `${record.shardId}#${record.sequenceNumber}#record`;
     const row = rows.get(key);
     if (!row) violations.push(`corrupt record ${key} (${record.kind}) not in rejects`);
-    else if (!String(row.reason ?? '').trim() || !row.code) violations.push(`reject ${key} has no reason or code`);
+    else if (!String(row.reason ?? '').trim() || !row.code)
+      violations.push(`reject ${key} has no reason or code`);
     rows.delete(key);
   }
   if (analysis.undecodable.length !== corrupt.length) {
-    violations.push(`${analysis.undecodable.length} undecodable records in the stream, ${corrupt.length} put on purpose`);
+    violations.push(
+      `${analysis.undecodable.length} undecodable records in the stream, ${corrupt.length} put on purpose`,
+    );
   }
   for (const [key, row] of rows) violations.push(`unexpected reject ${key}: ${row.reason}`);
   const sent = ledger.clients.reduce((n, c) => n + c.malformed['field-count'] + c.malformed.garbage, 0);
@@ -155,107 +211,19 @@ export function rejectsComplete(analysis: StreamAnalysis, tables: TableRows, cor
     'poison and corrupt input in rejects',
     violations,
     `${sent} malformed frames sent: ${analysis.poison.length} unparseable in the stream` +
-      `${analysis.malformedIndexCopies ? ` and ${analysis.malformedIndexCopies} copies of index frames that still parse (not poison)` : ''}; ` +
+      `${analysis.malformedIndexCopies ? ` and ${analysis.malformedIndexCopies} malformed cop${analysis.malformedIndexCopies === 1 ? 'y' : 'ies'} of index frames that still parse (not poison)` : ''}; ` +
       `${corrupt.length} corrupt records; ${tables.rejects.length} rejects rows, each with its reason (${reasons.size} distinct)`,
   );
-}
-
-export type Reconnect = { readonly event: string; readonly seconds: number | undefined; readonly outageSeconds: number | undefined };
-
-/** For each fault that forces a new connection: how long after it ended the first frame arrived on a new one. */
-export function reconnects(analysis: StreamAnalysis, events: readonly FaultEvent[], limitSeconds: number): { check: Check; times: Reconnect[] } {
-  const firsts = [...analysis.connections.values()].map((c) => c.first).sort((a, b) => a - b);
-  const violations: string[] = [];
-  const times: Reconnect[] = [];
-  for (const event of events.filter((e) => e.reconnects)) {
-    const first = firsts.find((t) => t > event.startedAt);
-    const from = Math.max(event.startedAt, event.endedAt);
-    const seconds = first === undefined ? undefined : Math.max(0, first - from) / 1000;
-    const outageSeconds = first === undefined ? undefined : (first - event.startedAt) / 1000;
-    times.push({ event: event.name, seconds, outageSeconds });
-    if (seconds === undefined) violations.push(`${event.name}: no new connection delivered frames afterwards`);
-    else if (seconds > limitSeconds) violations.push(`${event.name}: first frame ${seconds.toFixed(1)} s after the fault ended (limit ${limitSeconds} s)`);
-  }
-  const shown = times.map((t) => (t.seconds === undefined ? 'never' : `${t.seconds.toFixed(1)}`)).join(', ');
-  return { check: check('reconnect after each source fault', violations, `seconds from the fault's end to the first frame on a new connection: ${shown}`), times };
-}
-
-export type TransitFigures = {
-  readonly sent: number;
-  readonly delivered: number;
-  readonly lost: number;
-  /** Frames lost, per fault that dropped the connection they were sent on. */
-  readonly lostBy: Readonly<Record<string, number>>;
-  readonly generatedWithoutSocket: number;
-  readonly withheldBySilence: number;
-  readonly duplicates: number;
-};
-
-/**
- * Frames lost in transit: sent into a socket (the ledger, per connection) but absent from
- * the stream (matched per connection through frames the ledger knows). Allowed only on a
- * connection the source cut without a closing handshake (what it had not written out is
- * gone, as on the real feed). Every other end — a close handshake, the watchdog during a
- * silence, the ingest task's SIGTERM, a runtime stop — must lose nothing that was sent.
- * Frames generated while no socket was open were never sent: counted apart.
- */
-export function framesInTransit(analysis: StreamAnalysis, ledger: LedgerSummary, events: readonly FaultEvent[]): { check: Check; figures: TransitFigures } {
-  const deliveredBy = new Map<number, number>();
-  let delivered = 0;
-  let unmatched = 0;
-  for (const [id, seen] of analysis.connections) {
-    delivered += seen.frames;
-    const client = analysis.clientOf.get(id);
-    if (client === undefined) unmatched += seen.frames;
-    else deliveredBy.set(client, (deliveredBy.get(client) ?? 0) + seen.frames);
-  }
-  const endedBy = new Map<number, FaultEvent>();
-  for (const event of events) for (const client of event.clients) if (!endedBy.has(client)) endedBy.set(client, event);
-  const violations: string[] = [];
-  const lostBy: Record<string, number> = {};
-  let sent = 0;
-  for (const client of ledger.clients) {
-    const out = textFramesSent(client);
-    sent += out;
-    const lost = out - (deliveredBy.get(client.id) ?? 0);
-    if (lost === 0) continue;
-    const event = endedBy.get(client.id);
-    if (lost < 0) violations.push(`connection ${client.id}: ${-lost} more frames in the stream than the source sent it`);
-    else if (!event?.lossAllowed) {
-      violations.push(`connection ${client.id}: ${lost} of ${out} frames sent never reached the stream; it was ended by ${event?.name ?? 'nothing the run did'}${event?.track === 'process' ? ' (the ingest task dropped its socket without a closing handshake: frames already sent were discarded)' : ''}`);
-    }
-    const key = event?.name ?? 'unexpected end';
-    lostBy[key] = (lostBy[key] ?? 0) + lost;
-  }
-  if (unmatched > 0) violations.push(`${unmatched} frames on connections the ledger cannot name`);
-  const withheldBySilence = ledger.clients.reduce((n, c) => n + c.droppedSilence, 0);
-  const backpressure = ledger.clients.reduce((n, c) => n + c.droppedBackpressure, 0);
-  if (backpressure > 0) violations.push(`${backpressure} frames dropped by the source because the ingest task read too slowly`);
-  const figures = {
-    sent,
-    delivered,
-    lost: sent - delivered,
-    lostBy,
-    generatedWithoutSocket: ledger.framesWithoutClients,
-    withheldBySilence,
-    duplicates: analysis.duplicateFrames,
-  };
-  const where = Object.entries(lostBy).map(([name, n]) => `${n} at ${name}`).join(', ');
-  return {
-    check: check(
-      'frames lost in transit',
-      violations,
-      `${sent.toLocaleString('en-US')} sent, ${delivered.toLocaleString('en-US')} in the stream: ${figures.lost} lost in transit${where ? ` (${where})` : ''}; ` +
-        `${ledger.framesWithoutClients.toLocaleString('en-US')} generated while no socket was open and ${withheldBySilence.toLocaleString('en-US')} withheld by silences (never sent); ` +
-        `${analysis.duplicateFrames} stored twice (at-least-once delivery, no duplicate row)`,
-    ),
-    figures,
-  };
 }
 
 export function drainedAndNoDeadLetters(drained: boolean, deadLetters: number): Check {
   const violations: string[] = [];
   if (!drained) violations.push('the final stop did not process every record put');
-  if (deadLetters > 0) violations.push(`${deadLetters} batches sent to the on-failure destination (their frames were skipped)`);
-  return check('drained, nothing given up', violations, `final drain ${drained ? 'complete' : 'incomplete'}; ${deadLetters} on-failure messages`);
+  if (deadLetters > 0)
+    violations.push(`${deadLetters} batches sent to the on-failure destination (their frames were skipped)`);
+  return check(
+    'drained, nothing given up',
+    violations,
+    `final drain ${drained ? 'complete' : 'incomplete'}; ${deadLetters} on-failure messages`,
+  );
 }

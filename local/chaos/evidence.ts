@@ -5,7 +5,7 @@
  * it survives one.
  */
 import { join } from 'node:path';
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { fromItem } from '../../functions/sinks/dynamodb-items.ts';
 import { dynamoClient, kinesisClient } from '../aws-clients.ts';
@@ -56,17 +56,31 @@ export async function readEvidence(options: {
   }
 }
 
-async function readStream(client: ReturnType<typeof kinesisClient>, streamName: string, analysis: StreamAnalysis): Promise<void> {
+async function readStream(
+  client: ReturnType<typeof kinesisClient>,
+  streamName: string,
+  analysis: StreamAnalysis,
+): Promise<void> {
   const shards = (await client.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
   for (const shard of shards) {
     const shardId = shard.ShardId ?? '';
     let iterator = (
-      await client.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))
+      await client.send(
+        new GetShardIteratorCommand({
+          StreamName: streamName,
+          ShardId: shardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
     ).ShardIterator;
     while (iterator) {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       for (const r of page.Records ?? []) {
-        analysis.addRecord({ shardId, sequenceNumber: r.SequenceNumber ?? '', data: r.Data ?? new Uint8Array() });
+        analysis.addRecord({
+          shardId,
+          sequenceNumber: r.SequenceNumber ?? '',
+          data: r.Data ?? new Uint8Array(),
+        });
       }
       // An open shard never ends: stop at its tip (nothing returned, nothing behind).
       if ((page.Records ?? []).length === 0 && (page.MillisBehindLatest ?? 0) === 0) break;

@@ -3,9 +3,10 @@
  * {@link FaultEvent} (when it started, when the fault itself ended) that the checks
  * measure recovery from. `session.ts` calls them in the order of the plan.
  */
+
+import { Agent } from 'node:http';
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { Agent } from 'node:http';
 import { encodeRecord } from '../../core/records/index.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../aws-clients.ts';
 import type { Simulator } from '../simulator/simulator.ts';
@@ -35,7 +36,11 @@ export type FaultEvent = {
 };
 
 /** A corrupt record put straight into the stream: where it landed. */
-export type CorruptRecord = { readonly shardId: string; readonly sequenceNumber: string; readonly kind: string };
+export type CorruptRecord = {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly kind: string;
+};
 
 export class ChaosStepError extends Error {
   readonly code = 'CHAOS_STEP_FAILED';
@@ -51,7 +56,12 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Waits until some open client of the simulator has been sent `frames` more data frames
  * than when called: the ingest task is connected, subscribed and reading.
  */
-export async function waitForFlow(sim: Simulator, frames: number, timeoutMs: number, what: string): Promise<void> {
+export async function waitForFlow(
+  sim: Simulator,
+  frames: number,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const baseline = new Map(sim.ledger.clientIds().map((id) => [id, sim.ledger.client(id).framesSent]));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -96,9 +106,13 @@ export async function sendPoison(sim: Simulator, count: number, timeoutMs: numbe
   const deadline = startedAt + timeoutMs;
   try {
     for (let done = 0; done < count; done = sent() - before) {
-      if (Date.now() > deadline) throw new ChaosStepError(`only ${done} of ${count} malformed frames sent in ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline)
+        throw new ChaosStepError(`only ${done} of ${count} malformed frames sent in ${timeoutMs / 1000} s`);
       // About one malformed frame per 400 data frames per missing one, at most 5%.
-      sim.faults.set({ malformedRate: Math.min(0.05, (count - done) / 400), malformedKinds: ['field-count', 'garbage'] });
+      sim.faults.set({
+        malformedRate: Math.min(0.05, (count - done) / 400),
+        malformedKinds: ['field-count', 'garbage'],
+      });
       await sleep(5);
     }
   } finally {
@@ -119,7 +133,11 @@ export async function sendPoison(sim: Simulator, count: number, timeoutMs: numbe
  * Puts records that no ingest task could have written: random bytes, a valid record cut
  * short, a valid record with bytes flipped, JSON text, a single byte.
  */
-export async function putCorruptRecords(endpoint: string, streamName: string, count: number): Promise<{ event: FaultEvent; records: CorruptRecord[] }> {
+export async function putCorruptRecords(
+  endpoint: string,
+  streamName: string,
+  count: number,
+): Promise<{ event: FaultEvent; records: CorruptRecord[] }> {
   const startedAt = Date.now();
   const client = new KinesisClient({
     endpoint,
@@ -128,7 +146,12 @@ export async function putCorruptRecords(endpoint: string, streamName: string, co
     requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }) }),
   });
   const valid = encodeRecord(
-    Array.from({ length: 20 }, (_, seq) => ({ raw: `MAIN|S#CHAOS|${seq}`, receivedAt: startedAt, connectionId: 'chaos', seq })),
+    Array.from({ length: 20 }, (_, seq) => ({
+      raw: `MAIN|S#CHAOS|${seq}`,
+      receivedAt: startedAt,
+      connectionId: 'chaos',
+      seq,
+    })),
   );
   const variants: [string, Uint8Array][] = [
     ['random bytes', Uint8Array.from({ length: 300 }, (_, i) => (i * 7919 + 13) % 256)],
@@ -141,7 +164,9 @@ export async function putCorruptRecords(endpoint: string, streamName: string, co
   try {
     for (let i = 0; i < count; i++) {
       const [kind, data] = variants[i % variants.length];
-      const put = await client.send(new PutRecordCommand({ StreamName: streamName, PartitionKey: `chaos-${i}`, Data: data }));
+      const put = await client.send(
+        new PutRecordCommand({ StreamName: streamName, PartitionKey: `chaos-${i}`, Data: data }),
+      );
       records.push({ shardId: put.ShardId ?? '', sequenceNumber: put.SequenceNumber ?? '', kind });
     }
   } finally {
@@ -166,7 +191,9 @@ export async function terminateIngest(timeoutMs: number): Promise<FaultEvent> {
   const startedAt = Date.now();
   process.kill(pids[0], 'SIGTERM');
   if (!(await waitForExit(pids[0], timeoutMs))) {
-    throw new ChaosStepError(`the ingest task (pid ${pids[0]}) did not exit within ${timeoutMs / 1000} s of SIGTERM`);
+    throw new ChaosStepError(
+      `the ingest task (pid ${pids[0]}) did not exit within ${timeoutMs / 1000} s of SIGTERM`,
+    );
   }
   return {
     name: 'ingest task: SIGTERM, restarted by the runtime',

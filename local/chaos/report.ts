@@ -7,16 +7,13 @@ import { join } from 'node:path';
 import {
   type Check,
   drainedAndNoDeadLetters,
-  framesInTransit,
   noDuplicateRows,
   quotesMatchLedger,
-  type Reconnect,
-  reconnects,
   rejectsComplete,
   tradesMatchStream,
-  type TransitFigures,
   volumeConservation,
 } from './checks.ts';
+import { framesInTransit, type Reconnect, reconnects, type TransitFigures } from './connection-checks.ts';
 import type { Evidence } from './evidence.ts';
 import type { ChaosPlan } from './plan.ts';
 import type { ChaosSession } from './session.ts';
@@ -29,11 +26,22 @@ export type ChaosReport = {
   readonly reconnects: readonly Reconnect[];
   readonly transit: TransitFigures;
   readonly faults: readonly { name: string; startedAt: string; seconds: number }[];
-  readonly stream: { records: number; frames: number; stockFrames: number; indexFrames: number; connections: number };
+  readonly stream: {
+    records: number;
+    frames: number;
+    stockFrames: number;
+    indexFrames: number;
+    connections: number;
+  };
   readonly proxies: ChaosSession['proxies'];
 };
 
-export function buildReport(plan: ChaosPlan, session: ChaosSession, evidence: Evidence, dataDir: string): ChaosReport {
+export function buildReport(
+  plan: ChaosPlan,
+  session: ChaosSession,
+  evidence: Evidence,
+  dataDir: string,
+): ChaosReport {
   const { analysis, tables } = evidence;
   const reconnect = reconnects(analysis, session.events, plan.reconnectLimitSeconds);
   const transit = framesInTransit(analysis, session.ledger, session.events);
@@ -79,7 +87,14 @@ function deadLetterCount(dataDir: string): number {
   } catch {
     return 0;
   }
-  return files.reduce((n, f) => n + readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.trim()).length, 0);
+  return files.reduce(
+    (n, f) =>
+      n +
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim()).length,
+    0,
+  );
 }
 
 export function formatReport(report: ChaosReport): string {
@@ -88,12 +103,17 @@ export function formatReport(report: ChaosReport): string {
     `chaos run (scale ${report.scale}, ${report.seconds} s): ${report.stream.frames.toLocaleString('en-US')} frames in ${report.stream.records.toLocaleString('en-US')} records over ${report.stream.connections} connections`,
     '',
     'faults injected:',
-    ...report.faults.map((f) => `  ${f.startedAt.slice(11, 19)}  ${f.name}${f.seconds > 0 ? ` (${f.seconds} s)` : ''}`),
+    ...report.faults.map(
+      (f) => `  ${f.startedAt.slice(11, 19)}  ${f.name}${f.seconds > 0 ? ` (${f.seconds} s)` : ''}`,
+    ),
     `  kinesis proxy: ${report.proxies.kinesis.resets} connections reset, ${report.proxies.kinesis.entriesRefused} PutRecords entries refused`,
     `  dynamodb proxy: ${report.proxies.dynamodb.errors} requests failed of ${report.proxies.dynamodb.requests}`,
     '',
     'reconnects (fault end → first frame on a new connection; outage = fault start → first frame):',
-    ...report.reconnects.map((r) => `  ${r.seconds === undefined ? '   never' : `${r.seconds.toFixed(1).padStart(6)} s`}  (outage ${r.outageSeconds?.toFixed(1) ?? '—'} s)  ${r.event}`),
+    ...report.reconnects.map(
+      (r) =>
+        `  ${r.seconds === undefined ? '   never' : `${r.seconds.toFixed(1).padStart(6)} s`}  (outage ${r.outageSeconds?.toFixed(1) ?? '—'} s)  ${r.event}`,
+    ),
     '',
     'checks:',
   ];
@@ -101,6 +121,11 @@ export function formatReport(report: ChaosReport): string {
     lines.push(`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.name}: ${c.summary}`);
     for (const v of c.violations) lines.push(`          ✗ ${v}`);
   }
-  lines.push('', report.ok ? 'chaos: every check passed' : `chaos: ${report.checks.filter((c) => !c.ok).length} check(s) failed`);
+  lines.push(
+    '',
+    report.ok
+      ? 'chaos: every check passed'
+      : `chaos: ${report.checks.filter((c) => !c.ok).length} check(s) failed`,
+  );
   return lines.join('\n');
 }

@@ -17,10 +17,11 @@
  *    stopped (draining the ingest task and the event source mapping) and the simulator's
  *    ledger is summarised for the checks.
  */
-import { freePort } from '../ports.ts';
+
 import { nextMarketOpen } from '../../core/market/calendar.ts';
 import { ENV } from '../../core/settings.ts';
 import { simulatedClock } from '../clock.ts';
+import { freePort } from '../ports.ts';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../runtime.ts';
 import { startSimulator } from '../simulator/simulator.ts';
 import { defaultSimulatedStart } from '../sources.ts';
@@ -74,7 +75,13 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
   const started = Date.now();
   const lead = defaultSimulatedStart(started);
   const clock = simulatedClock(nextMarketOpen(lead) + SESSION_OFFSET_MS, 1);
-  const sim = await startSimulator({ symbols: options.symbols, rate: options.rate, seed: options.seed, clock: clock.now, recordTrades: false });
+  const sim = await startSimulator({
+    symbols: options.symbols,
+    rate: options.rate,
+    seed: options.seed,
+    clock: clock.now,
+    recordTrades: false,
+  });
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const kinesisProxy = await startAwsFaultProxy(endpoint, { seed: 1 });
@@ -112,7 +119,9 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     const streamName = runtime.streamName;
     const tables = runtime.tables;
     await waitForFlow(sim, 100, FLOW_TIMEOUT_MS, 'after the start');
-    log(`chaos: data flowing after ${((Date.now() - started) / 1000).toFixed(0)} s; faults begin (scale ${plan.scale})`);
+    log(
+      `chaos: data flowing after ${((Date.now() - started) / 1000).toFixed(0)} s; faults begin (scale ${plan.scale})`,
+    );
 
     const note = (event: FaultEvent, clients: readonly number[] = []) => {
       event.clients = clients;
@@ -133,20 +142,48 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
       const clients = open();
       note(closeConnections(sim, code, clock.now), clients);
       if (i === 1) {
-        timed(timedFault('kinesis: endpoint unreachable', 'kinesis', plan.kinesisDownSeconds, () => kinesisProxy.set({ down: true }), () => kinesisProxy.set({ down: false })));
+        timed(
+          timedFault(
+            'kinesis: endpoint unreachable',
+            'kinesis',
+            plan.kinesisDownSeconds,
+            () => kinesisProxy.set({ down: true }),
+            () => kinesisProxy.set({ down: false }),
+          ),
+        );
       }
       await gap();
     }
     timed(
-      timedFault(`kinesis: PutRecords refusing ${plan.putRecordsFailRate * 100}% of entries`, 'kinesis', plan.putRecordsFailSeconds,
-        () => kinesisProxy.set({ putRecordsFailRate: plan.putRecordsFailRate }), () => kinesisProxy.set({ putRecordsFailRate: 0 })),
+      timedFault(
+        `kinesis: PutRecords refusing ${plan.putRecordsFailRate * 100}% of entries`,
+        'kinesis',
+        plan.putRecordsFailSeconds,
+        () => kinesisProxy.set({ putRecordsFailRate: plan.putRecordsFailRate }),
+        () => kinesisProxy.set({ putRecordsFailRate: 0 }),
+      ),
     );
     await flowing('before the silence');
-    timed(timedFault(`source: silent ${plan.silenceSeconds} s (2 × watchdog)`, 'source', plan.silenceSeconds, () => sim.faults.silence(plan.silenceSeconds), () => {}, { reconnects: true }), open());
+    timed(
+      timedFault(
+        `source: silent ${plan.silenceSeconds} s (2 × watchdog)`,
+        'source',
+        plan.silenceSeconds,
+        () => sim.faults.silence(plan.silenceSeconds),
+        () => {},
+        { reconnects: true },
+      ),
+      open(),
+    );
     await sleep(plan.gapSeconds * 500);
     timed(
-      timedFault(`dynamodb: ${plan.dynamoErrorRate * 100}% of the transform's requests throttled or failing`, 'dynamodb', plan.dynamoErrorSeconds,
-        () => dynamoProxy.set({ errorRate: plan.dynamoErrorRate, error: 'throttle' }), () => dynamoProxy.set({ errorRate: 0 })),
+      timedFault(
+        `dynamodb: ${plan.dynamoErrorRate * 100}% of the transform's requests throttled or failing`,
+        'dynamodb',
+        plan.dynamoErrorSeconds,
+        () => dynamoProxy.set({ errorRate: plan.dynamoErrorRate, error: 'throttle' }),
+        () => dynamoProxy.set({ errorRate: 0 }),
+      ),
     );
     await sleep(plan.silenceSeconds * 1000);
     await flowing('after the silence');
@@ -157,10 +194,17 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     await flowing('before the refusal');
     const beforeRefusal = open();
     timed(
-      timedFault(`source: connection cut, new ones refused ${plan.refuseSeconds} s`, 'source', plan.refuseSeconds, () => {
-        sim.faults.refuse(plan.refuseSeconds, 'http-503');
-        sim.faults.set({ closeAt: clock.now() });
-      }, () => {}, { reconnects: true, lossAllowed: true }),
+      timedFault(
+        `source: connection cut, new ones refused ${plan.refuseSeconds} s`,
+        'source',
+        plan.refuseSeconds,
+        () => {
+          sim.faults.refuse(plan.refuseSeconds, 'http-503');
+          sim.faults.set({ closeAt: clock.now() });
+        },
+        () => {},
+        { reconnects: true, lossAllowed: true },
+      ),
       beforeRefusal,
     );
     await Promise.all(background);
@@ -196,7 +240,9 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     const drainLines = runtimeLog.length;
     await runtime.stop({ drainMs: 60_000 });
     runtime = undefined;
-    const drained = runtimeLog.slice(drainLines).some((l) => l.startsWith('event source: every record put was processed'));
+    const drained = runtimeLog
+      .slice(drainLines)
+      .some((l) => l.startsWith('event source: every record put was processed'));
     // Not a fault: the source was silent before the stop, so nothing was in flight.
     events.push({
       name: 'end: source silent, runtime stopped',

@@ -21,9 +21,19 @@ import { decodeRecord, RecordDecodeError } from '../../core/records/index.ts';
 import { dayPartition, tradeSortKey, tradingDate } from '../../core/tables.ts';
 import type { LedgerSummary } from './ledger-summary.ts';
 
-export type StreamRecordData = { readonly shardId: string; readonly sequenceNumber: string; readonly data: Uint8Array };
+export type StreamRecordData = {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly data: Uint8Array;
+};
 
-export type ConnectionSeen = { first: number; last: number; frames: number; duplicates: number; seqs: Set<number> };
+export type ConnectionSeen = {
+  first: number;
+  last: number;
+  frames: number;
+  duplicates: number;
+  seqs: Set<number>;
+};
 
 export type SymbolSeen = {
   /** Cumulative volume of the first frame applied (the baseline). */
@@ -40,7 +50,11 @@ export type SymbolSeen = {
 
 export type PoisonFrame = { readonly rejectKey: string; readonly reason: string; readonly raw: string };
 
-export type UndecodableRecord = { readonly shardId: string; readonly sequenceNumber: string; readonly code: string };
+export type UndecodableRecord = {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly code: string;
+};
 
 export class StreamAnalysis {
   records = 0;
@@ -74,7 +88,11 @@ export class StreamAnalysis {
       envelopes = decodeRecord(record.data);
     } catch (error) {
       if (!(error instanceof RecordDecodeError)) throw error;
-      this.undecodable.push({ shardId: record.shardId, sequenceNumber: record.sequenceNumber, code: error.code });
+      this.undecodable.push({
+        shardId: record.shardId,
+        sequenceNumber: record.sequenceNumber,
+        code: error.code,
+      });
       return;
     }
     for (const [index, envelope] of envelopes.entries()) {
@@ -93,11 +111,13 @@ export class StreamAnalysis {
       this.previousRaw.set(envelope.connectionId, envelope.raw);
       if (frame.kind === 'index') {
         this.indexFrames++;
-        if (!duplicate && (envelope.raw === previous || envelope.raw.endsWith('|xundefined'))) this.malformedIndexCopies++;
+        if (!duplicate && (envelope.raw === previous || envelope.raw.endsWith('|xundefined')))
+          this.malformedIndexCopies++;
       }
       if (frame.kind !== 'stock') continue;
       this.stockFrames++;
-      if (!duplicate && this.ledger.lastFrames.get(frame.symbol) === envelope.raw) this.lastFramesDelivered.add(frame.symbol);
+      if (!duplicate && this.ledger.lastFrames.get(frame.symbol) === envelope.raw)
+        this.lastFramesDelivered.add(frame.symbol);
       const client = this.ledger.clientOfRaw.get(envelope.raw);
       if (client !== undefined) this.clientOf.set(envelope.connectionId, client);
       if (frame.totalVolume === undefined) continue;
@@ -126,7 +146,14 @@ export class StreamAnalysis {
   private apply(symbol: string, time: number, volume: number): void {
     const seen = this.symbols.get(symbol);
     if (!seen) {
-      this.symbols.set(symbol, { firstVolume: volume, volume, time, date: tradingDate(time), trades: new Map(), stale: 0 });
+      this.symbols.set(symbol, {
+        firstVolume: volume,
+        volume,
+        time,
+        date: tradingDate(time),
+        trades: new Map(),
+        stale: 0,
+      });
       return;
     }
     if (time < seen.time || (time === seen.time && volume < seen.volume)) {

@@ -2,13 +2,19 @@ import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { CreateStreamCommand, KinesisClient, PutRecordsCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  KinesisClient,
+  PutRecordsCommand,
+  waitUntilStreamExists,
+} from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type AwsFaultProxy, startAwsFaultProxy } from '../../local/chaos/aws-fault-proxy.ts';
 import { type Emulator, startDynamo, startKinesis } from '../../local/emulators.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const handler = () => new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }), connectionTimeout: 1_000 });
+const handler = () =>
+  new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }), connectionTimeout: 1_000 });
 
 describe('aws fault proxy', () => {
   let kinesis: Emulator;
@@ -19,7 +25,12 @@ describe('aws fault proxy', () => {
     [kinesis, dynamo] = await Promise.all([startKinesis(), startDynamo()]);
     kinesisProxy = await startAwsFaultProxy(kinesis.endpoint);
     dynamoProxy = await startAwsFaultProxy(dynamo.endpoint);
-    const admin = new KinesisClient({ endpoint: kinesis.endpoint, region: 'us-east-1', credentials, requestHandler: handler() });
+    const admin = new KinesisClient({
+      endpoint: kinesis.endpoint,
+      region: 'us-east-1',
+      credentials,
+      requestHandler: handler(),
+    });
     await admin.send(new CreateStreamCommand({ StreamName: 's', ShardCount: 1 }));
     await waitUntilStreamExists({ client: admin, maxWaitTime: 20, minDelay: 1 }, { StreamName: 's' });
     admin.destroy();
@@ -30,7 +41,13 @@ describe('aws fault proxy', () => {
   });
 
   const kinesisClient = () =>
-    new KinesisClient({ endpoint: kinesisProxy.endpoint, region: 'us-east-1', credentials, requestHandler: handler(), maxAttempts: 1 });
+    new KinesisClient({
+      endpoint: kinesisProxy.endpoint,
+      region: 'us-east-1',
+      credentials,
+      requestHandler: handler(),
+      maxAttempts: 1,
+    });
   const put = (client: KinesisClient, n: number) =>
     client.send(
       new PutRecordsCommand({
@@ -45,7 +62,9 @@ describe('aws fault proxy', () => {
     const result = await put(client, 200);
     kinesisProxy.set({ putRecordsFailRate: 0 });
     client.destroy();
-    const refused = (result.Records ?? []).filter((r) => r.ErrorCode === 'ProvisionedThroughputExceededException');
+    const refused = (result.Records ?? []).filter(
+      (r) => r.ErrorCode === 'ProvisionedThroughputExceededException',
+    );
     assert.equal(result.Records?.length, 200);
     assert.equal(result.FailedRecordCount, refused.length);
     assert.ok(refused.length > 50 && refused.length < 150, `${refused.length} refused`);
@@ -64,20 +83,30 @@ describe('aws fault proxy', () => {
   });
 
   it('answers throttling errors for the listed operations only', async () => {
-    const client = new DynamoDBClient({ endpoint: dynamoProxy.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const client = new DynamoDBClient({
+      endpoint: dynamoProxy.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+    });
     dynamoProxy.set({ errorRate: 1, errorOperations: ['CreateTable'], error: 'throttle' });
     await assert.rejects(
-      client.send(new CreateTableCommand({
-        TableName: 't',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      })),
+      client.send(
+        new CreateTableCommand({
+          TableName: 't',
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      ),
       (error: Error) => error.name === 'ThrottlingException',
     );
     assert.deepEqual((await client.send(new ListTablesCommand({}))).TableNames, []);
     dynamoProxy.set({ error: 'internal', errorOperations: [] });
-    await assert.rejects(client.send(new ListTablesCommand({})), (error: Error & { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode === 500);
+    await assert.rejects(
+      client.send(new ListTablesCommand({})),
+      (error: Error & { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode === 500,
+    );
     dynamoProxy.clear();
     client.destroy();
     assert.equal(dynamoProxy.stats.errors, 2);

@@ -20,7 +20,8 @@ describe('npm run chaos -- --short', () => {
         process.execPath,
         ['--import', 'tsx', CHAOS, '--short', '--json', json],
         { timeout: 230_000, maxBuffer: 64 * 1024 * 1024 },
-        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+        (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
       );
     });
     const verdict = run.stdout.slice(run.stdout.lastIndexOf('checks:'));

@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatStockFrame } from '../../core/iboard/format-frame.ts';
-import { encodeRecord, type Envelope } from '../../core/records/index.ts';
+import { type Envelope, encodeRecord } from '../../core/records/index.ts';
 import { dayPartition, tradeSortKey } from '../../core/tables.ts';
 import {
-  framesInTransit,
   noDuplicateRows,
   quotesMatchLedger,
-  reconnects,
   rejectsComplete,
   tradesMatchStream,
   volumeConservation,
 } from '../../local/chaos/checks.ts';
+import { framesInTransit, reconnects } from '../../local/chaos/connection-checks.ts';
 import type { Row, TableRows } from '../../local/chaos/evidence.ts';
 import type { FaultEvent } from '../../local/chaos/faults.ts';
 import type { LedgerSummary } from '../../local/chaos/ledger-summary.ts';
@@ -57,8 +56,19 @@ function ledgerOf(frames: Map<string, string>, sent: number[], malformed = 0): L
 
 /** One connection's frames in one record on shard 0; FPT trades 100 then 50, VCB is seen once. */
 function scenario(extra: string[] = []) {
-  const raws = [frame('FPT', 1000, T0), frame('VCB', 500, T0), frame('FPT', 1100, T0 + 1000), frame('FPT', 1150, T0 + 2000), ...extra];
-  const envelopes: Envelope[] = raws.map((raw, seq) => ({ raw, receivedAt: T0 + seq, connectionId: 'a-1', seq }));
+  const raws = [
+    frame('FPT', 1000, T0),
+    frame('VCB', 500, T0),
+    frame('FPT', 1100, T0 + 1000),
+    frame('FPT', 1150, T0 + 2000),
+    ...extra,
+  ];
+  const envelopes: Envelope[] = raws.map((raw, seq) => ({
+    raw,
+    receivedAt: T0 + seq,
+    connectionId: 'a-1',
+    seq,
+  }));
   const last = new Map([
     ['FPT', raws[3]],
     ['VCB', raws[1]],
@@ -81,8 +91,22 @@ function tables(overrides: Partial<TableRows> = {}): TableRows {
   return {
     trades: [trade('FPT', T0 + 1000, 1100, 100), trade('FPT', T0 + 2000, 1150, 50)],
     quotes: [
-      { pk: 'FPT', lastPrice: 10_050, totalVolume: 1150, serverTime: T0 + 2000, bids: [{ price: 10_000, volume: 100 }, {}, {}], offers: [{ price: 10_100, volume: 200 }, {}, {}] },
-      { pk: 'VCB', lastPrice: 10_050, totalVolume: 500, serverTime: T0, bids: [{ price: 10_000, volume: 100 }, {}, {}], offers: [{ price: 10_100, volume: 200 }, {}, {}] },
+      {
+        pk: 'FPT',
+        lastPrice: 10_050,
+        totalVolume: 1150,
+        serverTime: T0 + 2000,
+        bids: [{ price: 10_000, volume: 100 }, {}, {}],
+        offers: [{ price: 10_100, volume: 200 }, {}, {}],
+      },
+      {
+        pk: 'VCB',
+        lastPrice: 10_050,
+        totalVolume: 500,
+        serverTime: T0,
+        bids: [{ price: 10_000, volume: 100 }, {}, {}],
+        offers: [{ price: 10_100, volume: 200 }, {}, {}],
+      },
     ],
     bars: [{ pk: fptDay, sk: '09:30', volume: 150, trades: 2 }],
     indices: [],
@@ -150,22 +174,38 @@ describe('chaos checks', () => {
     assert.equal(missing.violations.length, 2);
     const rejects: Row[] = [
       { pk: '2026-04-14', sk: analysis.poison[0].rejectKey, reason: 'pipe-separated frame without a tag' },
-      { pk: '2026-04-14', sk: 'shardId-0#9#record', reason: 'unknown version', code: 'RECORD_UNKNOWN_VERSION' },
+      {
+        pk: '2026-04-14',
+        sk: 'shardId-0#9#record',
+        reason: 'unknown version',
+        code: 'RECORD_UNKNOWN_VERSION',
+      },
     ];
     assert.equal(rejectsComplete(analysis, tables({ rejects }), corrupt, ledger).ok, true);
     const extra = [...rejects, { pk: '2026-04-14', sk: 'shardId-0#1#000000', reason: 'wrongly rejected' }];
-    assert.match(rejectsComplete(analysis, tables({ rejects: extra }), corrupt, ledger).violations[0], /unexpected reject/);
+    assert.match(
+      rejectsComplete(analysis, tables({ rejects: extra }), corrupt, ledger).violations[0],
+      /unexpected reject/,
+    );
   });
 
   it('allow frames lost only on a connection the source cut', () => {
     const { analysis } = scenario();
-    const ledger = { ...scenario().ledger, clients: scenario().ledger.clients.map((c) => ({ ...c, framesSent: 6 })) };
+    const ledger = {
+      ...scenario().ledger,
+      clients: scenario().ledger.clients.map((c) => ({ ...c, framesSent: 6 })),
+    };
     const cut = framesInTransit(analysis, ledger, [event('source: TCP cut', T0, { lossAllowed: true })]);
     assert.equal(cut.check.ok, true, cut.check.violations.join('; '));
     assert.equal(cut.figures.lost, 2);
-    const sigterm = framesInTransit(analysis, ledger, [event('ingest task: SIGTERM', T0, { track: 'process' })]);
+    const sigterm = framesInTransit(analysis, ledger, [
+      event('ingest task: SIGTERM', T0, { track: 'process' }),
+    ]);
     assert.equal(sigterm.check.ok, false);
-    assert.match(sigterm.check.violations[0], /2 of 6 frames sent never reached the stream.*SIGTERM.*closing handshake/);
+    assert.match(
+      sigterm.check.violations[0],
+      /2 of 6 frames sent never reached the stream.*SIGTERM.*closing handshake/,
+    );
     assert.equal(framesInTransit(analysis, scenario().ledger, []).check.ok, true);
   });
 

@@ -89,6 +89,16 @@ describe('ingest task process', () => {
       }),
     );
     await waitForFrames(child, 1000);
+    const { metricsPort } = await child.waitForLine((l) => l.message === 'ingest task started');
+    const health = await fetch(`http://127.0.0.1:${metricsPort}/healthz`);
+    assert.equal(health.status, 200);
+    assert.deepEqual(Object.keys(await health.json()), [
+      'status',
+      'wanted',
+      'connection',
+      'bufferDepth',
+      'lastFrameAgeSeconds',
+    ]);
     child.process.kill('SIGTERM');
     const { code } = await child.exited;
     assert.equal(code, 0, child.stdout() + child.stderr());
@@ -97,7 +107,11 @@ describe('ingest task process', () => {
     const envelopes = await readEnvelopes(client, stream);
     assert.ok((stopping.framesAccepted as number) >= 1000);
     assert.equal(flushed.framesPut, stopping.framesAccepted, 'the task acknowledged every frame it received');
-    assert.equal(envelopes.length, stopping.framesAccepted, 'every frame received before the signal is stored');
+    assert.equal(
+      envelopes.length,
+      stopping.framesAccepted,
+      'every frame received before the signal is stored',
+    );
     assert.equal(new Set(envelopes.map((e) => `${e.connectionId}#${e.seq}`)).size, envelopes.length);
   });
 

@@ -95,7 +95,7 @@ describe('processBatch', () => {
 
   it('retries from the first failed item of a partial batch response', async () => {
     let first = true;
-    const r = await run(records(5), settings(), (rs) => {
+    const r = await run(records(5), settings(), () => {
       if (first) {
         first = false;
         return { ok: false, kind: 'partial', failedFrom: 2, error: 'throttled' };

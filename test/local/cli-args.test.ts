@@ -16,12 +16,15 @@ describe('parseStartArgs', () => {
   });
 
   it('reads a simulation with a symbol count or list', () => {
-    assert.deepEqual(parseStartArgs(['--simulate', '--symbols', '50', '--rate', '2000', '--seed', '7']).source, {
-      kind: 'simulate',
-      symbols: 50,
-      rate: 2000,
-      seed: '7',
-    });
+    assert.deepEqual(
+      parseStartArgs(['--simulate', '--symbols', '50', '--rate', '2000', '--seed', '7']).source,
+      {
+        kind: 'simulate',
+        symbols: 50,
+        rate: 2000,
+        seed: '7',
+      },
+    );
     assert.deepEqual(parseStartArgs(['--simulate', '--symbols', 'fpt,VCB']).source, {
       kind: 'simulate',
       symbols: ['FPT', 'VCB'],
@@ -32,7 +35,11 @@ describe('parseStartArgs', () => {
 
   it('reads a replay, a URL source and a clock', () => {
     const file = new URL(import.meta.url).pathname;
-    assert.deepEqual(parseStartArgs(['--replay', file, '--speed', '10']).source, { kind: 'replay', file, speed: 10 });
+    assert.deepEqual(parseStartArgs(['--replay', file, '--speed', '10']).source, {
+      kind: 'replay',
+      file,
+      speed: 10,
+    });
     assert.deepEqual(parseStartArgs(['--iboard-url', 'ws://localhost:8080/realtime']).source, {
       kind: 'url',
       url: 'ws://localhost:8080/realtime',
@@ -49,7 +56,10 @@ describe('parseStartArgs', () => {
     [['--symbols', '10'], /--symbols needs --simulate/],
     [['--seed', '1'], /--seed needs --simulate/],
     [['--speed', '2'], /--speed needs --replay/],
-    [['--simulate', '--rate', 'fast'], /--rate must be a number greater than 0 and at most 100000, got "fast"/],
+    [
+      ['--simulate', '--rate', 'fast'],
+      /--rate must be a number greater than 0 and at most 100000, got "fast"/,
+    ],
     [['--simulate', '--rate', '0'], /--rate must be a number greater than 0/],
     [['--simulate', '--rate', '1e9'], /at most 100000/],
     [['--simulate', '--symbols', '0'], /--symbols must be at least 1/],

@@ -65,7 +65,6 @@ describe('KinesisEventSource against kinesalite', () => {
       kinesis,
       streamName: name,
       streamArn: arn,
-      region: 'us-east-1',
       roleArn: 'arn:aws:iam::000000000000:role/test',
       fn: {
         functionName: 'test',

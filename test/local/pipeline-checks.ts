@@ -5,7 +5,12 @@
  * can assert it checked enough.
  */
 import assert from 'node:assert/strict';
-import { type AttributeValue, type DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
 import { ictMinute } from '../../core/tables.ts';
@@ -105,7 +110,11 @@ export async function checkAgainstLedger(
     for (const bar of bars) {
       const trades = byMinute.get(bar.sk as string) ?? [];
       const prices = trades.map((t) => t.price as number);
-      assert.equal(bar.volume, trades.reduce((s, t) => s + (t.quantity as number), 0), `${symbol} ${bar.sk}: bar volume`);
+      assert.equal(
+        bar.volume,
+        trades.reduce((s, t) => s + (t.quantity as number), 0),
+        `${symbol} ${bar.sk}: bar volume`,
+      );
       assert.equal(bar.trades, trades.length, `${symbol} ${bar.sk}: bar trade count`);
       assert.equal(bar.open, prices[0], `${symbol} ${bar.sk}: open`);
       assert.equal(bar.close, prices.at(-1), `${symbol} ${bar.sk}: close`);

@@ -28,7 +28,14 @@ describe('provision from a template', () => {
   });
 
   const run = (template = readTemplate(fixture, context)) =>
-    provision({ template, kinesis: k, dynamodb: d, dataDir: '/data', controlTable: 'ControlTable99AABBCC', now: () => 42 });
+    provision({
+      template,
+      kinesis: k,
+      dynamodb: d,
+      dataDir: '/data',
+      controlTable: 'ControlTable99AABBCC',
+      now: () => 42,
+    });
 
   it('creates the stream, the tables with their keys, the control item and the queue files', async () => {
     const result = await run();
@@ -39,7 +46,9 @@ describe('provision from a template', () => {
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
-    const control = await d.send(new GetItemCommand({ TableName: 'ControlTable99AABBCC', Key: { pk: { S: 'ingest' } } }));
+    const control = await d.send(
+      new GetItemCommand({ TableName: 'ControlTable99AABBCC', Key: { pk: { S: 'ingest' } } }),
+    );
     assert.equal(control.Item?.desired?.S, 'stopped');
     assert.equal(control.Item?.updatedAt?.N, '42');
     assert.deepEqual(result.queueFiles, { TransformDlq0A1B2C3D: '/data/dlq/vn-stock-transform-dlq.jsonl' });
@@ -48,7 +57,10 @@ describe('provision from a template', () => {
 
   it('is idempotent: a second run leaves everything as it is', async () => {
     const result = await run();
-    assert.ok(result.lines.some((l) => l === 'stream vn-stock-frames: exists (2 shards)'), result.lines.join('\n'));
+    assert.ok(
+      result.lines.some((l) => l === 'stream vn-stock-frames: exists (2 shards)'),
+      result.lines.join('\n'),
+    );
     assert.ok(result.lines.some((l) => l.startsWith('table vn-stock-trades: exists, keys pk(S)/sk(S)')));
     assert.ok(result.lines.some((l) => /control item ingest .*: exists \(desired=stopped\)/.test(l)));
   });
@@ -66,7 +78,10 @@ describe('provision from a template', () => {
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ];
-    t.Resources.QuotesTable11223344.Properties.AttributeDefinitions.push({ AttributeName: 'sk', AttributeType: 'S' });
+    t.Resources.QuotesTable11223344.Properties.AttributeDefinitions.push({
+      AttributeName: 'sk',
+      AttributeType: 'S',
+    });
     await assert.rejects(run(readTemplate(t, context)), (error: unknown) => {
       assert.ok(error instanceof ProvisionError);
       assert.match(

@@ -54,7 +54,10 @@ describe('router in front of kinesalite and dynalite', () => {
       await kin.send(new CreateStreamCommand({ StreamName: 'routed', ShardCount: 1 }));
       await new Promise((r) => setTimeout(r, 100));
       const put = await kin.send(
-        new PutRecordsCommand({ StreamName: 'routed', Records: [{ Data: Buffer.from('x'), PartitionKey: 'k' }] }),
+        new PutRecordsCommand({
+          StreamName: 'routed',
+          Records: [{ Data: Buffer.from('x'), PartitionKey: 'k' }],
+        }),
       );
       assert.equal(put.FailedRecordCount, 0);
     } finally {

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { ENV } from '../../core/settings.ts';
@@ -17,8 +18,9 @@ import { dynamoClient, kinesisClient } from '../../local/aws-clients.ts';
 import { type Clock, simulatedClock } from '../../local/clock.ts';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../../local/runtime.ts';
 import { startSimulator } from '../../local/simulator/simulator.ts';
+import { replayStart } from '../../local/sources.ts';
 import { synthesize } from '../../local/synth.ts';
-import { checkAgainstLedger } from './pipeline-checks.ts';
+import { checkAgainstLedger, queryAll } from './pipeline-checks.ts';
 
 const run = promisify(execFile);
 
@@ -26,7 +28,11 @@ const run = promisify(execFile);
 const BEFORE_LUNCH = Date.parse('2026-04-14T04:29:30Z');
 const LUNCH = Date.parse('2026-04-14T04:30:00Z');
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 90_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  ms = 90_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
@@ -36,7 +42,11 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
   }
 }
 
-type IngestMetrics = { frames: { forwarded: number; put: number }; buffer: { depth: number }; kinesis: { records: number } };
+type IngestMetrics = {
+  frames: { forwarded: number; put: number };
+  buffer: { depth: number };
+  kinesis: { records: number };
+};
 
 /** Waits until the market is quiet, the ingest task holds nothing, and the event source mapping has read everything. */
 async function settled(runtime: Runtime, clock: Clock): Promise<void> {
@@ -63,7 +73,11 @@ async function countStreamRecords(endpoint: string, stream: string): Promise<num
     for (const shard of shards) {
       let iterator = (
         await kinesis.send(
-          new GetShardIteratorCommand({ StreamName: stream, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+          new GetShardIteratorCommand({
+            StreamName: stream,
+            ShardId: shard.ShardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
         )
       ).ShardIterator;
       for (;;) {
@@ -147,7 +161,14 @@ describe('embedded runtime end to end', () => {
           '--output',
           'json',
         ],
-        { env: { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: 'us-east-1' } },
+        {
+          env: {
+            ...process.env,
+            AWS_ACCESS_KEY_ID: 'x',
+            AWS_SECRET_ACCESS_KEY: 'x',
+            AWS_DEFAULT_REGION: 'us-east-1',
+          },
+        },
       );
       const items = (JSON.parse(stdout) as { Items: { cumVolume: { N: string } }[] }).Items;
       const last = sim.ledger.trades(symbol).slice(-items.length).reverse();
@@ -164,13 +185,37 @@ describe('embedded runtime end to end', () => {
     }
   });
 
+  it('replays a recorded session file', async () => {
+    const file = fileURLToPath(new URL('../fixtures/iboard/session.jsonl', import.meta.url));
+    const clock = simulatedClock(replayStart(file), 1);
+    const runtime = await startRuntime(options('replay', clock, { kind: 'replay', file, speed: 1 }));
+    try {
+      const ddb = dynamoClient({ endpoint: runtime.endpoint });
+      try {
+        const quote = await until(
+          'the replayed quote',
+          async () => (await queryAll(ddb, runtime.tables.quotes, 'FPT'))[0],
+        );
+        assert.equal(quote.totalVolume, 3_733_300);
+        assert.equal(quote.lastPrice, 76_400);
+      } finally {
+        ddb.destroy();
+      }
+    } finally {
+      await runtime.stop({ drainMs: 5_000 });
+    }
+  });
+
   it('restarts in the middle of a stream and loses and duplicates nothing', async () => {
     const clock = simulatedClock(BEFORE_LUNCH, 1);
     const sim = await startSimulator({ symbols: 6, rate: 150, seed: '23', clock: clock.now });
     try {
       const source = { kind: 'url', url: sim.url } as const;
       const first = await startRuntime(options('restart', clock, source));
-      await until('some records processed', async () => (await first.status()).eventSource.records > 20 || undefined);
+      await until(
+        'some records processed',
+        async () => (await first.status()).eventSource.records > 20 || undefined,
+      );
       // The event source mapping stops while the market still trades: records pile up unprocessed.
       await Promise.all(first.eventSources.map((es) => es.stop(0)));
       const processedFirst = first.eventSources.reduce((n, es) => n + es.stats.records, 0);
@@ -185,7 +230,10 @@ describe('embedded runtime end to end', () => {
         const processedSecond = second.eventSources.reduce((n, es) => n + es.stats.records, 0);
         assert.ok(processedSecond > 0, 'the second run processed what the first left');
         // Exactly once across the restart: every record in the stream, none twice.
-        assert.equal(processedFirst + processedSecond, await countStreamRecords(second.endpoint, second.streamName));
+        assert.equal(
+          processedFirst + processedSecond,
+          await countStreamRecords(second.endpoint, second.streamName),
+        );
         const ddb = dynamoClient({ endpoint: second.endpoint });
         try {
           const checked = await checkAgainstLedger(ddb, second.tables, sim.ledger, sim.ledger.clientIds());
@@ -229,7 +277,8 @@ describe('embedded runtime end to end', () => {
     const seen = changes.map((c) => `${c.wanted ? 'on' : 'off'} ${ict(c.at)}`);
     const schedule = logs.filter((l) => l.startsWith('schedule:')).join('\n');
     // Each edge within 15 simulated minutes of its rule (polling granularity at this speed).
-    const within = (at: number, from: string) => at >= Date.parse(from) && at < Date.parse(from) + 15 * 60_000;
+    const within = (at: number, from: string) =>
+      at >= Date.parse(from) && at < Date.parse(from) + 15 * 60_000;
     const on = changes.filter((c) => c.wanted);
     const off = changes.filter((c) => !c.wanted && on.length > 0 && c.at > on[0].at);
     assert.equal(on.length, 2, `${seen.join(', ')}\n${schedule}`);

@@ -5,7 +5,12 @@ import { RuleScheduler, type ScheduledRule } from '../../local/scheduler.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function rule(name: string, expression: string, fired: { name: string; at: string }[], enabled = true): ScheduledRule {
+function rule(
+  name: string,
+  expression: string,
+  fired: { name: string; at: string }[],
+  enabled = true,
+): ScheduledRule {
   return { name, expression, enabled, fire: async (at) => void fired.push({ name, at: iso(at) }) };
 }
 
@@ -44,13 +49,18 @@ describe('RuleScheduler', () => {
     const fired: { name: string; at: string }[] = [];
     // Friday 2026-04-17 05:00 UTC to Monday 2026-04-20 03:00 UTC.
     const clock = simulatedClock(Date.parse('2026-04-17T05:00:00Z'), 3_600_000);
-    const scheduler = new RuleScheduler({ clock, rules: [rule('start', 'cron(55 1 ? * MON-FRI *)', fired)], maxSleepMs: 5 });
+    const scheduler = new RuleScheduler({
+      clock,
+      rules: [rule('start', 'cron(55 1 ? * MON-FRI *)', fired)],
+      maxSleepMs: 5,
+    });
     scheduler.start();
     while (clock.now() < Date.parse('2026-04-20T03:00:00Z')) await new Promise((r) => setTimeout(r, 5));
     await scheduler.stop();
-    assert.deepEqual(fired.filter((f) => f.at < '2026-04-20T03:00:00Z'), [
-      { name: 'start', at: '2026-04-20T01:55:00.000Z' },
-    ]);
+    assert.deepEqual(
+      fired.filter((f) => f.at < '2026-04-20T03:00:00Z'),
+      [{ name: 'start', at: '2026-04-20T01:55:00.000Z' }],
+    );
   });
 
   it('catches up on start with each rule’s latest firing, oldest first', async () => {

@@ -12,9 +12,14 @@ const START = fileURLToPath(new URL('../../local/start.ts', import.meta.url));
 /** Runs `npm start -- ARGS` (the same entry) and returns its exit code and output. */
 function start(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', START, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', START, ...args],
+      { timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -59,15 +64,37 @@ describe('npm start: flags and ports', () => {
   });
 
   it('names the endpoint port and its flag when the port is taken', async () => {
-    const r = await start(['--simulate', '--data-dir', dir, '--endpoint-port', String(takenPort), '--dashboard-port', '0']);
+    const r = await start([
+      '--simulate',
+      '--data-dir',
+      dir,
+      '--endpoint-port',
+      String(takenPort),
+      '--dashboard-port',
+      '0',
+    ]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`port ${takenPort} \\(the AWS endpoint\\) is already in use.*--endpoint-port`));
+    assert.match(
+      r.stderr,
+      new RegExp(`port ${takenPort} \\(the AWS endpoint\\) is already in use.*--endpoint-port`),
+    );
   });
 
   it('names the dashboard port and its flag when the port is taken', async () => {
-    const r = await start(['--simulate', '--data-dir', dir, '--endpoint-port', '0', '--dashboard-port', String(takenPort)]);
+    const r = await start([
+      '--simulate',
+      '--data-dir',
+      dir,
+      '--endpoint-port',
+      '0',
+      '--dashboard-port',
+      String(takenPort),
+    ]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`port ${takenPort} \\(the dashboard\\) is already in use.*--dashboard-port`));
+    assert.match(
+      r.stderr,
+      new RegExp(`port ${takenPort} \\(the dashboard\\) is already in use.*--dashboard-port`),
+    );
   });
 
   it('refuses a data dir another runtime holds', async () => {
@@ -76,8 +103,19 @@ describe('npm start: flags and ports', () => {
     await import('node:fs').then((fs) => fs.mkdirSync(held, { recursive: true }));
     // This test process stands in for the other runtime.
     writeFileSync(join(held, 'runtime.pid'), `${process.pid}\n`);
-    const r = await start(['--simulate', '--data-dir', held, '--endpoint-port', '0', '--dashboard-port', '0']);
+    const r = await start([
+      '--simulate',
+      '--data-dir',
+      held,
+      '--endpoint-port',
+      '0',
+      '--dashboard-port',
+      '0',
+    ]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`data dir .*held is in use by another runtime \\(pid ${process.pid}\\).*--data-dir`));
+    assert.match(
+      r.stderr,
+      new RegExp(`data dir .*held is in use by another runtime \\(pid ${process.pid}\\).*--data-dir`),
+    );
   });
 });

@@ -1,0 +1,217 @@
+/**
+ * The AWS bill of one trading day for the whole market, from the benchmarks' measured
+ * rates, for this pipeline and for the naive design (one Kinesis record per frame, one
+ * write per frame and table), with the unit price written next to every line.
+ *
+ * PRICES are us-east-1 list prices as published on the AWS pricing pages (Kinesis Data
+ * Streams, Lambda, DynamoDB, Fargate) as of 2025 — they could not be fetched here, so
+ * they are the well-known published figures: check them before relying on the result.
+ * Sources: https://aws.amazon.com/kinesis/data-streams/pricing/,
+ * https://aws.amazon.com/lambda/pricing/, https://aws.amazon.com/dynamodb/pricing/on-demand/,
+ * https://aws.amazon.com/fargate/pricing/.
+ *
+ * @example
+ * const day = tradingDayCost(measuredInputs);
+ * day.pipeline.provisioned.total; // USD per trading day
+ */
+
+/** USD, us-east-1, as published (2025); see the module comment. */
+export const PRICES = {
+  /** Kinesis provisioned: per shard-hour. */
+  kinesisShardHour: 0.015,
+  /** Kinesis provisioned: per million PUT payload units (a unit = up to 25 KB of one record). */
+  kinesisPutUnitsPerMillion: 0.014,
+  /** Kinesis on-demand (standard): per stream-hour. */
+  kinesisOnDemandStreamHour: 0.04,
+  /** Kinesis on-demand: per GB written (each record rounded up to 1 KB). */
+  kinesisOnDemandInPerGb: 0.08,
+  /** Kinesis on-demand: per GB read (one consumer: the transform). */
+  kinesisOnDemandOutPerGb: 0.04,
+  /** Lambda arm64: per GB-second. */
+  lambdaArmGbSecond: 0.0000133334,
+  /** Lambda: per million requests. */
+  lambdaRequestsPerMillion: 0.2,
+  /** DynamoDB on-demand: per million write request units (1 per started KB written). */
+  dynamoWritesPerMillion: 0.625,
+  /** Fargate Linux/ARM (Graviton): per vCPU-hour. */
+  fargateArmVcpuHour: 0.03238,
+  /** Fargate Linux/ARM: per GB-hour. */
+  fargateArmGbHour: 0.00356,
+} as const;
+
+/** HOSE/HNX matching hours in ICT: 09:00–11:30 and 13:00–14:45 (ATO to ATC), 4 h 15 min. */
+export const TRADING_SECONDS = (150 + 105) * 60;
+/** The schedule's ingest windows (infra session rules): 08:55–11:35 and 12:55–15:05, 4 h 50 min. */
+export const INGEST_HOURS = (160 + 130) / 60;
+/** A stream is billed every hour of the day. */
+const STREAM_HOURS = 24;
+/** One shard takes 1,000 records/s; provision for 80% of it. */
+const SHARD_RECORDS_PER_SECOND = 1000 * 0.8;
+/** One shard takes 1 MiB/s; provision for 80% of it. */
+const SHARD_BYTES_PER_SECOND = 1024 * 1024 * 0.8;
+const PUT_UNIT_BYTES = 25 * 1024;
+const GB = 1024 ** 3;
+
+export type DesignInputs = {
+  /** Kinesis records per 1,000 frames and their bytes (measured by bench:ingest). */
+  readonly recordsPer1000Frames: number;
+  readonly bytesPer1000Frames: number;
+  /** DynamoDB write units per 1,000 frames (bench:transform). */
+  readonly writeUnitsPer1000Frames: number;
+  /** Frames one invocation handles per second, writes included (bench:transform). */
+  readonly transformFramesPerSecond: number;
+  /** Records per invocation at most (the event source mapping's batch size). */
+  readonly batchSize: number;
+  /** Shards the design runs with at least (the stack's setting for the pipeline). */
+  readonly minShards: number;
+};
+
+export type CostInputs = {
+  /** Whole-market frames per second, held over the trading hours. */
+  readonly marketFramesPerSecond: number;
+  readonly pipeline: DesignInputs;
+  readonly naive: DesignInputs;
+  /** Lambda memory, GB (the stack: 1,024 MB, arm64). */
+  readonly lambdaGb: number;
+  /** Fargate task size (the stack: 0.25 vCPU, 0.5 GB, arm64). */
+  readonly fargateVcpu: number;
+  readonly fargateGb: number;
+};
+
+export type CostLine = {
+  readonly item: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly price: string;
+  readonly usd: number;
+};
+export type DesignCost = {
+  readonly provisioned: { readonly lines: readonly CostLine[]; readonly total: number };
+  readonly onDemand: { readonly lines: readonly CostLine[]; readonly total: number };
+};
+export type DayCost = {
+  readonly framesPerDay: number;
+  readonly pipeline: DesignCost;
+  readonly naive: DesignCost;
+};
+
+const line = (item: string, quantity: number, unit: string, price: string, usd: number): CostLine => ({
+  item,
+  quantity,
+  unit,
+  price,
+  usd,
+});
+
+export function designCost(inputs: CostInputs, design: DesignInputs): DesignCost {
+  const frames = inputs.marketFramesPerSecond * TRADING_SECONDS;
+  const records = (frames / 1000) * design.recordsPer1000Frames;
+  const bytes = (frames / 1000) * design.bytesPer1000Frames;
+  const recordBytes = records > 0 ? bytes / records : 0;
+  const peakRecordsPerSecond = (inputs.marketFramesPerSecond / 1000) * design.recordsPer1000Frames;
+  const peakBytesPerSecond = (inputs.marketFramesPerSecond / 1000) * design.bytesPer1000Frames;
+  const shards = Math.max(
+    design.minShards,
+    Math.ceil(peakRecordsPerSecond / SHARD_RECORDS_PER_SECOND),
+    Math.ceil(peakBytesPerSecond / SHARD_BYTES_PER_SECOND),
+  );
+  const putUnits = records * Math.max(1, Math.ceil(recordBytes / PUT_UNIT_BYTES));
+  // A batch closes at the batch size or after the 1 s batching window, per shard.
+  const invocations = Math.max(records / design.batchSize, shards * TRADING_SECONDS);
+  const gbSeconds = (frames / design.transformFramesPerSecond) * inputs.lambdaGb;
+  const writeUnits = (frames / 1000) * design.writeUnitsPer1000Frames;
+  const p = PRICES;
+  const common = [
+    line(
+      'Lambda compute (arm64)',
+      gbSeconds,
+      'GB-s',
+      `$${p.lambdaArmGbSecond}/GB-s`,
+      gbSeconds * p.lambdaArmGbSecond,
+    ),
+    line(
+      'Lambda requests',
+      invocations,
+      'requests',
+      `$${p.lambdaRequestsPerMillion}/M`,
+      (invocations / 1e6) * p.lambdaRequestsPerMillion,
+    ),
+    line(
+      'DynamoDB on-demand writes',
+      writeUnits,
+      'WRU',
+      `$${p.dynamoWritesPerMillion}/M WRU`,
+      (writeUnits / 1e6) * p.dynamoWritesPerMillion,
+    ),
+    line(
+      'Fargate vCPU (arm64)',
+      inputs.fargateVcpu * INGEST_HOURS,
+      'vCPU-h',
+      `$${p.fargateArmVcpuHour}/vCPU-h`,
+      inputs.fargateVcpu * INGEST_HOURS * p.fargateArmVcpuHour,
+    ),
+    line(
+      'Fargate memory (arm64)',
+      inputs.fargateGb * INGEST_HOURS,
+      'GB-h',
+      `$${p.fargateArmGbHour}/GB-h`,
+      inputs.fargateGb * INGEST_HOURS * p.fargateArmGbHour,
+    ),
+  ];
+  const provisioned = [
+    line(
+      `Kinesis shard-hours (${shards} shards × 24 h)`,
+      shards * STREAM_HOURS,
+      'shard-h',
+      `$${p.kinesisShardHour}/shard-h`,
+      shards * STREAM_HOURS * p.kinesisShardHour,
+    ),
+    line(
+      'Kinesis PUT payload units (25 KB)',
+      putUnits,
+      'units',
+      `$${p.kinesisPutUnitsPerMillion}/M`,
+      (putUnits / 1e6) * p.kinesisPutUnitsPerMillion,
+    ),
+    ...common,
+  ];
+  // On-demand bills each record rounded up to 1 KB on the way in.
+  const inGb = (records * Math.max(1024, Math.ceil(recordBytes / 1024) * 1024)) / GB;
+  const onDemand = [
+    line(
+      'Kinesis on-demand stream-hours',
+      STREAM_HOURS,
+      'stream-h',
+      `$${p.kinesisOnDemandStreamHour}/h`,
+      STREAM_HOURS * p.kinesisOnDemandStreamHour,
+    ),
+    line(
+      'Kinesis on-demand data in (1 KB/record min.)',
+      inGb,
+      'GB',
+      `$${p.kinesisOnDemandInPerGb}/GB`,
+      inGb * p.kinesisOnDemandInPerGb,
+    ),
+    line(
+      'Kinesis on-demand data out',
+      bytes / GB,
+      'GB',
+      `$${p.kinesisOnDemandOutPerGb}/GB`,
+      (bytes / GB) * p.kinesisOnDemandOutPerGb,
+    ),
+    ...common,
+  ];
+  const total = (lines: CostLine[]) => lines.reduce((n, l) => n + l.usd, 0);
+  return {
+    provisioned: { lines: provisioned, total: total(provisioned) },
+    onDemand: { lines: onDemand, total: total(onDemand) },
+  };
+}
+
+export function tradingDayCost(inputs: CostInputs): DayCost {
+  return {
+    framesPerDay: inputs.marketFramesPerSecond * TRADING_SECONDS,
+    pipeline: designCost(inputs, inputs.pipeline),
+    naive: designCost(inputs, inputs.naive),
+  };
+}

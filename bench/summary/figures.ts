@@ -1,0 +1,223 @@
+/**
+ * The rows of the `npm run bench` table: each figure of this pipeline next to its
+ * baseline from the same run (the naive producer, the naive per-frame writer, a naive
+ * `split('|')`), read from the benchmarks' result files. A figure a benchmark did not
+ * produce stays empty, with the reason, never a number from another run.
+ */
+export type Better = 'higher' | 'lower';
+
+export type FigureRow = {
+  readonly section: string;
+  readonly figure: string;
+  readonly unit: string;
+  readonly pipeline?: number;
+  readonly baseline?: number;
+  readonly baselineName?: string;
+  readonly better: Better;
+  readonly note?: string;
+};
+
+export type Results = Partial<Record<'core' | 'ingest' | 'transform' | 'e2e', Record<string, unknown>>>;
+
+/** A number at a dotted path, or undefined. */
+export function pick(object: Record<string, unknown> | undefined, path: string): number | undefined {
+  let value: unknown = object;
+  for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export function figureRows(results: Results, missing: Readonly<Record<string, string>>): FigureRow[] {
+  const { core, ingest, transform, e2e } = results;
+  const why = (step: string) => (missing[step] ? `not measured: ${missing[step]}` : undefined);
+  const naiveProducer = 'naive producer (PutRecord per frame)';
+  const naiveWriter = 'naive writer (PutItem per frame and table)';
+  return [
+    {
+      section: 'core',
+      figure: 'parse frames/s (one core)',
+      unit: 'frames/s',
+      pipeline: pick(core, 'parseFramesPerSec'),
+      baseline: pick(core, 'naiveSplitFramesPerSec'),
+      baselineName: "text.split('|') (no typing)",
+      better: 'higher',
+      note: why('core') ?? 'the parser also types every field',
+    },
+    {
+      section: 'core',
+      figure: 'record decode',
+      unit: 'MB/s',
+      pipeline: pick(core, 'decodeMBps'),
+      better: 'higher',
+      note: why('core'),
+    },
+    {
+      section: 'core',
+      figure: 'record compression',
+      unit: '×',
+      pipeline: pick(core, 'compressionRatio'),
+      baseline: core ? 1 : undefined,
+      baselineName: 'uncompressed',
+      better: 'higher',
+      note: why('core'),
+    },
+    {
+      section: 'ingest',
+      figure: 'frames/s sustained',
+      unit: 'frames/s',
+      pipeline: pick(ingest, 'framesPerSec'),
+      baseline: pick(ingest, 'naiveFramesPerSec'),
+      baselineName: naiveProducer,
+      better: 'higher',
+      note: why('ingest'),
+    },
+    {
+      section: 'ingest',
+      figure: 'Kinesis records / 1,000 frames',
+      unit: 'records',
+      pipeline: pick(ingest, 'recordsPer1000Frames'),
+      baseline: pick(ingest, 'naiveRecordsPer1000Frames'),
+      baselineName: naiveProducer,
+      better: 'lower',
+      note: why('ingest'),
+    },
+    {
+      section: 'ingest',
+      figure: 'Kinesis bytes / 1,000 frames',
+      unit: 'bytes',
+      pipeline: pick(ingest, 'bytesPer1000Frames'),
+      baseline: pick(ingest, 'naiveBytesPer1000Frames'),
+      baselineName: naiveProducer,
+      better: 'lower',
+      note: why('ingest'),
+    },
+    {
+      section: 'ingest',
+      figure: 'p99 receipt → PutRecords ack',
+      unit: 'ms',
+      pipeline: pick(ingest, 'p99AckMs'),
+      baseline: pick(ingest, 'details.naive.p99AckMs'),
+      baselineName: naiveProducer,
+      better: 'lower',
+      note: why('ingest') ?? 'at the steady rate; the naive producer falls behind it',
+    },
+    {
+      section: 'ingest',
+      figure: 'CPU / 100k frames',
+      unit: 's',
+      pipeline: pick(ingest, 'cpuSecPer100kFrames'),
+      better: 'lower',
+      note: why('ingest') ?? 'bench:ingest does not measure the naive CPU',
+    },
+    {
+      section: 'ingest',
+      figure: 'peak RSS',
+      unit: 'MB',
+      pipeline: pick(ingest, 'peakRssMb'),
+      baseline: pick(ingest, 'details.naive.peakRssMb'),
+      baselineName: naiveProducer,
+      better: 'lower',
+      note: why('ingest'),
+    },
+    {
+      section: 'transform',
+      figure: 'decode+parse+derive per core',
+      unit: 'frames/s',
+      pipeline: pick(transform, 'framesPerSec'),
+      better: 'higher',
+      note: why('transform') ?? 'no naive equivalent without writes',
+    },
+    {
+      section: 'transform',
+      figure: 'frames/s with writes (dynalite)',
+      unit: 'frames/s',
+      pipeline: pick(transform, 'framesPerSecWithWrites'),
+      baseline: pick(transform, 'naiveFramesPerSecWithWrites'),
+      baselineName: naiveWriter,
+      better: 'higher',
+      note: why('transform'),
+    },
+    {
+      section: 'transform',
+      figure: 'DynamoDB write units / 1,000 frames',
+      unit: 'WRU',
+      pipeline: pick(transform, 'writeUnitsPer1000Frames'),
+      baseline: pick(transform, 'naiveWriteUnitsPer1000Frames'),
+      baselineName: naiveWriter,
+      better: 'lower',
+      note: why('transform'),
+    },
+    {
+      section: 'transform',
+      figure: 'DynamoDB write requests / 1,000 frames',
+      unit: 'requests',
+      pipeline: pick(transform, 'writeRequestsPer1000Frames'),
+      baseline: pick(transform, 'naiveWriteRequestsPer1000Frames'),
+      baselineName: naiveWriter,
+      better: 'lower',
+      note: why('transform'),
+    },
+    {
+      section: 'transform',
+      figure: 'peak RSS, batch of 10,000 frames',
+      unit: 'MB',
+      pipeline: pick(transform, 'peakRssMb'),
+      better: 'lower',
+      note: why('transform'),
+    },
+    {
+      section: 'end to end',
+      figure: 'frames/s in (target 2,000)',
+      unit: 'frames/s',
+      pipeline: pick(e2e, 'framesInPerSec'),
+      better: 'higher',
+      note: why('e2e'),
+    },
+    {
+      section: 'end to end',
+      figure: 'p50 receipt → row readable',
+      unit: 'ms',
+      pipeline: pick(e2e, 'p50ReceiptToRowMs'),
+      better: 'lower',
+      note: why('e2e'),
+    },
+    {
+      section: 'end to end',
+      figure: 'p99 receipt → row readable',
+      unit: 'ms',
+      pipeline: pick(e2e, 'p99ReceiptToRowMs'),
+      better: 'lower',
+      note: why('e2e'),
+    },
+    {
+      section: 'end to end',
+      figure: 'max iterator age (lag)',
+      unit: 'ms',
+      pipeline: pick(e2e, 'maxIteratorAgeMs'),
+      better: 'lower',
+      note: why('e2e'),
+    },
+    {
+      section: 'end to end',
+      figure: 'peak RSS, whole runtime',
+      unit: 'MB',
+      pipeline: pick(e2e, 'peakRssMb.totalMb'),
+      better: 'lower',
+      note: why('e2e'),
+    },
+  ];
+}
+
+/** "12× better" / "3.1× worse" / "" when either side is missing. */
+export function ratioText(row: Pick<FigureRow, 'pipeline' | 'baseline' | 'better'>): string {
+  const { pipeline, baseline } = row;
+  if (pipeline === undefined || baseline === undefined || pipeline <= 0 || baseline <= 0) return '';
+  const r = row.better === 'higher' ? pipeline / baseline : baseline / pipeline;
+  const shown = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
+  return r >= 1 ? `${shown(r)}× better` : `${shown(1 / r)}× worse`;
+}
+
+/** The numeric ratio pipeline ÷ baseline (for the JSON), or undefined. */
+export function ratio(row: Pick<FigureRow, 'pipeline' | 'baseline'>): number | undefined {
+  if (row.pipeline === undefined || row.baseline === undefined || row.baseline === 0) return undefined;
+  return Math.round((row.pipeline / row.baseline) * 1000) / 1000;
+}
