@@ -6,7 +6,7 @@
  * of a trading day against the naive design. Writes `bench/results/summary.json`; each
  * benchmark's output is kept in `bench/results/<name>.log`.
  *
- *   npm run bench                 # ~10 min (under 15)
+ *   npm run bench                 # ~7 min here (under 15)
  *   npm run bench -- --quick      # under 2 min: short runs, for CI smoke (checks the report is produced, not the figures)
  *   npm run bench -- --no-run     # re-render the table from the result files already there (says so)
  *

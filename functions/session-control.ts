@@ -16,6 +16,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { clockFromEnv } from '../core/clock.ts';
 import type { ControlState } from '../core/control.ts';
 import {
   controlKey,
@@ -56,7 +57,8 @@ const dynamo = new DynamoDBClient({});
 const ecs = config.ecs ? new ECSClient({}) : undefined;
 
 export async function handler(input: unknown): Promise<SessionControlResult> {
-  const now = Date.now();
+  // Real time on AWS; the embedded runtime's simulated clock when it sets CLOCK_START.
+  const now = clockFromEnv(process.env)();
   const event = parseControlEvent(input);
   const state = decideIngestState(event, now) ?? (await readControl());
   if (event.action !== 'check' && state) await writeControl(state);

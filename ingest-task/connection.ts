@@ -57,6 +57,9 @@ export type ConnectionOptions = {
 /** Frames up to this size are read at all; bigger ones close the socket (ws 1009). */
 const MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
 
+/** How long `stop()` waits for the server's close reply before dropping the socket. */
+const CLOSE_GRACE_MS = 3_000;
+
 export class IboardConnection {
   /** Unique per process, so connection ids never repeat across task restarts. */
   private readonly idPrefix = randomBytes(4).toString('hex');
@@ -100,7 +103,13 @@ export class IboardConnection {
     this.connect();
   }
 
-  /** Stops reading at once (the socket is dropped, not drained) and holds no socket until `start()`. */
+  /**
+   * Closes the socket with the websocket closing handshake and holds no socket until
+   * `start()`. Frames the server sent before it saw our close frame still arrive (TCP
+   * keeps them in order ahead of its close reply) and are delivered; dropping the
+   * socket instead (`terminate()`) lost up to ~100 such frames per stop at 2,000
+   * frames/s. A server that does not answer within `CLOSE_GRACE_MS` is cut off.
+   */
   async stop(): Promise<void> {
     if (!this.wanted) return this.closed;
     this.wanted = false;
@@ -108,13 +117,18 @@ export class IboardConnection {
     clearTimeout(this.reconnectTimer);
     this.healthTimer = undefined;
     this.reconnectTimer = undefined;
-    if (this.ws) {
-      this.setState('stopping');
-      this.ws.terminate();
-    } else {
+    const ws = this.ws;
+    if (!ws) {
       this.setState('idle');
+      return this.closed;
     }
+    this.setState('stopping');
+    // A paused socket would never read the server's close reply.
+    if (this.paused) ws.resume();
+    const cutOff = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+    ws.close(1000, 'client stopping');
     await this.closed;
+    clearTimeout(cutOff);
   }
 
   /** Blocks reading: TCP flow control holds further frames on the server's side. */

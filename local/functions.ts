@@ -70,16 +70,28 @@ export function runtimeEnvironment(
   };
 }
 
+/** Each runtime in a process gets its own instances of the handler modules. */
+let generation = 0;
+
+/**
+ * Imports each function's handler. A second runtime in the same process (tests) gets
+ * fresh module instances, as a new deployment gets new Lambda containers: the modules
+ * read their configuration (endpoint, table names) and build their clients when they
+ * load, so a reused instance would talk to the previous runtime.
+ */
 export async function loadFunctions(
   functions: readonly FunctionSpec[],
 ): Promise<Map<string, LoadedFunction>> {
   const loaded = new Map<string, LoadedFunction>();
+  generation++;
   for (const spec of functions) {
     if (!spec.source) continue;
     const entry = FUNCTION_ENTRIES[spec.source as keyof typeof FUNCTION_ENTRIES];
     let module: { handler?: unknown };
     try {
-      module = (await import(pathToFileURL(entry).href)) as { handler?: unknown };
+      const url = pathToFileURL(entry);
+      if (generation > 1) url.search = `runtime=${generation}`;
+      module = (await import(url.href)) as { handler?: unknown };
     } catch (error) {
       throw new FunctionLoadError(
         `function ${spec.name}: cannot load ${entry}: ${(error as Error).message}`,

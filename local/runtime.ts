@@ -10,7 +10,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeRecord } from '../core/records/index.ts';
 import { ENV } from '../core/settings.ts';
 import { dynamoClient, kinesisClient, LOCAL_ACCOUNT, LOCAL_REGION } from './aws-clients.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
@@ -20,6 +19,7 @@ import { claimDataDir, type DataDir } from './data-dir.ts';
 import { DeadLetterFile } from './dead-letter-file.ts';
 import type { KinesisEventSource } from './event-source.ts';
 import { FUNCTION_SOURCES, functionEnvironment, loadFunctions, runtimeEnvironment } from './functions.ts';
+import { countFrames } from './frame-count.ts';
 import { IngestProcess } from './ingest-process.ts';
 import { ensurePortFree, freePort } from './ports.ts';
 import { provision } from './provision.ts';
@@ -173,7 +173,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       kinesis: kinesisSdk,
       checkpoints: CheckpointStore.open(dir.checkpoints),
       deadLetters,
-      countFrames: (data) => decodeRecord(data).length,
+      countFrames,
       onError: (error, shard) => log(`event source: ${shard}: ${error.message}`),
     });
     for (const es of eventSources) await es.start();

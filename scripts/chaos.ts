@@ -5,8 +5,8 @@
  * task and the whole runtime restarted), then the checks (see docs/proof.md).
  * Exit code: 0 when every check passes, 1 on a violation or a failed step, 2 on a bad flag.
  *
- *   npm run chaos                      # the full run (~5 min)
- *   npm run chaos -- --short           # --scale 0.1 with a smaller market (~1.5 min; what npm test runs)
+ *   npm run chaos                      # the full run (~2.5 min)
+ *   npm run chaos -- --short           # --scale 0.1 with a smaller market (~35 s; what npm test runs)
  *   npm run chaos -- --scale 0.5 --symbols 50 --rate 400 --json out.json --keep
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

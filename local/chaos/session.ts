@@ -178,17 +178,19 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     await sleep(plan.gapSeconds * 500);
     timed(
       timedFault(
-        `dynamodb: ${plan.dynamoErrorRate * 100}% of the transform's requests throttled or failing`,
+        `dynamodb: ${plan.dynamoErrorRate * 100}% of the transform's requests throttled, then failing with HTTP 500`,
         'dynamodb',
         plan.dynamoErrorSeconds,
-        () => dynamoProxy.set({ errorRate: plan.dynamoErrorRate, error: 'throttle' }),
+        () => {
+          dynamoProxy.set({ errorRate: plan.dynamoErrorRate, error: 'throttle' });
+          setTimeout(() => dynamoProxy.set({ error: 'internal' }), plan.dynamoErrorSeconds * 500);
+        },
         () => dynamoProxy.set({ errorRate: 0 }),
       ),
     );
     await sleep(plan.silenceSeconds * 1000);
     await flowing('after the silence');
     note(await sendPoison(sim, plan.poisonFrames, FLOW_TIMEOUT_MS));
-    dynamoProxy.set({ error: 'internal' });
     const corrupt = await putCorruptRecords(endpoint, streamName, plan.corruptRecords);
     note(corrupt.event);
     await flowing('before the refusal');

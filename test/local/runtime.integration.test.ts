@@ -24,8 +24,8 @@ import { checkAgainstLedger, queryAll } from './pipeline-checks.ts';
 
 const run = promisify(execFile);
 
-/** Tuesday 2026-04-14, 11:29:30 ICT: 30 s of continuous trading before the lunch break silences the market. */
-const BEFORE_LUNCH = Date.parse('2026-04-14T04:29:30Z');
+/** Tuesday 2026-04-14, 11:29:40 ICT: 20 s of continuous trading before the lunch break silences the market. */
+const BEFORE_LUNCH = Date.parse('2026-04-14T04:29:40Z');
 const LUNCH = Date.parse('2026-04-14T04:30:00Z');
 
 async function until<T>(
@@ -120,7 +120,7 @@ describe('embedded runtime end to end', () => {
   it('runs a simulated session into the tables, as the ledger says, queryable with the AWS CLI', async () => {
     const clock = simulatedClock(BEFORE_LUNCH, 1);
     const runtime = await startRuntime(
-      options('e2e', clock, { kind: 'simulate', symbols: 8, rate: 200, seed: '11' }),
+      options('e2e', clock, { kind: 'simulate', symbols: 8, rate: 300, seed: '11' }),
     );
     try {
       await settled(runtime, clock);
@@ -208,7 +208,7 @@ describe('embedded runtime end to end', () => {
 
   it('restarts in the middle of a stream and loses and duplicates nothing', async () => {
     const clock = simulatedClock(BEFORE_LUNCH, 1);
-    const sim = await startSimulator({ symbols: 6, rate: 150, seed: '23', clock: clock.now });
+    const sim = await startSimulator({ symbols: 6, rate: 250, seed: '23', clock: clock.now });
     try {
       const source = { kind: 'url', url: sim.url } as const;
       const first = await startRuntime(options('restart', clock, source));
@@ -250,9 +250,10 @@ describe('embedded runtime end to end', () => {
   });
 
   it('starts and stops ingestion at the session bounds, and not on a holiday', async () => {
-    // Wednesday 2026-04-29 05:00 ICT (the runtime's start-up, a few real seconds, is hours
-    // of simulated time); 30 April and 1 May are holidays. 1 real s = 50 simulated min.
-    const clock = simulatedClock(Date.parse('2026-04-28T22:00:00Z'), 3_000);
+    // Tuesday 2026-04-28 22:00 ICT (the runtime's start-up, a few real seconds, is hours
+    // of simulated time); 30 April is a holiday. 1 real s = 100 simulated min.
+    logs.length = 0;
+    const clock = simulatedClock(Date.parse('2026-04-28T15:00:00Z'), 6_000);
     const sim = await startSimulator({ symbols: 3, rate: 20, seed: '3', clock: clock.now });
     const runtime = await startRuntime({
       ...options('schedule', clock, { kind: 'url', url: sim.url }),
@@ -276,11 +277,18 @@ describe('embedded runtime end to end', () => {
     const ict = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 16);
     const seen = changes.map((c) => `${c.wanted ? 'on' : 'off'} ${ict(c.at)}`);
     const schedule = logs.filter((l) => l.startsWith('schedule:')).join('\n');
-    // Each edge within 15 simulated minutes of its rule (polling granularity at this speed).
+    // Each edge within 15 simulated minutes of its rule (the ingest task polls the control
+    // item every 50 ms real = 5 simulated minutes at this speed).
     const within = (at: number, from: string) =>
       at >= Date.parse(from) && at < Date.parse(from) + 15 * 60_000;
     const on = changes.filter((c) => c.wanted);
     const off = changes.filter((c) => !c.wanted && on.length > 0 && c.at > on[0].at);
+    assert.doesNotMatch(
+      schedule,
+      /2026-04-29 08:55 ICT.*not a trading day/,
+      'session-control judged Wednesday 2026-04-29 (simulated) not a trading day: it reads the wall clock ' +
+        'instead of the clock the runtime gives it (CLOCK_START, CLOCK_ORIGIN, CLOCK_SPEED in its environment)',
+    );
     assert.equal(on.length, 2, `${seen.join(', ')}\n${schedule}`);
     assert.ok(within(on[0].at, '2026-04-29T08:55:00+07:00'), seen.join(', '));
     assert.ok(within(off[0].at, '2026-04-29T11:35:00+07:00'), seen.join(', '));
