@@ -82,6 +82,7 @@ export class PipelineStack extends Stack {
       tables: tables.byName,
       parallelizationFactor: settings.parallelizationFactor,
       entry: sources.transformEntry,
+      withKeyspaces: keyspaces !== undefined,
       environment: keyspaces
         ? {
             [ENV.SINK]: 'both',

@@ -34,6 +34,8 @@ export type PipelineFunctionProps = {
   readonly environment?: Record<string, string>;
   /** @default RetentionDays.TWO_WEEKS */
   readonly logRetention?: RetentionDays;
+  /** Modules left out of the bundle (only for code paths the configuration never loads). @default [] */
+  readonly externalModules?: string[];
 };
 
 /**
@@ -82,7 +84,7 @@ export class PipelineFunction extends NodejsFunction {
         // Bundle the pinned AWS SDK (package.json) instead of the runtime's copy, so
         // Lambda runs the exact client versions the tests ran against.
         bundleAwsSDK: true,
-        externalModules: [],
+        externalModules: props.externalModules ?? [],
       },
     });
     logGroup.grantWrite(role);
