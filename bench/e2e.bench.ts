@@ -6,7 +6,9 @@
  * with `--find-max`, raises the rate step by step and reports the highest one at which
  * the lag stays bounded.
  *
- * Usage: npm run bench:e2e -- [--rate 2000] [--minutes 10] [--symbols N] [--find-max] [--step-seconds 60]
+ * Usage: npm run bench:e2e -- [--rate 2000] [--minutes 10] [--symbols N]
+ *        [--find-max [--rates 1000,2000,...] [--step-seconds 60]]
+ *        [--batch-size N]   (what-if: replaces the template's BatchSize; say so with the figure)
  * Writes bench/results/e2e.json (or e2e-max.json with --find-max).
  *
  * The simulated clock starts at 09:15 ICT of a trading day (continuous trading). The
@@ -23,6 +25,7 @@ import { dynamoClient } from '../local/aws-clients.ts';
 import { simulatedClock } from '../local/clock.ts';
 import { dirBytes } from '../local/disk-usage.ts';
 import { type Runtime, startRuntime } from '../local/runtime.ts';
+import { synthesize } from '../local/synth.ts';
 import { percentile, TradeLatencyProbe, treeRssBytes } from './e2e-probes.ts';
 
 const { values } = parseArgs({
@@ -32,7 +35,12 @@ const { values } = parseArgs({
     symbols: { type: 'string' },
     'find-max': { type: 'boolean', default: false },
     'step-seconds': { type: 'string', default: '60' },
+    rates: { type: 'string', default: '1000,2000,3000,4000,6000,8000,12000,16000' },
     'watch-symbols': { type: 'string', default: '20' },
+    /** Keep the data directory (printed) for inspection. */
+    'keep-data': { type: 'boolean', default: false },
+    /** What-if: override the template's event source BatchSize (the figure is then not the stack's). */
+    'batch-size': { type: 'string' },
   },
 });
 const RATE = Number(values.rate);
@@ -47,13 +55,15 @@ const clock = simulatedClock(CLOCK_START, 1);
 const log = (line: string) => console.log(line);
 let runtime: Runtime | undefined;
 try {
+  const template = values['batch-size'] ? await withBatchSize(Number(values['batch-size'])) : undefined;
   runtime = await startRuntime({
+    template,
     dataDir: join(root, 'data'),
     endpointPort: 0,
     dashboardPort: null,
     source: {
       kind: 'simulate',
-      rate: values['find-max'] ? 2000 : RATE,
+      rate: values['find-max'] ? Number(String(values.rates).split(',')[0]) : RATE,
       seed: '1',
       ...(values.symbols ? { symbols: Number(values.symbols) } : {}),
     },
@@ -70,7 +80,21 @@ try {
   console.log(JSON.stringify(result, null, 2));
 } finally {
   await runtime?.stop({ drainMs: 10_000, ingestDeadlineMs: 30_000 });
-  rmSync(root, { recursive: true, force: true });
+  if (values['keep-data']) console.log(`data kept in ${root}`);
+  else rmSync(root, { recursive: true, force: true });
+}
+
+/** The synthesized template with every event source mapping's BatchSize replaced. */
+async function withBatchSize(batchSize: number): Promise<unknown> {
+  const { template } = await synthesize(join(root, 'synth'));
+  const resources = (
+    template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }
+  ).Resources;
+  for (const r of Object.values(resources)) {
+    if (r.Type === 'AWS::Lambda::EventSourceMapping') r.Properties.BatchSize = batchSize;
+  }
+  log(`what-if: event source BatchSize set to ${batchSize} (not the stack's value)`);
+  return template;
 }
 
 type Sample = {
@@ -145,6 +169,7 @@ async function steady(rt: Runtime) {
   return {
     rate: RATE,
     minutes: MINUTES,
+    ...(values['batch-size'] ? { batchSizeOverride: Number(values['batch-size']) } : {}),
     symbols: rt.source?.symbols?.length,
     framesInPerSec: round(((last?.framesIn ?? 0) - (first?.framesIn ?? 0)) / seconds),
     framesProcessed: frames,
@@ -163,7 +188,7 @@ async function steady(rt: Runtime) {
 
 /** Raises the rate step by step; a step is sustained when the lag does not grow through it. */
 async function findMax(rt: Runtime) {
-  const rates = [2000, 4000, 6000, 8000, 12000, 16000, 24000, 32000];
+  const rates = String(values.rates).split(',').map(Number);
   const steps: Record<string, unknown>[] = [];
   let best = 0;
   for (const rate of rates) {

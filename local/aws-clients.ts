@@ -16,6 +16,8 @@ export type ClientOptions = {
   readonly region?: string;
   /** Sockets kept open per client. @default 16 */
   readonly maxSockets?: number;
+  /** Attempts per request (the SDK's retry strategy). @default 3 */
+  readonly maxAttempts?: number;
 };
 
 function handler(maxSockets: number): NodeHttpHandler {
@@ -32,7 +34,7 @@ export function kinesisClient(options: ClientOptions): KinesisClient {
     region: options.region ?? LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     requestHandler: handler(options.maxSockets ?? 16),
-    maxAttempts: 3,
+    maxAttempts: options.maxAttempts ?? 3,
   });
 }
 
@@ -42,6 +44,6 @@ export function dynamoClient(options: ClientOptions): DynamoDBClient {
     region: options.region ?? LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     requestHandler: handler(options.maxSockets ?? 16),
-    maxAttempts: 3,
+    maxAttempts: options.maxAttempts ?? 3,
   });
 }

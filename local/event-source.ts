@@ -139,7 +139,8 @@ export class KinesisEventSource {
         iterator ??= await this.iterator(shardId);
         if (!iterator) break;
         const batch: StreamRecord[] = [];
-        // The batching window opens with the first record of the batch.
+        // The batching window runs from the arrival of the batch's first record: a record
+        // that already waited (behind a slow batch) is not held back another window.
         let windowEnds = Number.POSITIVE_INFINITY;
         let shardEnded = false;
         while (!this.stopping && batch.length < settings.batchSize) {
@@ -152,7 +153,10 @@ export class KinesisEventSource {
           this.stats.millisBehindLatest = out.MillisBehindLatest ?? 0;
           const records = out.Records ?? [];
           if (records.length) this.idle.delete(shardId);
-          if (records.length && !batch.length) windowEnds = Date.now() + settings.maxBatchingWindowMs;
+          if (records.length && !batch.length) {
+            const arrival = records[0].ApproximateArrivalTimestamp?.getTime() ?? Date.now();
+            windowEnds = Math.min(Date.now(), arrival) + settings.maxBatchingWindowMs;
+          }
           for (const r of records) {
             batch.push({
               sequenceNumber: r.SequenceNumber!,

@@ -4,7 +4,16 @@
  * whole foreground process group on Ctrl-C (the emulators would otherwise stop before
  * the runtime has drained the ingest task and the event source mapping into them).
  * Clients and the router keep the same endpoint; they retry across the gap.
+ *
+ * It can also recycle the emulator when its data directory has grown by a set amount:
+ * dynalite 4.0.0 leaves a LevelDB iterator open after each Query (its streams are never
+ * destroyed when `takeWhile` stops reading), and every open iterator keeps the LevelDB
+ * files of its time alive, so under a steady write load any Query traffic (the
+ * dashboard, the AWS CLI) makes disk and memory grow with every write (measured: ~2 GB
+ * per million frames). A restart closes the iterators and LevelDB deletes the obsolete
+ * files when it opens again.
  */
+import { dirBytes } from './disk-usage.ts';
 import { type Emulator, type EmulatorKind, startDynamo, startKinesis } from './emulators.ts';
 
 export type SupervisedEmulator = {
@@ -17,10 +26,18 @@ export type SupervisedEmulator = {
   kill(): void;
 };
 
+export type SupervisionOptions = {
+  /** Recycle when the data directory has grown by this much since the last start. @default never */
+  readonly recycleGrowthBytes?: number;
+  /** @default 60000 */
+  readonly recycleCheckMs?: number;
+};
+
 export async function startSupervised(
   kind: EmulatorKind,
   dataDir: string,
   onRestart: (message: string) => void,
+  options: SupervisionOptions = {},
 ): Promise<SupervisedEmulator> {
   const start = kind === 'kinesis' ? startKinesis : startDynamo;
   let current: Emulator = await start({ dataDir });
@@ -28,22 +45,29 @@ export async function startSupervised(
   let stopping = false;
   let restarts = 0;
   let restarting: Promise<void> | undefined;
+  let recycling = false;
+  let baseline = dirBytes(dataDir);
 
   const watch = (emulator: Emulator) => {
     emulator.process.once('exit', (code, signal) => {
       if (stopping) return;
       restarts++;
+      const why = recycling
+        ? `recycled: its data dir had grown by more than ${mb(options.recycleGrowthBytes ?? 0)} MB`
+        : `exited (${signal ?? `code ${code}`})`;
       restarting = (async () => {
         // A few attempts: the old socket may take a moment to be released.
         for (let attempt = 1; attempt <= 5 && !stopping; attempt++) {
           try {
             current = await start({ dataDir, port });
             watch(current);
-            onRestart(`${kind} emulator exited (${signal ?? `code ${code}`}); restarted on port ${port}`);
+            recycling = false;
+            baseline = dirBytes(dataDir);
+            onRestart(`${kind} emulator ${why}; restarted on port ${port} (data dir ${mb(baseline)} MB)`);
             return;
           } catch (error) {
             if (attempt === 5)
-              onRestart(`${kind} emulator exited and could not be restarted: ${(error as Error).message}`);
+              onRestart(`${kind} emulator ${why} and could not be restarted: ${(error as Error).message}`);
             await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
           }
         }
@@ -54,6 +78,17 @@ export async function startSupervised(
   const exitHook = () => current.process.kill('SIGKILL');
   process.once('exit', exitHook);
 
+  const growth = options.recycleGrowthBytes;
+  const recycler = growth
+    ? setInterval(() => {
+        if (stopping || recycling || dirBytes(dataDir) - baseline < growth) return;
+        recycling = true;
+        // A clean stop (LevelDB closed); the exit watcher starts it again.
+        void current.stop();
+      }, options.recycleCheckMs ?? 60_000)
+    : undefined;
+  recycler?.unref();
+
   return {
     kind,
     endpoint: current.endpoint,
@@ -63,13 +98,19 @@ export async function startSupervised(
     },
     stop: async () => {
       stopping = true;
+      clearInterval(recycler);
       await restarting;
       process.off('exit', exitHook);
       await current.stop();
     },
     kill: () => {
       stopping = true;
+      clearInterval(recycler);
       current.process.kill('SIGKILL');
     },
   };
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(0);
 }

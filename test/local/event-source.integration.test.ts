@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateStreamCommand, type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  type KinesisClient,
+  PutRecordsCommand,
+  SplitShardCommand,
+} from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { kinesisClient } from '../../local/aws-clients.ts';
 import { CheckpointStore } from '../../local/checkpoint-store.ts';
@@ -78,6 +83,7 @@ describe('KinesisEventSource against kinesalite', () => {
       onFailure: async (failure, shardId, requestId) =>
         dlq.write(failureMessage(failure, { shardId, streamArn: arn, functionArn: 'fn', requestId })),
       idlePollMs: 50,
+      shardRefreshMs: 200,
       backoff: async () => {},
     });
     return { es, dlq };
@@ -172,6 +178,62 @@ describe('KinesisEventSource against kinesalite', () => {
     assert.equal(message.KinesisBatchInfo.batchSize, 1);
     assert.equal(message.errorMessage, 'cannot handle 42');
     assert.equal(message.KinesisBatchInfo.startSequenceNumber, message.KinesisBatchInfo.endSequenceNumber);
+  });
+
+  it('closes a batch at the batch size, and by the window from the first record’s arrival', async () => {
+    await stream('window', 1, 30);
+    // The 30 records have been waiting longer than the window: no extra wait.
+    await new Promise((r) => setTimeout(r, 2_100));
+    const sizes: { size: number; at: number }[] = [];
+    const { es } = source(
+      'window',
+      async (event) => {
+        sizes.push({ size: event.Records.length, at: Date.now() });
+      },
+      { batchSize: 20, maxBatchingWindowMs: 2_000 },
+    );
+    const started = Date.now();
+    await es.start();
+    await until(() => es.stats.records === 30);
+    await put('window', 30, 1);
+    await until(() => es.stats.records === 31);
+    await es.stop();
+    assert.deepEqual(
+      sizes.map((s) => s.size),
+      [20, 10, 1],
+    );
+    // Read after the window had passed: invoked at once, not a window later.
+    assert.ok(sizes[1].at - started < 1_500, `backlog invoked at once (${sizes[1].at - started} ms)`);
+    // A lone new record waits for its window.
+    assert.ok(sizes[2].at - sizes[1].at >= 1_900, 'the new record waited for the window');
+  });
+
+  it('follows a resharding: the parent is read to its end, then its children', async () => {
+    await stream('split', 1, 50);
+    const order: string[] = [];
+    const { es } = source('split', async (event) => {
+      for (const r of event.Records)
+        order.push(`${r.eventID.split(':')[0]}:${Buffer.from(r.kinesis.data, 'base64')}`);
+    });
+    await es.start();
+    await until(() => es.stats.records === 50);
+    await kinesis.send(
+      new SplitShardCommand({
+        StreamName: 'split',
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (2n ** 127n).toString(),
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    await put('split', 50, 50);
+    await until(() => es.stats.records === 100, 30_000);
+    await es.stop();
+    const shardOf = (entry: string) => entry.split(':')[0];
+    assert.deepEqual(order.slice(0, 50).map(shardOf), Array(50).fill('shardId-000000000000'));
+    assert.ok(
+      order.slice(50).every((e) => shardOf(e) !== 'shardId-000000000000'),
+      'new records come from the children',
+    );
   });
 
   it('drains to the end of the stream on stop', async () => {

@@ -120,7 +120,12 @@ describe('embedded runtime end to end', () => {
   it('runs a simulated session into the tables, as the ledger says, queryable with the AWS CLI', async () => {
     const clock = simulatedClock(BEFORE_LUNCH, 1);
     const runtime = await startRuntime(
-      options('e2e', clock, { kind: 'simulate', symbols: 8, rate: 300, seed: '11' }),
+      options('e2e', clock, {
+        kind: 'simulate',
+        symbols: ['FPT', 'VCB', 'HPG', 'SSI', 'MWG', 'VNM', 'ACB', 'SHB'],
+        rate: 300,
+        seed: '11',
+      }),
     );
     try {
       await settled(runtime, clock);
@@ -140,37 +145,32 @@ describe('embedded runtime end to end', () => {
         ddb.destroy();
       }
 
-      // The README's query: the last trades of a symbol today, with the AWS CLI.
-      const symbol = sim.ledger.tradedSymbols()[0];
-      const { stdout } = await run(
-        'aws',
-        [
-          '--endpoint-url',
-          `http://localhost:${new URL(runtime.endpoint).port}`,
-          'dynamodb',
-          'query',
-          '--table-name',
-          runtime.tables.trades,
-          '--key-condition-expression',
-          'pk = :pk',
-          '--expression-attribute-values',
-          JSON.stringify({ ':pk': { S: `${symbol}#2026-04-14` } }),
-          '--no-scan-index-forward',
-          '--max-items',
-          '5',
-          '--output',
-          'json',
-        ],
-        {
-          env: {
-            ...process.env,
-            AWS_ACCESS_KEY_ID: 'x',
-            AWS_SECRET_ACCESS_KEY: 'x',
-            AWS_DEFAULT_REGION: 'us-east-1',
-          },
+      // The README's query, word for word (only the port differs): the last 20 trades of FPT.
+      const readme = `aws --endpoint-url http://localhost:${runtime.port} dynamodb query --table-name vn-stock-trades \\
+  --key-condition-expression 'pk = :pk' --expression-attribute-values '{":pk":{"S":"FPT#2026-04-14"}}' \\
+  --no-scan-index-forward --max-items 20`;
+      assert.equal(runtime.tables.trades, 'vn-stock-trades');
+      const { stdout } = await run('bash', ['-c', readme], {
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: 'x',
+          AWS_SECRET_ACCESS_KEY: 'x',
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_DEFAULT_OUTPUT: 'json',
         },
-      );
+      });
+      const symbol = 'FPT';
       const items = (JSON.parse(stdout) as { Items: { cumVolume: { N: string } }[] }).Items;
+      const stored = await (async () => {
+        const ddb = dynamoClient({ endpoint: runtime.endpoint });
+        try {
+          return (await queryAll(ddb, runtime.tables.trades, `${symbol}#2026-04-14`)).length;
+        } finally {
+          ddb.destroy();
+        }
+      })();
+      assert.ok(stored > 0, 'FPT traded');
+      assert.equal(items.length, Math.min(20, stored));
       const last = sim.ledger.trades(symbol).slice(-items.length).reverse();
       assert.deepEqual(
         items.map((i) => Number(i.cumVolume.N)),

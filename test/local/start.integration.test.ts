@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +8,17 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const START = fileURLToPath(new URL('../../local/start.ts', import.meta.url));
+const RESET = fileURLToPath(new URL('../../local/reset.ts', import.meta.url));
 
 /** Runs `npm start -- ARGS` (the same entry) and returns its exit code and output. */
-function start(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function start(
+  args: string[],
+  entry = START,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', START, ...args],
+      ['--import', 'tsx', entry, ...args],
       { timeout: 60_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
@@ -100,7 +104,7 @@ describe('npm start: flags and ports', () => {
   it('refuses a data dir another runtime holds', async () => {
     const held = join(dir, 'held');
     rmSync(held, { recursive: true, force: true });
-    await import('node:fs').then((fs) => fs.mkdirSync(held, { recursive: true }));
+    mkdirSync(held, { recursive: true });
     // This test process stands in for the other runtime.
     writeFileSync(join(held, 'runtime.pid'), `${process.pid}\n`);
     const r = await start([
@@ -117,5 +121,19 @@ describe('npm start: flags and ports', () => {
       r.stderr,
       new RegExp(`data dir .*held is in use by another runtime \\(pid ${process.pid}\\).*--data-dir`),
     );
+  });
+
+  it('npm run reset deletes the data dir, but not while a runtime holds it', async () => {
+    const data = join(dir, 'reset-me');
+    mkdirSync(join(data, 'kinesis'), { recursive: true });
+    writeFileSync(join(data, 'runtime.pid'), `${process.pid}\n`);
+    const refused = await start(['--data-dir', data], RESET);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /in use by another runtime/);
+    assert.ok(existsSync(join(data, 'kinesis')));
+    rmSync(join(data, 'runtime.pid'));
+    const done = await start(['--data-dir', data], RESET);
+    assert.equal(done.code, 0);
+    assert.equal(existsSync(data), false);
   });
 });

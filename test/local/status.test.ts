@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { simulatedClock } from '../../local/clock.ts';
+import { emptyStats } from '../../local/event-source-types.ts';
+import { formatStatus, type RuntimeStatus } from '../../local/status.ts';
+
+describe('formatStatus', () => {
+  const clock = simulatedClock(Date.parse('2026-04-14T02:15:00Z'), 60);
+  const status: RuntimeStatus = {
+    at: 0,
+    ingest: { state: 'open', wanted: true, framesIn: 50_000, framesPut: 49_000, recordsPut: 1_000, shed: 0 },
+    framesPerSecond: 1987.4,
+    eventSource: { ...emptyStats(), records: 990, frames: 48_500, iteratorAgeMs: 1_250 },
+    rows: { trades: 5_432, quotes: 1_200, bars: 800, indices: 40, rejects: 2, control: 1 },
+    deadLetters: 1,
+  };
+
+  it('shows every figure of the status line', () => {
+    const line = formatStatus(status, clock);
+    assert.match(line, /^09:15:0\d ICT \(sim ×60\)/);
+    for (const part of [
+      'ingest open',
+      'in 1,987 fr/s',
+      'put 1,000 rec / 49,000 fr',
+      'processed 990 rec / 48,500 fr',
+      'rows trades 5,432 quotes 1,200 bars 800 indices 40',
+      'lag 1.3 s',
+      'rejects 2',
+      'dlq 1',
+    ]) {
+      assert.ok(line.includes(part), `${part} in ${line}`);
+    }
+  });
+
+  it('says when the schedule keeps the ingest task idle', () => {
+    const idle = { ...status, ingest: { ...status.ingest!, wanted: false } };
+    assert.match(formatStatus(idle, clock), /ingest waiting for the schedule/);
+  });
+});
