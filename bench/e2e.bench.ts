@@ -191,6 +191,8 @@ async function findMax(rt: Runtime) {
   const rates = String(values.rates).split(',').map(Number);
   const steps: Record<string, unknown>[] = [];
   let best = 0;
+  // Warm-up: the ingest task connects and the first batches (and the start-up backlog) go through.
+  await sleep(20_000);
   for (const rate of rates) {
     rt.source?.simulator.setRate(rate);
     const s = sampler(rt);
@@ -207,11 +209,12 @@ async function findMax(rt: Runtime) {
     const processedRate = (xs.at(-1)!.processedFrames - xs[0].processedFrames) / seconds;
     const lagGrowth = avg(tail, (x) => x.iteratorAgeMs) - avg(head, (x) => x.iteratorAgeMs);
     const bufferGrowth = avg(tail, (x) => x.bufferDepth) - avg(head, (x) => x.bufferDepth);
-    // Bounded: the end-of-step lag under 5 s and not climbing, the ingest buffer not filling,
-    // and the pipeline keeping up with what came in.
+    // Bounded: over the step the lag did not climb (a pipeline short of capacity falls
+    // behind linearly: seconds more lag per minute), it stays within a few batching
+    // rounds, the ingest buffer is not filling, and what came in was processed.
     const sustained =
-      avg(tail, (x) => x.iteratorAgeMs) < 5_000 &&
-      lagGrowth < 1_000 &&
+      avg(tail, (x) => x.iteratorAgeMs) < 15_000 &&
+      lagGrowth < 3_000 &&
       bufferGrowth < rate &&
       processedRate > 0.9 * inRate;
     steps.push({

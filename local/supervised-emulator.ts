@@ -46,7 +46,8 @@ export async function startSupervised(
   let restarts = 0;
   let restarting: Promise<void> | undefined;
   let recycling = false;
-  let baseline = dirBytes(dataDir);
+  // Size after the last start, read one check later: LevelDB deletes obsolete files after it opens.
+  let baseline: number | undefined;
 
   const watch = (emulator: Emulator) => {
     emulator.process.once('exit', (code, signal) => {
@@ -62,8 +63,8 @@ export async function startSupervised(
             current = await start({ dataDir, port });
             watch(current);
             recycling = false;
-            baseline = dirBytes(dataDir);
-            onRestart(`${kind} emulator ${why}; restarted on port ${port} (data dir ${mb(baseline)} MB)`);
+            baseline = undefined;
+            onRestart(`${kind} emulator ${why}; restarted on port ${port}`);
             return;
           } catch (error) {
             if (attempt === 5)
@@ -81,7 +82,10 @@ export async function startSupervised(
   const growth = options.recycleGrowthBytes;
   const recycler = growth
     ? setInterval(() => {
-        if (stopping || recycling || dirBytes(dataDir) - baseline < growth) return;
+        if (stopping || recycling) return;
+        const size = dirBytes(dataDir);
+        if (baseline === undefined || size < baseline) baseline = size;
+        if (size - baseline < growth) return;
         recycling = true;
         // A clean stop (LevelDB closed); the exit watcher starts it again.
         void current.stop();

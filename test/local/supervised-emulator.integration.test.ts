@@ -114,7 +114,8 @@ describe('supervised dynalite', () => {
       if (written > 200_000) assert.fail(`never recycled; messages: ${messages.join(' | ')}`);
     }
     await until(() => messages.some((m) => /recycled.*restarted on port/.test(m)));
-    assert.ok(dirBytes(dir) < peak, `data dir ${dirBytes(dir)} after the restart, ${peak} before`);
+    // LevelDB deletes the files nothing refers to any more once it has opened again.
+    await until(() => dirBytes(dir) < peak / 2);
     const out = await client.send(
       new QueryCommand({
         TableName: 'trades',
