@@ -4,7 +4,7 @@
  * the results, its result file read back only if this run wrote it.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type StepSpec = {
@@ -33,6 +33,8 @@ export async function runStep(
   onLine: (line: string) => void,
 ): Promise<StepOutcome> {
   const resultsDir = join(root, 'bench', 'results');
+  // A fresh clone has no results directory (its contents are not committed).
+  mkdirSync(resultsDir, { recursive: true });
   const log = join(resultsDir, `${spec.name}.log`);
   const command = `tsx ${spec.script} ${spec.args.join(' ')}`.trim();
   const started = Date.now();

@@ -43,20 +43,27 @@ const CASSANDRA_MODULES = ['cassandra-driver', 'aws-sigv4-auth-cassandra-plugin'
 /**
  * Event source settings, each with its reason (figures: bench/results/ingest.json and
  * transform.json, measured on the development machine):
- * - batchSize 10 records: a record packs ~850 frames (1.17 records per 1,000 frames) and
- *   at most ~4,500 (a full 256 KiB record at 58 bytes per frame), so a batch is ~8.5k
- *   frames, ~45k at worst. The transform used 166 MB + 130 MB per 10k frames, so the
- *   worst case needs ~750 MB; in normal operation the 1 s window closes first (the whole
- *   market is 2-3 records/s).
+ * - batchSize 500 records: at the market's peak (~2,000 frames/s) a record holds only
+ *   ~50 frames (8 partition buckets x 200 ms linger), so the 1 s window closes a batch
+ *   of ~1,000 frames per shard long before 500 records; after a slowdown the backlog is
+ *   read in batches of up to 500 records (~25k frames), which coalesce many frames per
+ *   symbol into one quote write and so catch up. With batchSize 10 the embedded runtime
+ *   fell behind above ~300 frames/s (p50 receipt-to-row 58 s at 2,000 frames/s); with
+ *   500 it held 3,000 frames/s, p50 4.2 s / p99 17 s at 2,000
+ *   (`npm run bench:e2e -- --rate 2000 --minutes 10 --batch-size 500`). Lambda's 6 MB
+ *   invocation payload bounds the worst case (~100k frames of full records; the
+ *   transform needs ~130 MB per 10k frames, hence 1,536 MB; an out-of-memory error is
+ *   bisected like any other).
  * - maxBatchingWindow 1 s: at most one second added to the frame-to-row latency.
- * - retryAttempts 10 with bisectBatchOnError: 4 halvings isolate one bad record of 10;
+ * - retryAttempts 10 with bisectBatchOnError: 9 halvings isolate one bad record of 500
+ *   (splitting a batch does not count against the retry quota);
  *   the other attempts ride out throttling (each failure is retried from the first
  *   failed record through ReportBatchItemFailures).
  * - maxRecordAge 6 h: a longer outage sends the batch to the DLQ with 18 of the
  *   stream's 24 h retention left to replay it.
  */
 export const TRANSFORM_EVENT_SOURCE = {
-  batchSize: 10,
+  batchSize: 500,
   maxBatchingWindow: Duration.seconds(1),
   retryAttempts: 10,
   maxRecordAge: Duration.hours(6),

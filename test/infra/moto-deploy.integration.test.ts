@@ -184,7 +184,7 @@ describe('cdklocal deploy to moto_server', { skip: toolsMissing, timeout: 300_00
     assert.equal(EventSourceMappings.length, 1);
     const esm = EventSourceMappings[0];
     assert.equal(esm.EventSourceArn, `arn:aws:kinesis:${MOTO_REGION}:${MOTO_ACCOUNT}:stream/vn-stock-frames`);
-    assert.equal(esm.BatchSize, 10);
+    assert.equal(esm.BatchSize, 500);
     assert.equal(esm.MaximumBatchingWindowInSeconds, 1);
     assert.equal(esm.ParallelizationFactor, 1);
     assert.equal(esm.BisectBatchOnFunctionError, true);

@@ -100,7 +100,7 @@ describe('transform function and its event source', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('FramesStream'), 'Arn'] },
       StartingPosition: 'TRIM_HORIZON',
-      BatchSize: 10,
+      BatchSize: 500,
       MaximumBatchingWindowInSeconds: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
