@@ -17,8 +17,10 @@ function rule(
 describe('RuleScheduler', () => {
   it('fires each rule once per firing time, in time order, on a fast simulated clock', async () => {
     const fired: { name: string; at: string }[] = [];
-    // Tuesday 2026-04-14 01:20 UTC (08:20 ICT), one real ms = 2 simulated minutes.
-    const clock = simulatedClock(Date.parse('2026-04-14T01:20:00Z'), 120_000);
+    // Tuesday 2026-04-14 01:20 UTC (08:20 ICT), one real ms = 2 simulated minutes. The
+    // origin is 100 real ms ahead (the clock shows 22:00 Monday until then, when no rule
+    // fires), so a slow start of the scheduler on a loaded machine cannot miss 01:55.
+    const clock = simulatedClock(Date.parse('2026-04-14T01:20:00Z'), 120_000, { origin: Date.now() + 100 });
     const scheduler = new RuleScheduler({
       clock,
       rules: [
@@ -47,18 +49,19 @@ describe('RuleScheduler', () => {
 
   it('skips the weekend', async () => {
     const fired: { name: string; at: string }[] = [];
-    // Friday 2026-04-17 05:00 UTC to Monday 2026-04-20 03:00 UTC.
-    const clock = simulatedClock(Date.parse('2026-04-17T05:00:00Z'), 3_600_000);
+    // Friday 2026-04-17 05:00 UTC to Monday 2026-04-20 12:00 UTC, one real ms = 6
+    // simulated minutes: ~100 real ms of margin after Monday's firing for a loaded machine.
+    const clock = simulatedClock(Date.parse('2026-04-17T05:00:00Z'), 360_000);
     const scheduler = new RuleScheduler({
       clock,
       rules: [rule('start', 'cron(55 1 ? * MON-FRI *)', fired)],
       maxSleepMs: 5,
     });
     scheduler.start();
-    while (clock.now() < Date.parse('2026-04-20T03:00:00Z')) await new Promise((r) => setTimeout(r, 5));
+    while (clock.now() < Date.parse('2026-04-20T12:00:00Z')) await new Promise((r) => setTimeout(r, 5));
     await scheduler.stop();
     assert.deepEqual(
-      fired.filter((f) => f.at < '2026-04-20T03:00:00Z'),
+      fired.filter((f) => f.at < '2026-04-20T12:00:00Z'),
       [{ name: 'start', at: '2026-04-20T01:55:00.000Z' }],
     );
   });
