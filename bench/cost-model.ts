@@ -39,6 +39,9 @@ export const PRICES = {
   fargateArmGbHour: 0.00356,
 } as const;
 
+/** Whole-market stock and index frames per second at the observed peak (issue 7). */
+export const MARKET_PEAK_FRAMES_PER_SECOND = 2000;
+
 /** HOSE/HNX matching hours in ICT: 09:00–11:30 and 13:00–14:45 (ATO to ATC), 4 h 15 min. */
 export const TRADING_SECONDS = (150 + 105) * 60;
 /** The schedule's ingest windows (infra session rules): 08:55–11:35 and 12:55–15:05, 4 h 50 min. */
@@ -62,6 +65,8 @@ export type DesignInputs = {
   readonly transformFramesPerSecond: number;
   /** Records per invocation at most (the event source mapping's batch size). */
   readonly batchSize: number;
+  /** The event source's batching window, seconds: at most one invocation per shard per window. */
+  readonly batchWindowSeconds: number;
   /** Shards the design runs with at least (the stack's setting for the pipeline). */
   readonly minShards: number;
 };
@@ -71,7 +76,7 @@ export type CostInputs = {
   readonly marketFramesPerSecond: number;
   readonly pipeline: DesignInputs;
   readonly naive: DesignInputs;
-  /** Lambda memory, GB (the stack: 1,024 MB, arm64). */
+  /** Lambda memory, GB (the stack: 1,536 MB, arm64). */
   readonly lambdaGb: number;
   /** Fargate task size (the stack: 0.25 vCPU, 0.5 GB, arm64). */
   readonly fargateVcpu: number;
@@ -116,8 +121,12 @@ export function designCost(inputs: CostInputs, design: DesignInputs): DesignCost
     Math.ceil(peakBytesPerSecond / SHARD_BYTES_PER_SECOND),
   );
   const putUnits = records * Math.max(1, Math.ceil(recordBytes / PUT_UNIT_BYTES));
-  // A batch closes at the batch size or after the 1 s batching window, per shard.
-  const invocations = Math.max(records / design.batchSize, shards * TRADING_SECONDS);
+  // A batch closes at the batch size or at the end of the batching window, per shard
+  // (Lambda polls a shard about once a second when there is no window).
+  const invocations = Math.max(
+    records / design.batchSize,
+    (shards * TRADING_SECONDS) / Math.max(1, design.batchWindowSeconds),
+  );
   const gbSeconds = (frames / design.transformFramesPerSecond) * inputs.lambdaGb;
   const writeUnits = (frames / 1000) * design.writeUnitsPer1000Frames;
   const p = PRICES;

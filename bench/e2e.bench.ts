@@ -9,6 +9,7 @@
  * Usage: npm run bench:e2e -- [--rate 2000] [--minutes 10] [--symbols N]
  *        [--find-max [--rates 1000,2000,...] [--step-seconds 60]]
  *        [--batch-size N]   (what-if: replaces the template's BatchSize; say so with the figure)
+ *        [--batch-window S] (what-if: the stack's batchWindowSeconds context; default 20)
  * Writes bench/results/e2e.json (or e2e-max.json with --find-max).
  *
  * The simulated clock starts at 09:15 ICT of a trading day (continuous trading). The
@@ -21,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ENV } from '../core/settings.ts';
 import { tradingDate } from '../core/tables.ts';
+import { DEFAULT_SETTINGS } from '../infra/context.ts';
 import { dynamoClient } from '../local/aws-clients.ts';
 import { simulatedClock } from '../local/clock.ts';
 import { dirBytes } from '../local/disk-usage.ts';
@@ -41,6 +43,8 @@ const { values } = parseArgs({
     'keep-data': { type: 'boolean', default: false },
     /** What-if: override the template's event source BatchSize (the figure is then not the stack's). */
     'batch-size': { type: 'string' },
+    /** What-if: the stack's batchWindowSeconds context (the figure is then not the default stack's). */
+    'batch-window': { type: 'string' },
   },
 });
 const RATE = Number(values.rate);
@@ -55,7 +59,7 @@ const clock = simulatedClock(CLOCK_START, 1);
 const log = (line: string) => console.log(line);
 let runtime: Runtime | undefined;
 try {
-  const template = values['batch-size'] ? await withBatchSize(Number(values['batch-size'])) : undefined;
+  const template = values['batch-size'] || values['batch-window'] ? await whatIfTemplate() : undefined;
   runtime = await startRuntime({
     template,
     dataDir: join(root, 'data'),
@@ -84,14 +88,19 @@ try {
   else rmSync(root, { recursive: true, force: true });
 }
 
-/** The synthesized template with every event source mapping's BatchSize replaced. */
-async function withBatchSize(batchSize: number): Promise<unknown> {
-  const { template } = await synthesize(join(root, 'synth'));
+/** The synthesized template with `--batch-window` as context and `--batch-size` on every event source mapping. */
+async function whatIfTemplate(): Promise<unknown> {
+  const window = values['batch-window'];
+  const context = window === undefined ? {} : { batchWindowSeconds: Number(window) };
+  const { template } = await synthesize(join(root, 'synth'), { context });
+  if (window !== undefined) log(`what-if: batchWindowSeconds ${window} (not the stack's default)`);
+  const batchSize = values['batch-size'];
+  if (batchSize === undefined) return template;
   const resources = (
     template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }
   ).Resources;
   for (const r of Object.values(resources)) {
-    if (r.Type === 'AWS::Lambda::EventSourceMapping') r.Properties.BatchSize = batchSize;
+    if (r.Type === 'AWS::Lambda::EventSourceMapping') r.Properties.BatchSize = Number(batchSize);
   }
   log(`what-if: event source BatchSize set to ${batchSize} (not the stack's value)`);
   return template;
@@ -170,6 +179,7 @@ async function steady(rt: Runtime) {
     rate: RATE,
     minutes: MINUTES,
     ...(values['batch-size'] ? { batchSizeOverride: Number(values['batch-size']) } : {}),
+    batchWindowSeconds: Number(values['batch-window'] ?? DEFAULT_SETTINGS.batchWindowSeconds),
     symbols: rt.source?.symbols?.length,
     framesInPerSec: round(((last?.framesIn ?? 0) - (first?.framesIn ?? 0)) / seconds),
     framesProcessed: frames,

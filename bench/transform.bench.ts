@@ -1,28 +1,39 @@
 /**
  * `npm run bench:transform`: the transform handler against a naive one, in the same run,
- * on the same frames (the simulator's whole market, ~15% of frames trading), batches of
- * 10,000 frames (100 records of 100 frames).
+ * on the same frames: the simulator's whole market at its peak rate (2,000 frames/s of
+ * market time, ~18% of frames trading, index frames every second), in records of 50
+ * frames as the ingest task packs them at that rate (8 partition buckets, 200 ms linger).
  *
- * - `framesPerSec`: decode + parse + derive on one core: frames per CPU second of this
- *   (single-threaded) process over the pure pipeline, bundled with esbuild as the Lambda is
- *   deployed (tsx's per-module export getters would otherwise slow the parser's hot loop);
- *   median of several rounds.
- * - `framesPerSecWithWrites`: the real handler (`createTransformHandler` + `DynamoSink`) on
- *   Kinesis-shaped events, writing to dynalite; frames per wall second.
- * - `naiveFramesPerSecWithWrites`: the original design: every frame parsed and written as
- *   one item into each of trades, orders and market (keyed symbol + timestamp in seconds),
- *   one PutItem per item, record after record as a per-record batch processor does.
- * - write units per 1,000 frames: `ReturnConsumedCapacity` as dynalite reports it (1 WCU
- *   per started KB of item; conditional puts that fail are added at their item size, as
- *   DynamoDB charges them); write requests per 1,000 frames counted by a proxy in front of
- *   dynalite (API calls).
- * - `peakRssMb`: maximum RSS of a child process that only builds the events and runs the
- *   handler on them (the with-writes figures come from that child too), so it is close to
- *   what a Lambda holding one 10,000-frame batch needs (plus the bench's own frame text).
- * - `writeUnitsPer1000FramesByTable`: where the write units go.
+ * - `framesPerSec`: decode + parse + derive on one core, batches of 10,000 frames: frames
+ *   per CPU second of this (single-threaded) process over the pure pipeline, bundled with
+ *   esbuild as the Lambda is deployed (tsx's per-module export getters would otherwise slow
+ *   the parser's hot loop); median of several rounds.
+ * - Write units per 1,000 frames depend on the batch: the handler writes one quote per
+ *   symbol and one bar per symbol-minute per batch, plus one row per trade, so the more
+ *   frames a batch holds, the fewer writes per frame. They are measured at three batch
+ *   sizes, each with the real handler (`createTransformHandler` + `DynamoSink`) on
+ *   Kinesis-shaped events writing to dynalite, in steady state (a first batch of 10,000
+ *   frames, not counted, stores the symbols' quotes, as mid-session):
+ *   - `deployed`: the batch the stack's event source gathers at the peak: the batching
+ *     window times the peak rate over the shards (infra/context.ts: 20 s x 2,000 / 1 =
+ *     40,000 frames). This is the headline `writeUnitsPer1000Frames`,
+ *     `framesPerSecWithWrites` and `writeUnitsPer1000FramesByTable`;
+ *   - 10,000 frames, the batch size the issue names (`peakRssMb` is measured there);
+ *   - 2,000 frames: a 1 s window at the peak on one shard (the low-latency setting).
+ *   Write units are `ReturnConsumedCapacity` as dynalite reports them (1 WCU per started
+ *   KB of item; conditional puts that fail are added at their item size, as DynamoDB
+ *   charges them); write requests (API calls) are counted by a proxy in front of dynalite.
+ * - `naiveFramesPerSecWithWrites` and `naiveWriteUnitsPer1000Frames`: the original design,
+ *   every frame parsed and written as one item into each of trades, orders and market
+ *   (keyed symbol + timestamp in seconds), one PutItem per item, record after record as a
+ *   per-record batch processor does. Independent of batching.
+ * - `peakRssMb`: maximum RSS of a child process that only builds its events and runs the
+ *   handler on them, so it is close to what a Lambda holding one batch needs (plus the
+ *   bench's own frame text).
  *
- * Writes `bench/results/transform.json`. Options: `--batches N` (default 3), `--naive-frames N`
- * (frames given to the naive handler, default 5,000: it is per-frame, so a sample suffices).
+ * Writes `bench/results/transform.json`. Options: `--quick` (fewer batches and naive
+ * frames, for CI's smoke run), `--naive-frames N` (default 5,000: the naive handler is
+ * per-frame, so a sample suffices).
  */
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
@@ -48,71 +59,105 @@ import { decodeRecord, encodeRecord } from '../core/records/index.ts';
 import { kinesisEventFrom } from '../functions/kinesis-event.ts';
 import { DynamoSink } from '../functions/sinks/dynamodb-sink.ts';
 import { createTransformHandler, TRANSFORM_NAMESPACE } from '../functions/transform.ts';
+import { DEFAULT_SETTINGS } from '../infra/context.ts';
+import { startAwsFaultProxy } from '../local/chaos/aws-fault-proxy.ts';
 import { startDynamo } from '../local/emulators.ts';
 import { SyntheticMarket } from '../local/simulator/synthetic-market.ts';
 import { iboardListing } from '../local/simulator/universe.ts';
 import { createTables, dynamoClient } from '../test/support/aws.ts';
-import { startFaultProxy } from '../test/support/fault-proxy.ts';
+import { MARKET_PEAK_FRAMES_PER_SECOND } from './cost-model.ts';
 
 const { values } = parseArgs({
   options: {
-    batches: { type: 'string', default: '3' },
-    'naive-frames': { type: 'string', default: '5000' },
-    /** Internal: run the with-writes phase against this DynamoDB endpoint and report to the parent. */
+    quick: { type: 'boolean', default: false },
+    'naive-frames': { type: 'string' },
+    /** Internal: run one batch size against this DynamoDB endpoint and report to the parent. */
     child: { type: 'string' },
+    'batch-frames': { type: 'string' },
+    batches: { type: 'string' },
   },
 });
-const BATCHES = Number(values.batches);
-const NAIVE_FRAMES = Number(values['naive-frames']);
-const BATCH_FRAMES = 10_000;
-const FRAMES_PER_RECORD = 100;
+const QUICK = values.quick === true;
+const NAIVE_FRAMES = Number(values['naive-frames'] ?? (QUICK ? 300 : 5000));
+/** 8 partition buckets x 200 ms linger at 2,000 frames/s (ingest-task/config.ts defaults). */
+const FRAMES_PER_RECORD = 50;
+/** The first frames, processed before counting so the tables hold each symbol's quote. */
+const WARM_UP_FRAMES = 10_000;
+const CPU_BATCH_FRAMES = 10_000;
+const CPU_BATCHES = QUICK ? 1 : 3;
 const CPU_ROUNDS = 7;
 const SHARD = 'shardId-000000000000';
 const STREAM_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/bench';
 
-// --- frames: the whole market from 09:30 ICT, ~200 frames per second of market time
-let clock = Date.parse('2026-04-14T02:30:00Z');
-const market = new SyntheticMarket({ seed: 7, listed: iboardListing(), clock: () => (clock += 5) });
-const raws: string[] = [];
-while (raws.length < BATCHES * BATCH_FRAMES) {
-  if (raws.length % 1000 === 0) raws.push(...market.indexFrames().map((f) => f.raw));
-  const frame = market.nextFrame();
-  if (frame) raws.push(frame.raw);
-}
-raws.length = BATCHES * BATCH_FRAMES;
+/** The batch the deployed event source gathers at the peak, per shard. */
+const DEPLOYED_BATCH_FRAMES =
+  (MARKET_PEAK_FRAMES_PER_SECOND * DEFAULT_SETTINGS.batchWindowSeconds) / DEFAULT_SETTINGS.shardCount;
 
-/** One batch = 100 GetRecords-shaped records of 100 frames. */
-const batches = Array.from({ length: BATCHES }, (_, b) => {
+type BatchSize = { readonly name: string; readonly batchFrames: number; readonly batches: number };
+const BATCH_SIZES: readonly BatchSize[] = [
+  { name: 'deployed', batchFrames: DEPLOYED_BATCH_FRAMES, batches: QUICK ? 1 : 2 },
+  { name: '10k', batchFrames: 10_000, batches: QUICK ? 1 : 3 },
+  { name: 'window 1 s', batchFrames: MARKET_PEAK_FRAMES_PER_SECOND, batches: QUICK ? 3 : 10 },
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const per1000 = (n: number, frames: number) => Math.round((n / frames) * 1000 * 10) / 10;
+
+// --- frames: the whole market from 09:30 ICT at the peak rate, index frames every second
+type TimedFrame = { readonly raw: string; readonly receivedAt: number };
+
+function marketFrames(count: number): { frames: TimedFrame[]; market: SyntheticMarket } {
+  let clock = Date.parse('2026-04-14T02:30:00Z');
+  const step = 1000 / MARKET_PEAK_FRAMES_PER_SECOND;
+  const market = new SyntheticMarket({ seed: 7, listed: iboardListing(), clock: () => (clock += step) });
+  const frames: TimedFrame[] = [];
+  let nextIndexAt = clock;
+  while (frames.length < count) {
+    if (clock >= nextIndexAt) {
+      nextIndexAt += 1000;
+      for (const f of market.indexFrames()) frames.push({ raw: f.raw, receivedAt: clock });
+    }
+    const frame = market.nextFrame();
+    if (frame) frames.push({ raw: frame.raw, receivedAt: clock });
+  }
+  frames.length = count;
+  return { frames, market };
+}
+
+/** GetRecords-shaped records of {@link FRAMES_PER_RECORD} frames, numbered from `first`. */
+function recordsOf(frames: readonly TimedFrame[], first: number) {
   const records = [];
-  for (let r = 0; r < BATCH_FRAMES / FRAMES_PER_RECORD; r++) {
-    const at = b * BATCH_FRAMES + r * FRAMES_PER_RECORD;
-    const envelopes = raws
+  for (let at = 0; at < frames.length; at += FRAMES_PER_RECORD) {
+    const envelopes = frames
       .slice(at, at + FRAMES_PER_RECORD)
-      .map((raw, i) => ({ raw, receivedAt: clock + at + i, connectionId: 'bench', seq: at + i }));
+      .map((f, i) => ({ raw: f.raw, receivedAt: f.receivedAt, connectionId: 'bench', seq: first + at + i }));
     records.push({
-      SequenceNumber: String(at).padStart(56, '0'),
-      ApproximateArrivalTimestamp: new Date(clock),
+      SequenceNumber: String(first + at).padStart(56, '0'),
+      ApproximateArrivalTimestamp: new Date(frames[at].receivedAt),
       Data: encodeRecord(envelopes),
       PartitionKey: 'bench',
     });
   }
   return records;
-});
-const events = batches.map((records) => kinesisEventFrom(records, SHARD, STREAM_ARN));
-const totalFrames = BATCHES * BATCH_FRAMES;
+}
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const per1000 = (n: number, frames: number) => Math.round((n / frames) * 1000 * 10) / 10;
+/** Events of `batchFrames` frames each, from `frames[from]` on. */
+function eventsOf(frames: readonly TimedFrame[], from: number, batchFrames: number, batches: number) {
+  return Array.from({ length: batches }, (_, b) => {
+    const first = from + b * batchFrames;
+    return kinesisEventFrom(recordsOf(frames.slice(first, first + batchFrames), first), SHARD, STREAM_ARN);
+  });
+}
 
 // --- 1. decode + parse + derive, one core, bundled as deployed
-async function cpuFramesPerSec(): Promise<number> {
+async function cpuFramesPerSec(frames: readonly TimedFrame[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'transform-bench-'));
   try {
     const entry = join(dir, 'entry.ts');
     const root = fileURLToPath(new URL('..', import.meta.url));
     writeFileSync(
       entry,
-      `export { prepareBatch } from '${root}core/derive/prepare-batch.ts';
+      `export { decodeBatch } from '${root}core/derive/decode-batch.ts';
        export { deriveBatch, quoteKeys } from '${root}core/derive/derive-batch.ts';
        export { groupByBar, mergeBar } from '${root}core/derive/bars.ts';`,
     );
@@ -126,17 +171,23 @@ async function cpuFramesPerSec(): Promise<number> {
       logLevel: 'warning',
     });
     const pipeline = await import(out);
-    const inputs = batches.map((records) =>
-      records.map((r) => ({ data: r.Data, sequenceNumber: r.SequenceNumber, arrivalMs: clock })),
+    const inputs = Array.from({ length: CPU_BATCHES }, (_, b) =>
+      recordsOf(frames.slice(b * CPU_BATCH_FRAMES, (b + 1) * CPU_BATCH_FRAMES), b * CPU_BATCH_FRAMES).map(
+        (r) => ({
+          data: r.Data,
+          sequenceNumber: r.SequenceNumber,
+          arrivalMs: r.ApproximateArrivalTimestamp.getTime(),
+        }),
+      ),
     );
     const rates: number[] = [];
     for (let round = 0; round < CPU_ROUNDS + 1; round++) {
       const quotes = new Map();
       const start = process.cpuUsage();
       for (const input of inputs) {
-        const prepared = pipeline.prepareBatch(input, SHARD);
-        pipeline.quoteKeys(prepared.frames);
-        const derived = pipeline.deriveBatch(prepared.frames, quotes);
+        const decoded = pipeline.decodeBatch(input, SHARD);
+        pipeline.quoteKeys(decoded);
+        const derived = pipeline.deriveBatch(decoded, quotes);
         for (const group of pipeline.groupByBar(
           derived.symbols.flatMap((s: { trades: unknown[] }) => s.trades),
         )) {
@@ -145,7 +196,8 @@ async function cpuFramesPerSec(): Promise<number> {
         for (const s of derived.symbols) quotes.set(s.symbol, s.quote);
       }
       const used = process.cpuUsage(start);
-      if (round > 0) rates.push(totalFrames / ((used.user + used.system) / 1e6)); // round 0 warms up
+      const frameCount = CPU_BATCHES * CPU_BATCH_FRAMES;
+      if (round > 0) rates.push(frameCount / ((used.user + used.system) / 1e6)); // round 0 warms up
     }
     return Math.round(median(rates));
   } finally {
@@ -153,13 +205,14 @@ async function cpuFramesPerSec(): Promise<number> {
   }
 }
 
-/** Sums the write units and rows the sink reports, per table. */
+/** Sums the write units and rows the sink reports, per table, while `on`. */
 function counting(sink: TransformSink) {
-  const totals = { writeUnits: 0, rows: 0, byTable: {} as Record<string, number> };
+  const totals = { on: false, writeUnits: 0, rows: 0, byTable: {} as Record<string, number> };
   const wrap =
     <A extends unknown[], T>(table: string, fn: (...args: A) => Promise<WriteResult<T>>) =>
     async (...args: A) => {
       const result = await fn(...args);
+      if (!totals.on) return result;
       totals.writeUnits += result.writeUnits;
       totals.byTable[table] = (totals.byTable[table] ?? 0) + result.writeUnits;
       totals.rows += (args[0] as unknown[]).length - result.failed.length;
@@ -179,7 +232,7 @@ function counting(sink: TransformSink) {
 }
 
 type WriteFigures = {
-  baselineRssMb: number;
+  frames: number;
   seconds: number;
   writeUnits: number;
   rows: number;
@@ -187,33 +240,67 @@ type WriteFigures = {
   peakRssMb: number;
 };
 
-// --- 2. the handler with writes (run in a child process, see `peakRssMb`)
-async function withWrites(client: DynamoDBClient): Promise<WriteFigures> {
-  const tables = await createTables(client, 'bench');
+// --- 2. the handler with writes, one batch size per child process (see `peakRssMb`)
+async function withWrites(
+  client: DynamoDBClient,
+  batchFrames: number,
+  batches: number,
+): Promise<WriteFigures> {
+  const { frames } = marketFrames(WARM_UP_FRAMES + batchFrames * batches);
+  const warmUp = eventsOf(frames, 0, WARM_UP_FRAMES, 1);
+  const events = eventsOf(frames, WARM_UP_FRAMES, batchFrames, batches);
+  frames.length = 0;
+  const tables = await createTables(client, `bench-${batchFrames}`);
   const { sink, totals } = counting(new DynamoSink({ client, tables }));
   const handler = createTransformHandler({
     sink,
     logger: new Logger({ serviceName: 'transform', logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: TRANSFORM_NAMESPACE, serviceName: 'transform' }),
   });
-  const baselineRssMb = process.resourceUsage().maxRSS / 1024;
-  const started = performance.now();
-  for (const event of events) {
+  let seconds = 0;
+  for (const event of [...warmUp, ...events]) {
+    if (event === events[0]) {
+      totals.on = true;
+      process.send?.({ counting: true });
+    }
+    const started = performance.now();
     const { batchItemFailures } = await handler(event);
-    if (batchItemFailures.length > 0) throw new Error('the bench batch failed');
+    if (batchItemFailures.length > 0) throw new Error('a bench batch failed');
+    if (totals.on) seconds += (performance.now() - started) / 1000;
   }
-  const seconds = (performance.now() - started) / 1000;
-  return { seconds, ...totals, baselineRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return {
+    frames: batchFrames * batches,
+    seconds,
+    writeUnits: totals.writeUnits,
+    rows: totals.rows,
+    byTable: totals.byTable,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
 }
 
-/** Runs {@link withWrites} in a fresh process (same frames: same seed) and returns its figures. */
-function inChild(endpoint: string): Promise<WriteFigures> {
+/**
+ * Runs {@link withWrites} in a fresh process (same frames: same seed); `onCounting` is
+ * called when the child starts counting (after its warm-up batch).
+ */
+function inChild(endpoint: string, size: BatchSize, onCounting: () => void): Promise<WriteFigures> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--batches', String(BATCHES), '--child', endpoint], {
-      execArgv: ['--import', 'tsx'],
+    const args = [
+      '--child',
+      endpoint,
+      '--batch-frames',
+      String(size.batchFrames),
+      '--batches',
+      String(size.batches),
+    ];
+    const child = fork(fileURLToPath(import.meta.url), args, {
+      // The SDK's notice that its 2027 releases need Node 22, once per child, is noise here.
+      execArgv: ['--import', 'tsx', '--disable-warning=NodeVersionSupportWarning'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
-    child.once('message', (message) => resolve(message as WriteFigures));
+    child.on('message', (message: { counting?: boolean } & WriteFigures) => {
+      if (message.counting) onCounting();
+      else resolve(message);
+    });
     child.once('exit', (code) =>
       code === 0 ? undefined : reject(new Error(`bench child exited with ${code}`)),
     );
@@ -223,7 +310,7 @@ function inChild(endpoint: string): Promise<WriteFigures> {
 // --- 3. the naive handler: three PutItems per frame, keyed (symbol, second)
 const NAIVE_TABLES = ['naive-trades', 'naive-orders', 'naive-market'] as const;
 
-async function naive(client: DynamoDBClient, writeCalls: () => number) {
+async function naive(client: DynamoDBClient, frames: readonly TimedFrame[], writeCalls: () => number) {
   for (const TableName of NAIVE_TABLES) {
     await client.send(
       new CreateTableCommand({
@@ -240,11 +327,13 @@ async function naive(client: DynamoDBClient, writeCalls: () => number) {
       }),
     );
   }
-  const event: KinesisStreamEvent = {
-    Records: events.flatMap((e) => e.Records).slice(0, Math.ceil(NAIVE_FRAMES / FRAMES_PER_RECORD)),
-  };
-  const frames = event.Records.length * FRAMES_PER_RECORD;
+  const event: KinesisStreamEvent = kinesisEventFrom(
+    recordsOf(frames.slice(WARM_UP_FRAMES, WARM_UP_FRAMES + NAIVE_FRAMES), WARM_UP_FRAMES),
+    SHARD,
+    STREAM_ARN,
+  );
   let writeUnits = 0;
+  let count = 0;
   const put = async (TableName: string, Item: Record<string, AttributeValue>) => {
     const out = await client.send(new PutItemCommand({ TableName, Item, ReturnConsumedCapacity: 'TOTAL' }));
     writeUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
@@ -253,6 +342,7 @@ async function naive(client: DynamoDBClient, writeCalls: () => number) {
   const started = performance.now();
   for (const record of event.Records) {
     for (const envelope of decodeRecord(Buffer.from(record.kinesis.data, 'base64'))) {
+      count++;
       const f = parseFrame(envelope.raw);
       if (f.kind !== 'stock') continue;
       const key = {
@@ -302,43 +392,79 @@ async function naive(client: DynamoDBClient, writeCalls: () => number) {
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  return { frames, seconds, writeUnits, calls: writeCalls() - calls };
+  return { frames: count, seconds, writeUnits, calls: writeCalls() - calls };
 }
 
 if (values.child) {
   const client = dynamoClient(values.child, 4);
-  const figures = await withWrites(client);
+  const figures = await withWrites(client, Number(values['batch-frames']), Number(values.batches));
   client.destroy();
   process.send?.(figures, () => process.exit(0));
 } else {
-  const framesPerSec = await cpuFramesPerSec();
+  const { frames, market } = marketFrames(
+    Math.max(CPU_BATCHES * CPU_BATCH_FRAMES, WARM_UP_FRAMES + NAIVE_FRAMES),
+  );
+  const framesPerSec = await cpuFramesPerSec(frames);
   const dynamo = await startDynamo();
-  const proxy = await startFaultProxy(dynamo.endpoint, { keepRequests: false });
+  const proxy = await startAwsFaultProxy(dynamo.endpoint);
   const client = dynamoClient(proxy.endpoint, 4);
   const writeCalls = () =>
     ['BatchWriteItem', 'PutItem', 'UpdateItem'].reduce((sum, op) => sum + (proxy.counts.get(op) ?? 0), 0);
   try {
-    const mine = await inChild(proxy.endpoint);
-    const myCalls = writeCalls();
-    const theirs = await naive(client, writeCalls);
+    const theirs = await naive(client, frames, writeCalls);
+    const naiveWriteUnitsPer1000Frames = per1000(theirs.writeUnits, theirs.frames);
+    const byBatch = [];
+    for (const size of BATCH_SIZES) {
+      let callsBefore = 0;
+      const mine = await inChild(proxy.endpoint, size, () => {
+        callsBefore = writeCalls();
+      });
+      const writeUnitsPer1000Frames = per1000(mine.writeUnits, mine.frames);
+      byBatch.push({
+        name: size.name,
+        batchFrames: size.batchFrames,
+        batches: size.batches,
+        windowSecondsAtPeak: size.batchFrames / MARKET_PEAK_FRAMES_PER_SECOND,
+        writeUnitsPer1000Frames,
+        timesFewerThanNaive: Math.round((naiveWriteUnitsPer1000Frames / writeUnitsPer1000Frames) * 10) / 10,
+        writeUnitsPer1000FramesByTable: Object.fromEntries(
+          Object.entries(mine.byTable).map(([table, units]) => [table, per1000(units, mine.frames)]),
+        ),
+        writeRequestsPer1000Frames: per1000(writeCalls() - callsBefore, mine.frames),
+        rowsWrittenPer1000Frames: per1000(mine.rows, mine.frames),
+        framesPerSecWithWrites: Math.round(mine.frames / mine.seconds),
+        peakRssMb: Math.round(mine.peakRssMb),
+      });
+      const last = byBatch[byBatch.length - 1];
+      console.log(
+        `batch of ${size.batchFrames.toLocaleString('en')} frames (${last.windowSecondsAtPeak} s at the peak): ` +
+          `${last.writeUnitsPer1000Frames} write units per 1,000 frames, ${last.timesFewerThanNaive}x fewer than naive; ` +
+          `${last.framesPerSecWithWrites} frames/s with writes; peak RSS ${last.peakRssMb} MB`,
+      );
+    }
+    const deployed = byBatch.find((b) => b.name === 'deployed')!;
+    const tenK = byBatch.find((b) => b.name === '10k')!;
     const results = {
       framesPerSec,
-      framesPerSecWithWrites: Math.round(totalFrames / mine.seconds),
+      framesPerSecWithWrites: deployed.framesPerSecWithWrites,
       naiveFramesPerSecWithWrites: Math.round(theirs.frames / theirs.seconds),
-      writeUnitsPer1000Frames: per1000(mine.writeUnits, totalFrames),
-      naiveWriteUnitsPer1000Frames: per1000(theirs.writeUnits, theirs.frames),
-      writeUnitsPer1000FramesByTable: Object.fromEntries(
-        Object.entries(mine.byTable).map(([table, units]) => [table, per1000(units, totalFrames)]),
-      ),
-      writeRequestsPer1000Frames: per1000(myCalls, totalFrames),
+      writeUnitsPer1000Frames: deployed.writeUnitsPer1000Frames,
+      naiveWriteUnitsPer1000Frames,
+      writeUnitsPer1000FramesByTable: deployed.writeUnitsPer1000FramesByTable,
+      writeRequestsPer1000Frames: deployed.writeRequestsPer1000Frames,
       naiveWriteRequestsPer1000Frames: per1000(theirs.calls, theirs.frames),
-      rowsWrittenPer1000Frames: per1000(mine.rows, totalFrames),
-      peakRssMb: Math.round(mine.peakRssMb),
-      rssBeforeFirstBatchMb: Math.round(mine.baselineRssMb),
-      batchFrames: BATCH_FRAMES,
-      batches: BATCHES,
+      rowsWrittenPer1000Frames: deployed.rowsWrittenPer1000Frames,
+      peakRssMb: tenK.peakRssMb,
+      peakRssMbDeployedBatch: deployed.peakRssMb,
+      batchFrames: DEPLOYED_BATCH_FRAMES,
+      batchWindowSeconds: DEFAULT_SETTINGS.batchWindowSeconds,
+      shards: DEFAULT_SETTINGS.shardCount,
+      peakFramesPerSecond: MARKET_PEAK_FRAMES_PER_SECOND,
+      framesPerRecord: FRAMES_PER_RECORD,
+      byBatch,
       naiveFrames: theirs.frames,
-      tradesPerFrame: tradesPerFrame(),
+      tradesPerFrame: tradesPerFrame(market, frames.length),
+      quick: QUICK,
       node: process.version,
       measuredAt: new Date().toISOString(),
     };
@@ -346,9 +472,10 @@ if (values.child) {
     mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
     writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
     console.log(JSON.stringify(results, null, 2));
-    const ratio = results.naiveWriteUnitsPer1000Frames / results.writeUnitsPer1000Frames;
     console.log(
-      `write units per 1,000 frames: ${results.writeUnitsPer1000Frames} vs naive ${results.naiveWriteUnitsPer1000Frames} (${ratio.toFixed(1)}x fewer)`,
+      `deployed (${DEFAULT_SETTINGS.batchWindowSeconds} s window, ${DEFAULT_SETTINGS.shardCount} shard): ` +
+        `${results.writeUnitsPer1000Frames} write units per 1,000 frames vs naive ${naiveWriteUnitsPer1000Frames} ` +
+        `(${deployed.timesFewerThanNaive}x fewer); decode + parse + derive ${framesPerSec} frames/s`,
     );
   } finally {
     client.destroy();
@@ -357,10 +484,10 @@ if (values.child) {
   }
 }
 
-/** Trades in the simulator's ledger per frame sent (the share of frames with a new cumulative volume). */
-function tradesPerFrame(): number {
+/** Trades in the simulator's ledger per frame generated (the share of frames with a new cumulative volume). */
+function tradesPerFrame(market: SyntheticMarket, frames: number): number {
   const trades = market.ledger
     .tradedSymbols()
     .reduce((sum, symbol) => sum + market.ledger.trades(symbol).length, 0);
-  return Math.round((trades / totalFrames) * 1000) / 1000;
+  return Math.round((trades / frames) * 1000) / 1000;
 }

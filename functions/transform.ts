@@ -20,7 +20,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import type { BatchRecord } from '../core/derive/prepare-batch.ts';
+import type { BatchRecord } from '../core/derive/decode-batch.ts';
 import type { TransformSink } from '../core/derive/sink.ts';
 import { type BatchOutcome, transformBatch } from '../core/derive/transform-batch.ts';
 import { METRIC_NAMESPACE, METRIC_SERVICES } from '../core/metric-names.ts';

@@ -28,6 +28,12 @@ export type PipelineSettings = {
   readonly shardCount: number;
   /** Concurrent batches per shard in the transform's event source mapping (1..10). */
   readonly parallelizationFactor: number;
+  /**
+   * The transform's maximum batching window, seconds (0..300): how long the event source
+   * gathers records before invoking. Longer = more frames per symbol per batch = fewer
+   * DynamoDB writes per frame, and that much more latency.
+   */
+  readonly batchWindowSeconds: number;
   /** Prefix of every physical name (tables, stream, keyspace), so several stacks can share an account. */
   readonly namePrefix: string;
   /** What `cdk destroy` does to the data tables. */
@@ -40,17 +46,24 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   ingestHost: INGEST_HOSTS.FARGATE,
   keyspaces: false,
   streamMode: STREAM_MODES.PROVISIONED,
-  // One shard takes 1 MiB/s and 1,000 records/s in. The ingest task packs ~850 frames
-  // into each compressed record (bench/results/ingest.json: 1.17 records and 58 KB per
-  // 1,000 frames), so the whole market at its ~2,000 frames/s peak is ~2.3 records/s and
-  // ~115 KB/s: 11% of one shard. The second shard is for the transform: the event
-  // source runs one batch per shard at a time (parallelization factor 1 keeps order),
-  // and one transform measured ~1,600 frames/s with writes (bench/results/transform.json),
-  // below the peak; two shards double that, and give headroom for the ATO/ATC bursts and
-  // a reconnect's backlog. Cost: $0.015 per shard-hour (~$11/month each).
-  shardCount: 2,
+  // One shard takes 1 MiB/s and 1,000 records/s in. The ingest task packs the frames of
+  // each 200 ms into one compressed record per partition bucket (bench/results/ingest.json:
+  // ~59 KB per 1,000 frames), so the whole market at its ~2,000 frames/s peak is ~40
+  // records/s and ~120 KB/s: 12% of one shard, and one shard carries ~14,000 frames/s at
+  // 80%. One shard also makes the transform's batches as large as they can be for a given
+  // window (a second shard halves them and so doubles the quote and bar writes per frame).
+  // If one transform cannot keep up, raise parallelizationFactor first (order per
+  // partition key, i.e. per symbol, is kept). Cost: $0.015 per shard-hour (~$11/month).
+  shardCount: 1,
   // 1 keeps strict per-shard order of batches; raise it only if iterator age grows.
   parallelizationFactor: 1,
+  // The write cost of the tables is about one quote write per symbol per batch, plus one
+  // bar write per symbol-minute per batch, plus one write per trade: the longer the window,
+  // the fewer quote and bar writes per frame. At the ~2,000 frames/s peak on one shard,
+  // 20 s gathers ~40,000 frames per batch: ~11x fewer write units than one write per frame
+  // and table, against ~4x with a 1 s window (`npm run bench:transform`). Rows then appear
+  // up to ~20 s after their frame; choose 1 for a live view at ~3x the write cost.
+  batchWindowSeconds: 20,
   namePrefix: 'vn-stock',
   dataRemoval: DATA_REMOVAL.RETAIN,
 };
@@ -114,6 +127,8 @@ export function readSettings(node: Node): PipelineSettings {
     shardCount: integer('shardCount', get('shardCount'), 1, 500),
     // Lambda allows 1..10 concurrent batches per shard.
     parallelizationFactor: integer('parallelizationFactor', get('parallelizationFactor'), 1, 10),
+    // Lambda's MaximumBatchingWindowInSeconds: 0..300.
+    batchWindowSeconds: integer('batchWindowSeconds', get('batchWindowSeconds'), 0, 300),
     namePrefix,
     dataRemoval: oneOf('dataRemoval', get('dataRemoval'), DATA_REMOVAL),
     ...(alarmTopicArn ? { alarmTopicArn: alarmTopicArn as string } : {}),

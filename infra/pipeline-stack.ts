@@ -81,6 +81,7 @@ export class PipelineStack extends Stack {
       stream,
       tables: tables.byName,
       parallelizationFactor: settings.parallelizationFactor,
+      batchWindowSeconds: settings.batchWindowSeconds,
       entry: sources.transformEntry,
       withKeyspaces: keyspaces !== undefined,
       environment: keyspaces

@@ -45,6 +45,8 @@ export type RuntimeOptions = {
   readonly verbose?: boolean;
   /** A synthesized template to use instead of synthesizing `infra/` (tests reuse one). */
   readonly template?: unknown;
+  /** The stack's `batchWindowSeconds` context for this run (else `cdk.json`'s); ignored with `template`. */
+  readonly batchWindowSeconds?: number;
   /** Extra environment for the ingest task (tests shorten its timers). */
   readonly ingestEnv?: Readonly<Record<string, string>>;
   /** Status line period; 0: none. @default 5000 */
@@ -128,8 +130,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       `endpoint: ${router.url.replace('127.0.0.1', 'localhost')} (kinesis → kinesalite, dynamodb → dynalite)`,
     );
 
+    const context =
+      options.batchWindowSeconds === undefined ? {} : { batchWindowSeconds: options.batchWindowSeconds };
     const synthesized =
-      options.template === undefined ? await synthesize(dir.root, options.signal) : undefined;
+      options.template === undefined
+        ? await synthesize(dir.root, { signal: options.signal, context })
+        : undefined;
     if (synthesized)
       log(
         `template: synthesized infra/ in ${(synthesized.ms / 1000).toFixed(1)} s → ${synthesized.templatePath}`,
@@ -184,6 +190,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       countFrames,
       onError: (error, shard) => log(`event source: ${shard}: ${error.message}`),
     });
+    for (const mapping of template.mappings) {
+      const { batchSize, maxBatchingWindowMs } = mapping.settings;
+      log(
+        `event source: batches of up to ${batchSize} records, gathered for ${maxBatchingWindowMs / 1000} s ` +
+          "(the stack's batchWindowSeconds: rows appear that much after their frames; --batch-window 1 for a livelier view)",
+      );
+    }
     for (const es of eventSources) await es.start();
     cleanup.push({ name: 'event sources', stop: () => Promise.all(eventSources.map((es) => es.stop(0))) });
 

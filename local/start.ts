@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       clock,
       log,
       verbose: args.verbose,
+      ...(args.batchWindowSeconds === undefined ? {} : { batchWindowSeconds: args.batchWindowSeconds }),
     });
   } catch (error) {
     if (starting.signal.aborted) {

@@ -20,13 +20,22 @@ const ENTRY = fileURLToPath(new URL('./synth-main.ts', import.meta.url));
 
 export type Synthesized = { readonly templatePath: string; readonly template: unknown; readonly ms: number };
 
-export function synthesize(dataDir: string, signal?: AbortSignal, timeoutMs = 120_000): Promise<Synthesized> {
+export type SynthOptions = {
+  readonly signal?: AbortSignal;
+  /** @default 120000 */
+  readonly timeoutMs?: number;
+  /** CDK context laid over `cdk.json`'s, e.g. `{ batchWindowSeconds: 1 }`. */
+  readonly context?: Readonly<Record<string, unknown>>;
+};
+
+export function synthesize(dataDir: string, options: SynthOptions = {}): Promise<Synthesized> {
+  const { signal, timeoutMs = 120_000, context = {} } = options;
   const outdir = join(dataDir, 'cdk.out');
   const started = Date.now();
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', ENTRY, outdir],
+      ['--import', 'tsx', ENTRY, outdir, JSON.stringify(context)],
       { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, signal },
       (error, stdout, stderr) => {
         const line = stdout.split('\n').find((l) => l.startsWith('{"template"'));

@@ -1,18 +1,21 @@
 /**
- * Pure derivation of a batch: frames in stream order (per-symbol order is what matters:
- * the stream's partition key is the symbol) plus each symbol's previous state (its stored
- * quote) in, rows out — trades and the latest quote per symbol (`SymbolTracker`), index
- * rows (deduplicated by key, later frame wins), and the bar groups of the new trades
- * (merged with the stored bars by `mergeBar` once those are read).
+ * Pure derivation of a decoded batch: frames in stream order (per-symbol order is what
+ * matters: the stream's partition key is a bucket of the symbol) plus each symbol's
+ * previous state (its stored quote) in, rows out — trades and the latest quote per symbol
+ * (`SymbolTracker`), index rows (deduplicated by key, later frame wins) and reject rows for
+ * frames the parser refuses. Each frame is parsed and applied at once, then dropped: only
+ * the last frame of each symbol is kept (for its quote).
  *
  * @example
- * const previous = await sink.readQuotes(quoteKeys(prepared.frames));
- * const derived = deriveBatch(prepared.frames, previous);
- * derived.symbols[0].trades; derived.symbols[0].quote; derived.indices;
+ * const decoded = decodeBatch(records, shardId);
+ * const previous = await sink.readQuotes(quoteKeys(decoded));
+ * const derived = deriveBatch(decoded, previous);
+ * derived.symbols[0].trades; derived.symbols[0].quote; derived.indices; derived.rejects;
  */
-
+import { parseFrame, stockSymbolOf } from '../iboard/parse-frame.ts';
+import type { DecodedBatch, PlacedReject } from './decode-batch.ts';
 import { indexRow, indexRowId } from './indices.ts';
-import type { FrameInput } from './prepare-batch.ts';
+import { frameReject } from './rejects.ts';
 import type { QuoteKey } from './sink.ts';
 import { type DeriveCounters, emptyCounters, SymbolTracker } from './symbol-tracker.ts';
 import { tradingDateOf } from './trading-date.ts';
@@ -29,53 +32,107 @@ export type SymbolOutput = {
 /** An index row with the earliest record that produced its key. */
 export type PlacedIndex = { readonly row: IndexRow; readonly record: number };
 
+/** Frames of a batch by kind (records: all of the batch's, undecodable ones included). */
+export type FrameCounts = {
+  records: number;
+  undecodableRecords: number;
+  frames: number;
+  stock: number;
+  index: number;
+  trade: number;
+  control: number;
+  unknown: number;
+  rejected: number;
+};
+
 export type DerivedBatch = {
   /** Symbols with at least one frame applied (all-stale symbols are left out: nothing to write). */
   readonly symbols: SymbolOutput[];
   readonly indices: PlacedIndex[];
+  /** Undecodable records and refused frames, in stream order of their records. */
+  readonly rejects: PlacedReject[];
+  readonly counts: FrameCounts;
   readonly counters: DeriveCounters;
   readonly tradeCount: number;
 };
 
 /**
- * The quotes to read as previous state: one per symbol, dated by its first frame in the
- * batch (the CQL quotes table is partitioned by `(symbol, trading_date)`; a quote of an
- * earlier date would mean a new day anyway).
+ * The quotes to read as previous state: one per stock symbol, dated by its first stock
+ * frame in the batch (the CQL quotes table is partitioned by `(symbol, trading_date)`; a
+ * quote of an earlier date would mean a new day anyway). Only that first frame is parsed.
  */
-export function quoteKeys(frames: readonly FrameInput[]): QuoteKey[] {
+export function quoteKeys(decoded: DecodedBatch): QuoteKey[] {
   const seen = new Map<string, QuoteKey>();
-  for (const { frame, receivedAt } of frames) {
-    if (frame.kind !== 'stock' || seen.has(frame.symbol)) continue;
-    seen.set(frame.symbol, {
-      symbol: frame.symbol,
-      tradingDate: tradingDateOf(frame.serverTime ?? receivedAt),
-    });
+  for (const { envelopes } of decoded.records) {
+    for (let i = 0; i < envelopes.length; i++) {
+      const symbol = stockSymbolOf(envelopes[i].raw);
+      if (symbol === undefined || seen.has(symbol)) continue;
+      const frame = parseFrame(envelopes[i].raw);
+      if (frame.kind !== 'stock') continue;
+      seen.set(frame.symbol, {
+        symbol: frame.symbol,
+        tradingDate: tradingDateOf(frame.serverTime ?? envelopes[i].receivedAt),
+      });
+    }
   }
   return [...seen.values()];
 }
 
-/** Derives the batch's rows; `previous` maps a symbol to its stored quote. */
-export function deriveBatch(
-  frames: readonly FrameInput[],
-  previous: ReadonlyMap<string, QuoteRow>,
-): DerivedBatch {
+/** Parses and derives the batch's rows; `previous` maps a symbol to its stored quote. */
+export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string, QuoteRow>): DerivedBatch {
+  const counts: FrameCounts = {
+    records: decoded.recordCount,
+    undecodableRecords: decoded.undecodableRecords,
+    frames: 0,
+    stock: 0,
+    index: 0,
+    trade: 0,
+    control: 0,
+    unknown: 0,
+    rejected: 0,
+  };
   const counters = emptyCounters();
   const trackers = new Map<string, SymbolTracker>();
   const indices = new Map<string, PlacedIndex>();
-  for (let i = 0; i < frames.length; i++) {
-    const { frame, receivedAt, record } = frames[i];
-    if (frame.kind === 'stock') {
-      let tracker = trackers.get(frame.symbol);
-      if (!tracker) {
-        tracker = new SymbolTracker(frame.symbol, previous.get(frame.symbol));
-        trackers.set(frame.symbol, tracker);
+  const rejects: PlacedReject[] = [...decoded.rejects];
+  for (const { index: record, place, envelopes } of decoded.records) {
+    counts.frames += envelopes.length;
+    for (let i = 0; i < envelopes.length; i++) {
+      const { raw, receivedAt } = envelopes[i];
+      const frame = parseFrame(raw);
+      switch (frame.kind) {
+        case 'stock': {
+          counts.stock++;
+          let tracker = trackers.get(frame.symbol);
+          if (!tracker) {
+            tracker = new SymbolTracker(frame.symbol, previous.get(frame.symbol));
+            trackers.set(frame.symbol, tracker);
+          }
+          tracker.apply(frame, receivedAt, record, counters);
+          break;
+        }
+        case 'index': {
+          counts.index++;
+          const row = indexRow(frame, receivedAt);
+          const id = indexRowId(row);
+          const earlier = indices.get(id);
+          indices.set(id, { row, record: earlier ? earlier.record : record });
+          break;
+        }
+        case 'trade':
+        case 'control':
+          // L# trade frames are not needed: trades are derived from the cumulative volume.
+          counts[frame.kind]++;
+          break;
+        case 'unknown':
+          counts.unknown++;
+          rejects.push({ row: frameReject(place, i, receivedAt, 'unknown frame type', raw), record });
+          break;
+        case 'rejected':
+          counts.rejected++;
+          rejects.push({ row: frameReject(place, i, receivedAt, frame.reason, raw, frame.field), record });
+          break;
       }
-      tracker.apply(frame, receivedAt, record, counters);
-    } else {
-      const row = indexRow(frame, receivedAt);
-      const id = indexRowId(row);
-      const earlier = indices.get(id);
-      indices.set(id, { row, record: earlier ? earlier.record : record });
     }
   }
   const symbols: SymbolOutput[] = [];
@@ -86,5 +143,5 @@ export function deriveBatch(
     symbols.push({ symbol: tracker.symbol, firstRecord: tracker.firstRecord, trades: tracker.trades, quote });
     tradeCount += tracker.trades.length;
   }
-  return { symbols, indices: [...indices.values()], counters, tradeCount };
+  return { symbols, indices: [...indices.values()], rejects, counts, counters, tradeCount };
 }

@@ -3,9 +3,15 @@
  * Lambda adapter (`functions/transform.ts`) supplies a {@link TransformSink}.
  */
 export { type BarGroup, type BarKey, barId, groupByBar, mergeBar, minuteStart } from './bars.ts';
-export { type DerivedBatch, deriveBatch, quoteKeys, type SymbolOutput } from './derive-batch.ts';
+export { type BatchRecord, type DecodedBatch, decodeBatch } from './decode-batch.ts';
+export {
+  type DerivedBatch,
+  deriveBatch,
+  type FrameCounts,
+  quoteKeys,
+  type SymbolOutput,
+} from './derive-batch.ts';
 export { indexRow, indexRowId } from './indices.ts';
-export { type BatchRecord, type FrameCounts, type FrameInput, prepareBatch } from './prepare-batch.ts';
 export { isOlder, quoteFromFrame } from './quotes.ts';
 export { frameReject, recordReject, rejectSortKey } from './rejects.ts';
 export {

@@ -1,9 +1,10 @@
 /**
  * One Kinesis batch through the transform, against a {@link TransformSink}:
  *
- * 1. decode + parse (`prepareBatch`), poison input → reject rows;
+ * 1. decode (`decodeBatch`), an undecodable record → a reject row;
  * 2. ONE batched read of the previous state: the stored quote of every symbol in the batch;
- * 3. pure derivation (`deriveBatch`): trades, latest quote per symbol, index rows;
+ * 3. pure derivation (`deriveBatch`): each frame parsed and applied in order — trades,
+ *    latest quote per symbol, index rows, a refused frame → a reject row;
  * 4. one batched read of the bars the new trades touch, merged in memory (`mergeBar`);
  * 5. writes: trades, bars, indices and rejects together, then — last — the quote of each
  *    symbol whose trades and bars were all written.
@@ -24,8 +25,8 @@
  * if (outcome.failedRecord !== undefined) return { batchItemFailures: [{ itemIdentifier: records[outcome.failedRecord].sequenceNumber }] };
  */
 import { type BarGroup, barId, groupByBar, mergeBar } from './bars.ts';
-import { deriveBatch, quoteKeys } from './derive-batch.ts';
-import { type BatchRecord, type FrameCounts, prepareBatch } from './prepare-batch.ts';
+import { type BatchRecord, decodeBatch } from './decode-batch.ts';
+import { deriveBatch, type FrameCounts, quoteKeys } from './derive-batch.ts';
 import { type BarWrite, type TransformSink, TransientSinkError, type WriteResult } from './sink.ts';
 import { type DeriveCounters, emptyCounters } from './symbol-tracker.ts';
 import type { BarRow, IndexRow, QuoteRow, RejectRow, TradeRow } from './types.ts';
@@ -57,16 +58,16 @@ export async function transformBatch(
   shardId: string,
   sink: TransformSink,
 ): Promise<BatchOutcome> {
-  const prepared = prepareBatch(records, shardId);
+  const decoded = decodeBatch(records, shardId);
   const empty = zero();
   let previous: Map<string, QuoteRow>;
   try {
-    previous = await sink.readQuotes(quoteKeys(prepared.frames));
+    previous = await sink.readQuotes(quoteKeys(decoded));
   } catch (error) {
     if (!(error instanceof TransientSinkError)) throw error;
-    return failedAt(0, prepared.counts, error);
+    return failedAt(0, countsOnly(decoded.recordCount, decoded.undecodableRecords), error);
   }
-  const derived = deriveBatch(prepared.frames, previous);
+  const derived = deriveBatch(decoded, previous);
   const symbolOf = new Map<string, (typeof derived.symbols)[number]>();
   const trades: TradeRow[] = [];
   for (const output of derived.symbols) {
@@ -80,10 +81,10 @@ export async function transformBatch(
     barWrites = mergeBars(groups, await sink.readBars(groups.map((g) => g.key)));
   } catch (error) {
     if (!(error instanceof TransientSinkError)) throw error;
-    return failedAt(0, prepared.counts, error);
+    return failedAt(0, derived.counts, error);
   }
 
-  const rejectRecord = new Map<RejectRow, number>(prepared.rejects.map((r) => [r.row, r.record]));
+  const rejectRecord = new Map<RejectRow, number>(derived.rejects.map((r) => [r.row, r.record]));
   const indexRecord = new Map<IndexRow, number>(derived.indices.map((r) => [r.row, r.record]));
   const [tradeResult, barResult, indexResult, rejectResult] = await Promise.all([
     sink.writeTrades(trades),
@@ -136,7 +137,7 @@ export async function transformBatch(
   }
   return {
     failedRecord: Number.isFinite(failedRecord) ? failedRecord : undefined,
-    counts: prepared.counts,
+    counts: derived.counts,
     derive: derived.counters,
     trades: derived.tradeCount,
     written,
@@ -161,6 +162,21 @@ function mergeBars(groups: readonly BarGroup[], stored: ReadonlyMap<string, BarR
 
 function zero(): PerTable {
   return { trades: 0, quotes: 0, bars: 0, indices: 0, rejects: 0 };
+}
+
+/** Counts of a batch that failed before its frames were parsed. */
+function countsOnly(records: number, undecodableRecords: number): FrameCounts {
+  return {
+    records,
+    undecodableRecords,
+    frames: 0,
+    stock: 0,
+    index: 0,
+    trade: 0,
+    control: 0,
+    unknown: 0,
+    rejected: 0,
+  };
 }
 
 function failedAt(record: number, counts: FrameCounts, error: unknown): BatchOutcome {

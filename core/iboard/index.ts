@@ -6,7 +6,7 @@
  * import { parseFrame, resolveSymbols, subscribeAllMessages } from './core/iboard/index.ts';
  */
 export { FrameFormatError, formatIndexFrame, formatStockFrame, formatTradeFrame } from './format-frame.ts';
-export { parseFrame } from './parse-frame.ts';
+export { parseFrame, stockSymbolOf } from './parse-frame.ts';
 export {
   type ClientRejection,
   type ClientRequest,

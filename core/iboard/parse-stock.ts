@@ -104,15 +104,18 @@ function str(i: number): string | undefined {
   return start === end ? undefined : text.slice(start, end);
 }
 
+/** An empty book level, shared by every frame (frozen: parsed frames are read, never changed). */
+const EMPTY_LEVEL: PriceLevel = Object.freeze({});
+
 function readBook(first: number): PriceLevel[] {
   const levels = new Array<PriceLevel>(BOOK_DEPTH);
   for (let level = 0; level < BOOK_DEPTH; level++) {
-    const entry: PriceLevel = {};
     const price = num(first + 2 * level);
-    if (price !== undefined) entry.price = price;
     const volume = num(first + 2 * level + 1);
-    if (volume !== undefined) entry.volume = volume;
-    levels[level] = entry;
+    if (price !== undefined && volume !== undefined) levels[level] = { price, volume };
+    else if (price !== undefined) levels[level] = { price };
+    else if (volume !== undefined) levels[level] = { volume };
+    else levels[level] = EMPTY_LEVEL;
   }
   return levels;
 }

@@ -209,6 +209,9 @@ class PayloadReader {
     this.need(length, 'text');
     const start = this.offset;
     this.offset += length;
+    const text = this.buffer.toString('utf8', start, this.offset);
+    // Invalid UTF-8 decodes to U+FFFD here; only then is the strict (slower) decoder asked.
+    if (!text.includes('\uFFFD')) return text;
     try {
       return decoder.decode(this.buffer.subarray(start, this.offset));
     } catch (error) {

@@ -9,21 +9,14 @@
  * instrumentOf('L#hose:643|17550|...') // 'hose:643'   (trade)
  * instrumentOf('Subscribed ...')       // undefined    (control and unknown frames)
  */
+import { stockSymbolOf } from '../iboard/parse-frame.ts';
+
 export function instrumentOf(raw: string): string | undefined {
-  const first = raw.indexOf('|');
-  if (first < 0) return undefined;
-  if (raw.startsWith('S#')) {
-    // V1: S#<exchange>:<id>|<symbol>|...
-    const second = raw.indexOf('|', first + 1);
-    return second > first + 1 ? raw.slice(first + 1, second) : undefined;
-  }
+  const symbol = stockSymbolOf(raw);
+  if (symbol !== undefined) return symbol;
   if (raw.startsWith('I#') || raw.startsWith('L#') || raw.startsWith('M#')) {
+    const first = raw.indexOf('|');
     return first > 2 ? raw.slice(2, first) : undefined;
-  }
-  // V2: <board>|S#<symbol>|...
-  if (raw.startsWith('S#', first + 1)) {
-    const second = raw.indexOf('|', first + 1);
-    return second > first + 3 ? raw.slice(first + 3, second) : undefined;
   }
   return undefined;
 }

@@ -24,6 +24,8 @@ export type TransformProps = {
   readonly tables: Readonly<Record<TableName, Table>>;
   /** Concurrent batches per shard (1..10). @default 1 */
   readonly parallelizationFactor?: number;
+  /** The event source's maximum batching window, seconds (0..300). @default 20 */
+  readonly batchWindowSeconds?: number;
   /** Extra environment (the Keyspaces sink settings). @default {} */
   readonly environment?: Record<string, string>;
   /** The handler module. @default FUNCTION_ENTRIES.transform */
@@ -42,20 +44,14 @@ const CASSANDRA_MODULES = ['cassandra-driver', 'aws-sigv4-auth-cassandra-plugin'
 
 /**
  * Event source settings, each with its reason (figures: bench/results/ingest.json and
- * transform.json, measured on the development machine):
- * - batchSize 500 records: at the market's peak (~2,000 frames/s) a record holds only
- *   ~50 frames (8 partition buckets x 200 ms linger), so the 1 s window closes a batch
- *   of ~1,000 frames per shard long before 500 records; after a slowdown the backlog is
- *   read in batches of up to 500 records (~25k frames), which coalesce many frames per
- *   symbol into one quote write and so catch up. With batchSize 10 the embedded runtime
- *   fell behind above ~300 frames/s (p50 receipt-to-row 58 s at 2,000 frames/s); with
- *   500 it held 3,000 frames/s, p50 4.2 s / p99 17 s at 2,000
- *   (`npm run bench:e2e -- --rate 2000 --minutes 10 --batch-size 500`). Lambda's 6 MB
- *   invocation payload bounds the worst case (~100k frames of full records; the
- *   transform needs ~130 MB per 10k frames, hence 1,536 MB; an out-of-memory error is
- *   bisected like any other).
- * - maxBatchingWindow 1 s: at most one second added to the frame-to-row latency.
- * - retryAttempts 10 with bisectBatchOnError: 9 halvings isolate one bad record of 500
+ * transform.json, measured on the development machine). The batching window is a stack
+ * setting (`batchWindowSeconds`, see infra/context.ts: 20 s by default).
+ * - batchSize 2,000 records: the window, not the count, should close a batch at the peak.
+ *   The ingest task puts ~40 records/s (8 partition buckets x a 200 ms linger), ~800 in a
+ *   20 s window. After a slowdown the backlog is read in batches that Lambda's 6 MB
+ *   invocation payload bounds (~100k frames of 50-frame records), which coalesce many
+ *   frames per symbol into one quote write and so catch up.
+ * - retryAttempts 10 with bisectBatchOnError: 11 halvings isolate one bad record of 2,000
  *   (splitting a batch does not count against the retry quota);
  *   the other attempts ride out throttling (each failure is retried from the first
  *   failed record through ReportBatchItemFailures).
@@ -63,14 +59,20 @@ const CASSANDRA_MODULES = ['cassandra-driver', 'aws-sigv4-auth-cassandra-plugin'
  *   stream's 24 h retention left to replay it.
  */
 export const TRANSFORM_EVENT_SOURCE = {
-  batchSize: 500,
-  maxBatchingWindow: Duration.seconds(1),
+  batchSize: 2000,
   retryAttempts: 10,
   maxRecordAge: Duration.hours(6),
   bisectBatchOnError: true,
   reportBatchItemFailures: true,
   startingPosition: StartingPosition.TRIM_HORIZON,
 } as const;
+
+/**
+ * The transform's memory: Lambda's CPU grows with memory (1,536 MB is ~0.9 vCPU), and
+ * decoding, parsing and derivation are CPU-bound; it holds the largest batch the 6 MB
+ * payload allows with room (`peakRssMb` in bench/results/transform.json).
+ */
+export const TRANSFORM_MEMORY_MB = 1536;
 
 /** 14 days, SQS's maximum: an on-failure pointer is kept long after anyone could miss it. */
 export const DLQ_RETENTION = Duration.days(14);
@@ -105,12 +107,10 @@ export class Transform extends Construct {
       entry: props.entry ?? FUNCTION_ENTRIES.transform,
       description: 'Kinesis frames to trades, quotes, bars and indices rows',
       externalModules: props.withKeyspaces ? [] : CASSANDRA_MODULES,
-      // Holds the worst-case 45k-frame batch (~750 MB) with room; Lambda's CPU grows
-      // with memory (1,536 MB is ~0.9 vCPU) and parsing and derivation are CPU-bound.
-      memorySize: 1536,
-      // A typical batch (8.5k frames) took ~5 s at the emulator's write rate (1,632
-      // frames/s); a timeout is retried, and bisected, like any error.
-      timeout: Duration.seconds(60),
+      memorySize: TRANSFORM_MEMORY_MB,
+      // A peak batch (~40k frames) is ~10k row writes; a timeout is retried, and bisected,
+      // like any error.
+      timeout: Duration.seconds(120),
       environment: {
         [ENV.TRADES_TABLE]: tables.trades.tableName,
         [ENV.QUOTES_TABLE]: tables.quotes.tableName,
@@ -127,6 +127,7 @@ export class Transform extends Construct {
       new KinesisEventSource(props.stream, {
         ...TRANSFORM_EVENT_SOURCE,
         parallelizationFactor: props.parallelizationFactor ?? 1,
+        maxBatchingWindow: Duration.seconds(props.batchWindowSeconds ?? 20),
         onFailure: new SqsDlq(this.deadLetterQueue),
       }),
     );

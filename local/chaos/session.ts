@@ -93,7 +93,10 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
   const runtimeLog: string[] = [];
   let runtime: Runtime | undefined;
   try {
-    const template = options.template ?? (await synthesize(options.dataDir)).template;
+    // A 1 s batching window: the checks do not depend on it, and the run ends sooner.
+    const template =
+      options.template ??
+      (await synthesize(options.dataDir, { context: { batchWindowSeconds: 1 } })).template;
     const symbols = sim.market?.instruments.map((i) => i.symbol) ?? [];
     const runtimeOptions: RuntimeOptions = {
       dataDir: options.dataDir,

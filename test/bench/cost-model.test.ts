@@ -19,6 +19,7 @@ const inputs: CostInputs = {
     writeUnitsPer1000Frames: 300,
     transformFramesPerSecond: 2000,
     batchSize: 500,
+    batchWindowSeconds: 1,
     minShards: 2,
   },
   naive: {
@@ -27,6 +28,7 @@ const inputs: CostInputs = {
     writeUnitsPer1000Frames: 3000,
     transformFramesPerSecond: 300,
     batchSize: 100,
+    batchWindowSeconds: 0,
     minShards: 1,
   },
 };
@@ -75,6 +77,16 @@ describe('trading-day cost model', () => {
     // One batch per shard per second while frames flow (the 1 s window), 2 shards.
     assert.equal(item(mine.lines, 'Lambda requests').quantity, 30_600);
     assert.ok(Math.abs(mine.total - mine.lines.reduce((n, l) => n + l.usd, 0)) < 1e-9);
+  });
+
+  it('counts one invocation per shard per batching window', () => {
+    const windowed = { ...inputs.pipeline, batchWindowSeconds: 20, minShards: 1 };
+    // 15,300 s of trading / 20 s = 765 windows on the one shard; the batch size would allow
+    // fewer (30,600 records / 500 = 61), so the window decides.
+    assert.equal(item(designCost(inputs, windowed).provisioned.lines, 'Lambda requests').quantity, 765);
+    // The naive design's 30.6 M records in batches of 100 outnumber its polls (one a second).
+    const naive = designCost(inputs, inputs.naive).provisioned.lines;
+    assert.equal(item(naive, 'Lambda requests').quantity, 30_600_000 / 100);
   });
 
   it('makes the naive design dearer at these rates', () => {

@@ -111,4 +111,33 @@ describe('aws fault proxy', () => {
     client.destroy();
     assert.equal(dynamoProxy.stats.errors, 2);
   });
+
+  it('fails the requests a rule picks until cleared, counting and keeping every request', async () => {
+    const proxy = await startAwsFaultProxy(dynamo.endpoint, { keepRequests: true });
+    const client = new DynamoDBClient({
+      endpoint: proxy.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+    });
+    proxy.fail({ operation: 'ListTables', when: (body) => body.includes('"Limit":5'), error: 'unavailable' });
+    await assert.rejects(
+      client.send(new ListTablesCommand({ Limit: 5 })),
+      (error: Error & { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode === 503,
+    );
+    await client.send(new ListTablesCommand({ Limit: 6 }));
+    proxy.clear();
+    await client.send(new ListTablesCommand({ Limit: 5 }));
+    client.destroy();
+    await proxy.stop();
+    assert.equal(proxy.counts.get('ListTables'), 3);
+    assert.deepEqual(
+      proxy.requests.map((r) => [r.operation, r.body, r.faulted]),
+      [
+        ['ListTables', '{"Limit":5}', true],
+        ['ListTables', '{"Limit":6}', false],
+        ['ListTables', '{"Limit":5}', false],
+      ],
+    );
+  });
 });

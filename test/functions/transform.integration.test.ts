@@ -21,6 +21,7 @@ import { kinesisEventFrom } from '../../functions/kinesis-event.ts';
 import { DynamoSink } from '../../functions/sinks/dynamodb-sink.ts';
 import { exponentialBackoff } from '../../functions/sinks/transient.ts';
 import { createTransformHandler, TRANSFORM_NAMESPACE } from '../../functions/transform.ts';
+import { startAwsFaultProxy } from '../../local/chaos/aws-fault-proxy.ts';
 import { type Emulator, startDynamo, startKinesis } from '../../local/emulators.ts';
 import { SyntheticMarket } from '../../local/simulator/synthetic-market.ts';
 import { iboardListing } from '../../local/simulator/universe.ts';
@@ -34,7 +35,6 @@ import {
   scanTable,
   type TableNames,
 } from '../support/aws.ts';
-import { startFaultProxy } from '../support/fault-proxy.ts';
 import { indexRaw, T0, tradingStory } from '../support/frames.ts';
 
 const SYMBOLS = ['FPT', 'VCB', 'HPG', 'SSI', 'MWG'];
@@ -287,17 +287,17 @@ describe('transform handler on dynalite with real Kinesis events', () => {
     await runOk(handlerFor(dynamoApi, reference.tables), reference.event());
     const expected = await snapshot(reference.tables);
 
-    const proxy = await startFaultProxy(dynamo.endpoint);
+    const proxy = await startAwsFaultProxy(dynamo.endpoint, { keepRequests: true });
     const client = dynamoClient(proxy.endpoint);
     try {
       const cases = [
-        { operation: 'BatchWriteItem', fault: 'throttle', mark: '"HPG#' },
-        { operation: 'PutItem', fault: 'internal-error', mark: '"S":"HPG"' },
+        { operation: 'BatchWriteItem', error: 'throttle', mark: '"HPG#' },
+        { operation: 'PutItem', error: 'internal', mark: '"S":"HPG"' },
       ] as const;
-      for (const { operation, fault, mark } of cases) {
+      for (const { operation, error, mark } of cases) {
         const run = await setUp(groups);
         const handler = handlerFor(client, run.tables);
-        proxy.fail({ operation, fault, when: (body) => body.includes(mark) });
+        proxy.fail({ operation, error, when: (body) => body.includes(mark) });
         const seen = proxy.requests.length;
         const response = await handler(run.event());
         // A failed request may carry other symbols' rows too (25 items per BatchWriteItem):
@@ -305,7 +305,7 @@ describe('transform handler on dynalite with real Kinesis events', () => {
         const faulted = proxy.requests.slice(seen).filter((r) => r.faulted);
         assert.ok(faulted.length > 0 && faulted.every((r) => r.operation === operation));
         const hit = SYMBOLS.filter((s) =>
-          faulted.some((r) => r.body?.includes(`"${s}#`) || r.body?.includes(`"S":"${s}"`)),
+          faulted.some((r) => r.body.includes(`"${s}#`) || r.body.includes(`"S":"${s}"`)),
         );
         assert.ok(hit.includes('HPG'));
         const expectedRecord = Math.min(...hit.map(firstRecordOf(groups)));
@@ -315,7 +315,7 @@ describe('transform handler on dynalite with real Kinesis events', () => {
           { batchItemFailures: [{ itemIdentifier: run.records[expectedRecord].SequenceNumber }] },
           operation,
         );
-        proxy.clearFaults();
+        proxy.clear();
         // The event source mapping retries from the reported record.
         await runOk(handler, run.event(run.records.slice(expectedRecord)));
         assert.deepEqual(await snapshot(run.tables), expected, operation);
@@ -327,11 +327,11 @@ describe('transform handler on dynalite with real Kinesis events', () => {
   });
 
   it('retries from the first record when the previous state cannot be read', async () => {
-    const proxy = await startFaultProxy(dynamo.endpoint);
+    const proxy = await startAwsFaultProxy(dynamo.endpoint);
     const client = dynamoClient(proxy.endpoint);
     try {
       const run = await setUp(groupsOf(story().raws));
-      proxy.fail({ operation: 'BatchGetItem', fault: 'unavailable' });
+      proxy.fail({ operation: 'BatchGetItem', error: 'unavailable' });
       const response = await handlerFor(client, run.tables)(run.event());
       assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: run.records[0].SequenceNumber }] });
       assert.equal((await snapshot(run.tables)).trades.length, 0);

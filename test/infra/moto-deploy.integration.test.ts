@@ -127,7 +127,7 @@ describe('cdklocal deploy to moto_server', { skip: toolsMissing, timeout: 300_00
       outputs.StreamName,
     )) as { StreamDescriptionSummary: Record<string, unknown> };
     assert.equal(s.StreamStatus, 'ACTIVE');
-    assert.equal(s.OpenShardCount, 2);
+    assert.equal(s.OpenShardCount, 1);
     assert.equal(s.RetentionPeriodHours, 24);
   });
 
@@ -184,8 +184,8 @@ describe('cdklocal deploy to moto_server', { skip: toolsMissing, timeout: 300_00
     assert.equal(EventSourceMappings.length, 1);
     const esm = EventSourceMappings[0];
     assert.equal(esm.EventSourceArn, `arn:aws:kinesis:${MOTO_REGION}:${MOTO_ACCOUNT}:stream/vn-stock-frames`);
-    assert.equal(esm.BatchSize, 500);
-    assert.equal(esm.MaximumBatchingWindowInSeconds, 1);
+    assert.equal(esm.BatchSize, 2000);
+    assert.equal(esm.MaximumBatchingWindowInSeconds, 20);
     assert.equal(esm.ParallelizationFactor, 1);
     assert.equal(esm.BisectBatchOnFunctionError, true);
     assert.equal(esm.MaximumRetryAttempts, 10);

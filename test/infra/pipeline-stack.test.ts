@@ -14,7 +14,7 @@ describe('stream', () => {
     template.resourceCountIs('AWS::Kinesis::Stream', 1);
     template.hasResourceProperties('AWS::Kinesis::Stream', {
       Name: 'vn-stock-frames',
-      ShardCount: 2,
+      ShardCount: 1,
       StreamModeDetails: { StreamMode: 'PROVISIONED' },
       RetentionPeriodHours: 24,
       StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
@@ -80,7 +80,7 @@ describe('transform function and its event source', () => {
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: 1536,
-      Timeout: 60,
+      Timeout: 120,
       Environment: {
         Variables: {
           NODE_OPTIONS: '--enable-source-maps',
@@ -100,8 +100,8 @@ describe('transform function and its event source', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('FramesStream'), 'Arn'] },
       StartingPosition: 'TRIM_HORIZON',
-      BatchSize: 500,
-      MaximumBatchingWindowInSeconds: 1,
+      BatchSize: 2000,
+      MaximumBatchingWindowInSeconds: 20,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,

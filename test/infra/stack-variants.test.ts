@@ -90,11 +90,12 @@ describe('keyspaces=true', () => {
 });
 
 describe('stream capacity context', () => {
-  it('makes an on-demand stream without a shard count, and passes the parallelization factor', () => {
+  it('makes an on-demand stream without a shard count, and passes the parallelization factor and batching window', () => {
     const { template } = synthPipeline({
       ingestHost: 'external',
       streamMode: 'on-demand',
       parallelizationFactor: '4',
+      batchWindowSeconds: '2',
       namePrefix: 'test',
     });
     template.hasResourceProperties('AWS::Kinesis::Stream', {
@@ -102,7 +103,10 @@ describe('stream capacity context', () => {
       StreamModeDetails: { StreamMode: 'ON_DEMAND' },
       ShardCount: Match.absent(),
     });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ParallelizationFactor: 4 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ParallelizationFactor: 4,
+      MaximumBatchingWindowInSeconds: 2,
+    });
     template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'test-trades' });
   });
 
@@ -114,6 +118,10 @@ describe('stream capacity context', () => {
     );
     assert.throws(() => build({ shardCount: '0' }), /context shardCount: expected an integer in 1\.\.500/);
     assert.throws(() => build({ parallelizationFactor: 11 }), { code: 'INFRA_CONTEXT_INVALID' });
+    assert.throws(
+      () => build({ batchWindowSeconds: '301' }),
+      /context batchWindowSeconds: expected an integer in 0\.\.300/,
+    );
     assert.throws(() => build({ keyspaces: 'yes' }), /context keyspaces/);
     assert.throws(() => build({ namePrefix: 'Bad_Prefix' }), /context namePrefix/);
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { startAwsFaultProxy } from '../../local/chaos/aws-fault-proxy.ts';
 import { type Emulator, startKinesis } from '../../local/emulators.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
-import { startKinesisFaultProxy } from '../support/kinesis-fault-proxy.ts';
 import {
   assertStreamMatchesLedger,
   quiesceAndShutdown,
@@ -142,7 +142,7 @@ describe('ingest task (simulator + Kinesis emulator)', () => {
 
   it('loses nothing through partial failures and an outage, within the buffer bound', async () => {
     const stream = await newStream();
-    const proxy = await startKinesisFaultProxy(kinesis.endpoint);
+    const proxy = await startAwsFaultProxy(kinesis.endpoint);
     try {
       await withSimulator({ rate: 3000 }, async (sim) => {
         const app = await startApp(
@@ -154,9 +154,9 @@ describe('ingest task (simulator + Kinesis emulator)', () => {
           }),
           { logger: recordingLogger() },
         );
-        proxy.set({ failRate: 0.3 });
+        proxy.set({ putRecordsFailRate: 0.3 });
         await waitFor('refused entries', () => app.metrics.failedEntries > 5);
-        proxy.set({ failRate: 0, down: true });
+        proxy.set({ putRecordsFailRate: 0, down: true });
         await waitFor('reading paused', () => app.metrics.paused, 5_000);
         await sleep(1_000);
         proxy.set({ down: false });
@@ -174,7 +174,7 @@ describe('ingest task (simulator + Kinesis emulator)', () => {
 
   it('sheds frames, counted and logged, once reading was blocked too long', async () => {
     const stream = await newStream();
-    const proxy = await startKinesisFaultProxy(kinesis.endpoint);
+    const proxy = await startAwsFaultProxy(kinesis.endpoint);
     try {
       await withSimulator({ rate: 3000 }, async (sim) => {
         const logger = recordingLogger();

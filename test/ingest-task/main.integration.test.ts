@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { startAwsFaultProxy } from '../../local/chaos/aws-fault-proxy.ts';
 import { type Emulator, startKinesis } from '../../local/emulators.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
 import { buildIngestBundle } from '../../scripts/build-ingest.ts';
-import { startKinesisFaultProxy } from '../support/kinesis-fault-proxy.ts';
 import { type IngestChild, spawnIngest } from './support/child.ts';
 import { sleep, testEnv } from './support/stack.ts';
 import { createStream, emulatorClient, readEnvelopes } from './support/stream.ts';
@@ -117,7 +117,7 @@ describe('ingest task process', () => {
 
   it('gives up at the drain deadline with exit 1, and exits at once on a second signal', async () => {
     const stream = await newStream();
-    const proxy = await startKinesisFaultProxy(kinesis.endpoint);
+    const proxy = await startAwsFaultProxy(kinesis.endpoint);
     try {
       const env = testEnv({ STREAM_NAME: stream, IBOARD_URL: sim.url, AWS_ENDPOINT_URL: proxy.endpoint });
       const deadline = spawnIngest({ ...env, DRAIN_DEADLINE_SECONDS: '1' });

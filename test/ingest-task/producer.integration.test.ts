@@ -4,8 +4,8 @@ import { type Envelope, RecordPacker } from '../../core/records/index.ts';
 import { createKinesisClient } from '../../ingest-task/kinesis-client.ts';
 import { IngestMetrics } from '../../ingest-task/metrics.ts';
 import { KinesisProducer } from '../../ingest-task/producer.ts';
+import { startAwsFaultProxy } from '../../local/chaos/aws-fault-proxy.ts';
 import { type Emulator, startKinesis } from '../../local/emulators.ts';
-import { startKinesisFaultProxy } from '../support/kinesis-fault-proxy.ts';
 import { createStream, emulatorClient, readStream, TEST_REGION } from './support/stream.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -78,8 +78,8 @@ describe('KinesisProducer', () => {
     const admin = emulatorClient(kinesis.endpoint);
     await createStream(admin, 'partial', 3);
     admin.destroy();
-    const proxy = await startKinesisFaultProxy(kinesis.endpoint);
-    proxy.set({ failRate: 0.3 });
+    const proxy = await startAwsFaultProxy(kinesis.endpoint);
+    proxy.set({ putRecordsFailRate: 0.3 });
     const { drained, metrics, acked } = await produce(proxy.endpoint, 'partial', 3000);
     await proxy.stop();
     assert.equal(drained, true);
@@ -96,7 +96,7 @@ describe('KinesisProducer', () => {
     const admin = emulatorClient(kinesis.endpoint);
     await createStream(admin, 'outage', 2);
     admin.destroy();
-    const proxy = await startKinesisFaultProxy(kinesis.endpoint);
+    const proxy = await startAwsFaultProxy(kinesis.endpoint);
     let restored: NodeJS.Timeout | undefined;
     const { drained, metrics } = await produce(proxy.endpoint, 'outage', 2000, (i) => {
       if (i === 500) {
@@ -116,7 +116,7 @@ describe('KinesisProducer', () => {
     const admin = emulatorClient(kinesis.endpoint);
     await createStream(admin, 'lost-acks', 2);
     admin.destroy();
-    const proxy = await startKinesisFaultProxy(kinesis.endpoint);
+    const proxy = await startAwsFaultProxy(kinesis.endpoint);
     let restored: NodeJS.Timeout | undefined;
     const { drained } = await produce(proxy.endpoint, 'lost-acks', 2000, (i) => {
       if (i === 500) {

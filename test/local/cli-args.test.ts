@@ -49,6 +49,12 @@ describe('parseStartArgs', () => {
     assert.equal(args.clockSpeed, 60);
   });
 
+  it("reads a batching window for this run, and leaves the stack's when none is given", () => {
+    assert.equal(parseStartArgs(['--batch-window', '1']).batchWindowSeconds, 1);
+    assert.equal(parseStartArgs(['--batch-window', '0']).batchWindowSeconds, 0);
+    assert.equal('batchWindowSeconds' in parseStartArgs([]), false);
+  });
+
   const bad: [string[], RegExp][] = [
     [['--bogus'], /Unknown option '--bogus'/],
     [['extra'], /Unexpected argument 'extra'/],
@@ -76,6 +82,8 @@ describe('parseStartArgs', () => {
     [['--iboard-url', 'http://x'], /--iboard-url must be a ws:\/\/ or wss:\/\/ URL/],
     [['--data-dir'], /argument missing/],
     [['--data-dir', ' '], /--data-dir must not be empty/],
+    [['--batch-window', '301'], /--batch-window must be a whole number of seconds 0-300, got "301"/],
+    [['--batch-window', '1.5'], /--batch-window must be a whole number of seconds/],
   ];
   for (const [args, message] of bad) {
     it(`rejects ${args.join(' ')}`, () => {

@@ -99,8 +99,9 @@ describe('embedded runtime end to end', () => {
   const logs: string[] = [];
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'runtime-e2e-'));
-    // The real CDK app, synthesized once for the file: the single source of truth.
-    template = (await synthesize(join(root, 'synth'))).template;
+    // The real CDK app, synthesized once for the file: the single source of truth (with a
+    // 1 s batching window, the stack's low-latency setting, so the waits stay short).
+    template = (await synthesize(join(root, 'synth'), { context: { batchWindowSeconds: 1 } })).template;
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 

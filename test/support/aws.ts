@@ -1,8 +1,8 @@
 /**
- * Real SDK clients and resources on the emulators for the transform's tests: the
- * pipeline's DynamoDB tables created from `core/tables.ts`, a Kinesis stream, and a round
- * trip of records through it (PutRecords, then GetRecords) so the handler is driven by
- * what Kinesis actually returns.
+ * Real SDK clients and resources on the emulators for the tests: the pipeline's DynamoDB
+ * tables created from `core/tables.ts` (all of them, or the ones named), a Kinesis stream,
+ * and a round trip of records through it (PutRecords, then GetRecords) so the transform's
+ * handler is driven by what Kinesis actually returns.
  */
 import { Agent } from 'node:http';
 import {
@@ -50,9 +50,16 @@ export type TableNames = Record<TableName, string>;
 
 /** Creates every table of `core/tables.ts` as `<prefix>-<table>`. */
 export async function createTables(client: DynamoDBClient, prefix: string): Promise<TableNames> {
-  const names = {} as TableNames;
+  const names = Object.fromEntries(TABLES.map((table) => [table, `${prefix}-${table}`])) as TableNames;
+  await createNamedTables(client, names);
+  return names;
+}
+
+/** Creates the tables of `core/tables.ts` given a name in `names`, with their key layout. */
+export async function createNamedTables(client: DynamoDBClient, names: Partial<TableNames>): Promise<void> {
   for (const table of TABLES) {
-    const name = `${prefix}-${table}`;
+    const name = names[table];
+    if (name === undefined) continue;
     const sorted = !PARTITION_ONLY.has(table);
     await client.send(
       new CreateTableCommand({
@@ -68,9 +75,7 @@ export async function createTables(client: DynamoDBClient, prefix: string): Prom
         ],
       }),
     );
-    names[table] = name;
   }
-  return names;
 }
 
 /** Every item of a table as plain records (keys kept), sorted by key: comparable snapshots. */

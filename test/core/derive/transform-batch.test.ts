@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { BatchRecord } from '../../../core/derive/prepare-batch.ts';
+import type { BatchRecord } from '../../../core/derive/decode-batch.ts';
 import { transformBatch } from '../../../core/derive/transform-batch.ts';
 import type { TradeRow } from '../../../core/derive/types.ts';
 import { formatStockFrame } from '../../../core/iboard/format-frame.ts';

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseFrame } from '../../../core/iboard/parse-frame.ts';
+import { formatStockFrame } from '../../../core/iboard/format-frame.ts';
+import { parseFrame, stockSymbolOf } from '../../../core/iboard/parse-frame.ts';
 import { parseNumberAt } from '../../../core/iboard/parse-number.ts';
-import type { ParseResult } from '../../../core/iboard/types.ts';
-import { numberArb } from './arbitraries.ts';
+import type { ParseResult, StockFrame } from '../../../core/iboard/types.ts';
+import { numberArb, stockFrameArb } from './arbitraries.ts';
+import { FPT_V1, FPT_V2, HNX_INDEX, TRADE } from './fixtures.ts';
 
 const KINDS = new Set(['stock', 'index', 'trade', 'control', 'unknown', 'rejected']);
 
@@ -92,5 +94,37 @@ describe('parseNumberAt', () => {
     ]) {
       assert.ok(Number.isNaN(parseNumberAt(text, 0, text.length)), text);
     }
+  });
+});
+
+describe('stockSymbolOf', () => {
+  it('names the symbol parseFrame finds in every stock frame, V1 and V2', () => {
+    fc.assert(
+      fc.property(stockFrameArb, (frame) => {
+        const text = formatStockFrame(frame);
+        const parsed = parseFrame(text);
+        assert.equal(parsed.kind, 'stock');
+        assert.equal(stockSymbolOf(text), (parsed as StockFrame).symbol);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('agrees with parseFrame on arbitrary pipe-joined fields, and names nothing for other frames', () => {
+    for (const text of [FPT_V1, FPT_V2]) assert.equal(stockSymbolOf(text), 'FPT');
+    for (const text of [HNX_INDEX, TRADE, 'Subscribed stockRealtime', '', 'S#', 'MAIN|S#']) {
+      const parsed = parseFrame(text);
+      if (parsed.kind !== 'stock') continue;
+      assert.equal(stockSymbolOf(text), parsed.symbol);
+    }
+    assert.equal(stockSymbolOf(HNX_INDEX), undefined);
+    assert.equal(stockSymbolOf(TRADE), undefined);
+    fc.assert(
+      fc.property(pipeFrameArb, (text) => {
+        const parsed = parseFrame(text);
+        if (parsed.kind === 'stock') assert.equal(stockSymbolOf(text), parsed.symbol);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from 'cassandra-driver';
 import { cqlDdl } from '../../../core/cql/schema.ts';
-import type { BatchRecord } from '../../../core/derive/prepare-batch.ts';
+import type { BatchRecord } from '../../../core/derive/decode-batch.ts';
 import { transformBatch } from '../../../core/derive/transform-batch.ts';
 import { formatStockFrame } from '../../../core/iboard/format-frame.ts';
 import { encodeRecord } from '../../../core/records/index.ts';

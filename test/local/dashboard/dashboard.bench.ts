@@ -19,7 +19,7 @@ import { toQuote } from '../../../local/dashboard/rows.ts';
 import { startDashboard } from '../../../local/dashboard/server.ts';
 import { startDynamo } from '../../../local/emulators.ts';
 import { SyntheticMarket } from '../../../local/simulator/synthetic-market.ts';
-import { createTables } from './market-fixture.ts';
+import { createNamedTables } from '../../support/aws.ts';
 import { openSse } from './sse-client.ts';
 
 const T0 = Date.parse('2026-04-14T03:00:00Z');
@@ -32,7 +32,7 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 const dynamo = await startDynamo();
 const client = dynamoClient({ endpoint: dynamo.endpoint });
 try {
-  await createTables(client, tables);
+  await createNamedTables(client, tables);
   // The last frame of every symbol: draw until each has been drawn (activity is Zipf-like).
   const market = new SyntheticMarket({ seed: 3, clock: () => T0 });
   const last = new Map<string, string>();

@@ -15,9 +15,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Envelope, encodeRecord } from '../../../core/records/index.ts';
-import { TABLE_KEYS } from '../../../core/tables.ts';
 import { type GetRecordsRecord, kinesisEventFrom } from '../../../functions/kinesis-event.ts';
 import { DynamoSink } from '../../../functions/sinks/dynamodb-sink.ts';
 import { createTransformHandler, TRANSFORM_NAMESPACE } from '../../../functions/transform.ts';
@@ -25,6 +24,7 @@ import { dynamoClient } from '../../../local/aws-clients.ts';
 import type { DashboardTables } from '../../../local/dashboard/reader.ts';
 import { type Emulator, startDynamo } from '../../../local/emulators.ts';
 import { SyntheticMarket } from '../../../local/simulator/synthetic-market.ts';
+import { createNamedTables } from '../../support/aws.ts';
 
 export type MarketFixtureOptions = {
   /** How many of the most active symbols trade. @default 30 */
@@ -65,7 +65,7 @@ export async function startMarketFixture(options: MarketFixtureOptions): Promise
     indices: 'dash-indices',
     rejects: 'dash-rejects',
   };
-  await createTables(client, tables);
+  await createNamedTables(client, tables);
   let simNow = options.start;
   const stepMs = options.stepMs ?? 250;
   const market = new SyntheticMarket({
@@ -134,25 +134,4 @@ export async function startMarketFixture(options: MarketFixtureOptions): Promise
       await dynamo.stop();
     },
   };
-}
-
-/** The row tables with the key layout of `core/tables.ts` (quotes: partition key only). */
-export async function createTables(client: DynamoDBClient, tables: Record<string, string>): Promise<void> {
-  for (const [kind, name] of Object.entries(tables)) {
-    const withSort = kind !== 'quotes';
-    await client.send(
-      new CreateTableCommand({
-        TableName: name,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
-          ...(withSort ? [{ AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' as const }] : []),
-        ],
-        KeySchema: [
-          { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-          ...(withSort ? [{ AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' as const }] : []),
-        ],
-      }),
-    );
-  }
 }
