@@ -33,7 +33,7 @@
  *
  * Writes `bench/results/transform.json`. Options: `--quick` (fewer batches and naive
  * frames, for CI's smoke run), `--naive-frames N` (default 5,000: the naive handler is
- * per-frame, so a sample suffices).
+ * per-frame, so a sample suffices), `--cpu-only` (print `framesPerSec` alone).
  */
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
@@ -70,6 +70,8 @@ import { MARKET_PEAK_FRAMES_PER_SECOND } from './cost-model.ts';
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    /** Only the decode + parse + derive figure, printed (no emulator, no result file). */
+    'cpu-only': { type: 'boolean', default: false },
     'naive-frames': { type: 'string' },
     /** Internal: run one batch size against this DynamoDB endpoint and report to the parent. */
     child: { type: 'string' },
@@ -85,7 +87,7 @@ const FRAMES_PER_RECORD = 50;
 const WARM_UP_FRAMES = 10_000;
 const CPU_BATCH_FRAMES = 10_000;
 const CPU_BATCHES = QUICK ? 1 : 3;
-const CPU_ROUNDS = 7;
+const CPU_ROUNDS = 11;
 const SHARD = 'shardId-000000000000';
 const STREAM_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/bench';
 
@@ -405,6 +407,10 @@ if (values.child) {
     Math.max(CPU_BATCHES * CPU_BATCH_FRAMES, WARM_UP_FRAMES + NAIVE_FRAMES),
   );
   const framesPerSec = await cpuFramesPerSec(frames);
+  if (values['cpu-only']) {
+    console.log(`decode + parse + derive: ${framesPerSec} frames/s per CPU second`);
+    process.exit(0);
+  }
   const dynamo = await startDynamo();
   const proxy = await startAwsFaultProxy(dynamo.endpoint);
   const client = dynamoClient(proxy.endpoint, 4);
