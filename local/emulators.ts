@@ -57,8 +57,10 @@ export function startEmulator(kind: EmulatorKind, options: EmulatorOptions = {})
   const { port = 0, dataDir, startTimeoutMs = 15_000 } = options;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const args = [ENTRY, kind, String(port), ...(dataDir ? [dataDir] : [])];
-  // stdin stays a pipe: the emulator exits when it closes, so it never outlives us.
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // stdin stays a pipe: the emulator exits when it closes, so it never outlives us. Its own
+  // process group (detached): a terminal's Ctrl-C reaches the runtime, which drains the
+  // pipeline into the emulators and then stops them, instead of stopping them mid-drain.
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   return new Promise((resolve, reject) => {
     let output = '';
     let errors = '';

@@ -1,9 +1,8 @@
 /**
  * An emulator that is started again, on the same port and data directory, when its
- * process ends without being asked to: a crash, or the SIGINT a terminal sends to the
- * whole foreground process group on Ctrl-C (the emulators would otherwise stop before
- * the runtime has drained the ingest task and the event source mapping into them).
- * Clients and the router keep the same endpoint; they retry across the gap.
+ * process ends without being asked to: a crash, or a signal from outside (the emulators
+ * run in their own process group, so a terminal's Ctrl-C does not reach them, but a
+ * `kill` can). Clients and the router keep the same endpoint; they retry across the gap.
  *
  * It can also recycle the emulator when its data directory has grown by a set amount:
  * dynalite 4.0.0 leaves a LevelDB iterator open after each Query (its streams are never

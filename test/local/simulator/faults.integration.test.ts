@@ -117,7 +117,9 @@ describe('fault injection', () => {
     const { url, faults, ledger } = await start();
     faults.set({ malformedRate: 1, oversizedBytes: 300_000 });
     const c = await subscribed(url);
-    await c.waitFor(() => c.binaries.length >= 10, 3000, 'frames');
+    // Kinds come in turn (field-count, garbage, binary, oversized): 11 binaries mean at least
+    // 10 of every kind were sent, whenever the silence below lands.
+    await c.waitFor(() => c.binaries.length >= 11, 3000, 'frames');
     faults.silence(10);
     const counts = ledger.client(1).malformed;
     const valid = () => c.texts.filter((t) => parseFrame(t).kind === 'stock').length;
