@@ -22,6 +22,9 @@ export const TABLE_KEYS = {
 export const TABLES = ['trades', 'quotes', 'bars', 'indices', 'rejects', 'control'] as const;
 export type TableName = (typeof TABLES)[number];
 
+/** Tables keyed by `pk` alone (one item per symbol, one control item); the rest have `sk` too. */
+export const PARTITION_ONLY_TABLES: ReadonlySet<TableName> = new Set<TableName>(['quotes', 'control']);
+
 /** Vietnam is UTC+7 all year (no daylight saving). */
 export const ICT_OFFSET_MS = 7 * 60 * 60 * 1000;
 
@@ -51,4 +54,13 @@ export function tradeSortKey(timeMs: number, cumulativeVolume: number): string {
 /** Sort key of an index row. */
 export function indexSortKey(timeMs: number): string {
   return String(timeMs).padStart(13, '0');
+}
+
+/** Sort key of a reject: where it sits in the stream (`record` for a record that could not be decoded). */
+export function rejectSortKey(
+  shardId: string,
+  sequenceNumber: string,
+  frameIndex: number | 'record',
+): string {
+  return `${shardId}#${sequenceNumber}#${frameIndex === 'record' ? 'record' : String(frameIndex).padStart(6, '0')}`;
 }

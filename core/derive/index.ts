@@ -13,7 +13,7 @@ export {
 } from './derive-batch.ts';
 export { indexRow, indexRowId } from './indices.ts';
 export { isOlder, quoteFromFrame } from './quotes.ts';
-export { frameReject, recordReject, rejectSortKey } from './rejects.ts';
+export { frameReject, recordReject } from './rejects.ts';
 export {
   type BarWrite,
   type QuoteKey,

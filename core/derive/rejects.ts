@@ -13,7 +13,7 @@
  * @example
  * recordReject({ shardId, sequenceNumber, arrivalMs }, error.code, error.message, base64);
  */
-import { tradingDate } from '../tables.ts';
+import { rejectSortKey, tradingDate } from '../tables.ts';
 import { REJECT_RAW_MAX_CHARS, REJECT_RETENTION_DAYS, type RejectRow } from './types.ts';
 
 /** Where a reject sits in the stream. */
@@ -25,15 +25,6 @@ export type RejectPlace = {
 };
 
 const DAY_SECONDS = 24 * 60 * 60;
-
-/** Sort key of a reject (see the module comment). */
-export function rejectSortKey(
-  shardId: string,
-  sequenceNumber: string,
-  frameIndex: number | 'record',
-): string {
-  return `${shardId}#${sequenceNumber}#${frameIndex === 'record' ? 'record' : String(frameIndex).padStart(6, '0')}`;
-}
 
 /** A record that could not be decoded; `raw` is its data in base64 (truncated). */
 export function recordReject(place: RejectPlace, code: string, reason: string, rawBase64: string): RejectRow {

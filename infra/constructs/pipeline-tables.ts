@@ -17,7 +17,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import type { TableName } from '../../core/tables.ts';
-import { TABLE_KEYS, TABLES } from '../../core/tables.ts';
+import { PARTITION_ONLY_TABLES, TABLE_KEYS, TABLES } from '../../core/tables.ts';
 
 export type PipelineTablesProps = {
   /** Physical names are `<namePrefix>-<table>`. */
@@ -25,9 +25,6 @@ export type PipelineTablesProps = {
   /** What happens to the data tables on `cdk destroy`. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 };
-
-/** Tables keyed by `pk` alone (one item per symbol, one control item). */
-const PARTITION_ONLY: ReadonlySet<TableName> = new Set<TableName>(['quotes', 'control']);
 
 /** The TTL attribute of the rejects table (epoch seconds). */
 export const REJECTS_TTL_ATTRIBUTE = 'expiresAt';
@@ -48,7 +45,7 @@ export class PipelineTables extends Construct {
       const table = new Table(this, name, {
         tableName: physicalTableName(props.namePrefix, name),
         partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
-        ...(PARTITION_ONLY.has(name)
+        ...(PARTITION_ONLY_TABLES.has(name)
           ? {}
           : { sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING } }),
         billingMode: BillingMode.PAY_PER_REQUEST,

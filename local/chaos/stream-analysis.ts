@@ -15,10 +15,10 @@
  * const analysis = new StreamAnalysis(summariseLedger(sim.ledger));
  * for (const record of records) analysis.addRecord(record);
  */
-import { rejectSortKey } from '../../core/derive/rejects.ts';
+
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import { decodeRecord, RecordDecodeError } from '../../core/records/index.ts';
-import { dayPartition, tradeSortKey, tradingDate } from '../../core/tables.ts';
+import { dayPartition, rejectSortKey, tradeSortKey, tradingDate } from '../../core/tables.ts';
 import type { LedgerSummary } from './ledger-summary.ts';
 
 export type StreamRecordData = {

@@ -21,7 +21,7 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { TABLE_KEYS, TABLES, type TableName } from '../../core/tables.ts';
+import { PARTITION_ONLY_TABLES, TABLE_KEYS, TABLES, type TableName } from '../../core/tables.ts';
 import { fromItem } from '../../functions/sinks/dynamodb-items.ts';
 
 export const REGION = 'us-east-1';
@@ -43,9 +43,6 @@ export function kinesisClient(endpoint: string): KinesisClient {
   });
 }
 
-/** Tables keyed by `pk` alone, as `infra/` creates them (the rest have `sk` too). */
-const PARTITION_ONLY: ReadonlySet<TableName> = new Set<TableName>(['quotes', 'control']);
-
 export type TableNames = Record<TableName, string>;
 
 /** Creates every table of `core/tables.ts` as `<prefix>-<table>`. */
@@ -60,7 +57,7 @@ export async function createNamedTables(client: DynamoDBClient, names: Partial<T
   for (const table of TABLES) {
     const name = names[table];
     if (name === undefined) continue;
-    const sorted = !PARTITION_ONLY.has(table);
+    const sorted = !PARTITION_ONLY_TABLES.has(table);
     await client.send(
       new CreateTableCommand({
         TableName: name,
