@@ -113,7 +113,7 @@ if (cost.ok) {
     );
   }
   log('');
-  log(formatCost(day, cost.rate));
+  log(formatCost(day, cost.rate, TRANSFORM_MEMORY_MB));
 } else {
   log(`AWS cost: not computed: ${cost.reason}`);
 }

@@ -53,7 +53,7 @@ function costRows(label: string, design: DesignCost, mode: 'provisioned' | 'onDe
   ];
 }
 
-export function formatCost(cost: DayCost, marketRate: number): string {
+export function formatCost(cost: DayCost, marketRate: number, lambdaMb: number): string {
   const header = [
     'design',
     'item',
@@ -64,7 +64,7 @@ export function formatCost(cost: DayCost, marketRate: number): string {
   const out: string[] = [
     `AWS cost of one trading day, whole market at ${formatNumber(marketRate)} frames/s over 4 h 15 min of matching ` +
       `(${formatNumber(cost.framesPerDay)} frames; the market's peak held all session: an upper bound). ` +
-      'Fargate arm64 (Graviton) 0.25 vCPU / 0.5 GB for the 4 h 50 min ingest windows; Lambda arm64, 1,024 MB; DynamoDB on-demand writes (reads not counted).',
+      `Fargate arm64 (Graviton) 0.25 vCPU / 0.5 GB for the 4 h 50 min ingest windows; Lambda arm64, ${formatNumber(lambdaMb)} MB; DynamoDB on-demand writes (reads not counted).`,
   ];
   for (const mode of ['provisioned', 'onDemand'] as const) {
     out.push('', mode === 'provisioned' ? 'Kinesis provisioned:' : 'Kinesis on-demand:');

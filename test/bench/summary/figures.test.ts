@@ -30,6 +30,40 @@ describe('bench summary figures', () => {
     assert.match(p50?.note ?? '', /not measured: timed out after 480 s/);
   });
 
+  it('tells a run that keeps up from a growing backlog, allowing for the last batching window', () => {
+    const processedNote = (framesProcessed: number) =>
+      figureRows(
+        { e2e: { framesInPerSec: 2000, framesProcessed, minutes: 5, batchWindowSeconds: 20 } },
+        {},
+      ).find((r) => r.figure === 'frames/s processed into rows')?.note;
+    // 300 s at 2,000 frames/s, the last 20 s window still open: 560,000 frames is in step.
+    assert.match(processedNote(560_000) ?? '', /keeps up/);
+    assert.match(processedNote(400_000) ?? '', /backlog \(lag\) grows/);
+  });
+
+  it('names the batch of the deployed write-unit figure and reads the 1 s window one', () => {
+    const rows = figureRows(
+      {
+        transform: {
+          writeUnitsPer1000Frames: 257,
+          naiveWriteUnitsPer1000Frames: 2989,
+          batchFrames: 40_000,
+          batchWindowSeconds: 20,
+          peakFramesPerSecond: 2000,
+          byBatch: [
+            { name: 'deployed', writeUnitsPer1000Frames: 257 },
+            { name: 'window 1 s', writeUnitsPer1000Frames: 650 },
+          ],
+        },
+      },
+      {},
+    );
+    const deployed = rows.find((r) => r.figure.endsWith('as deployed'));
+    assert.equal(deployed?.pipeline, 257);
+    assert.equal(deployed?.note, 'batches of 40,000 frames: the 20 s window at 2,000 frames/s');
+    assert.equal(rows.find((r) => r.figure.endsWith('1 s window'))?.pipeline, 650);
+  });
+
   it('says worse when the baseline wins', () => {
     assert.equal(ratioText({ pipeline: 100, baseline: 150, better: 'higher' }), '1.5× worse');
     assert.equal(ratioText({ pipeline: 100, baseline: undefined, better: 'higher' }), '');
