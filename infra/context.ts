@@ -60,9 +60,9 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   // The write cost of the tables is about one quote write per symbol per batch, plus one
   // bar write per symbol-minute per batch, plus one write per trade: the longer the window,
   // the fewer quote and bar writes per frame. At the ~2,000 frames/s peak on one shard,
-  // 20 s gathers ~40,000 frames per batch: ~11x fewer write units than one write per frame
-  // and table, against ~4x with a 1 s window (`npm run bench:transform`). Rows then appear
-  // up to ~20 s after their frame; choose 1 for a live view at ~3x the write cost.
+  // 20 s gathers ~40,000 frames per batch: 11.6x fewer write units than one write per frame
+  // and table, against 4.6x with a 1 s window (`npm run bench:transform`). Rows then appear
+  // up to ~20 s after their frame; choose 1 for a live view at ~2.5x the write cost.
   batchWindowSeconds: 20,
   namePrefix: 'vn-stock',
   dataRemoval: DATA_REMOVAL.RETAIN,
