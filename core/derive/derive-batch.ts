@@ -78,11 +78,11 @@ export function quoteKeys(decoded: DecodedBatch): QuoteKey[] {
   return [...seen.values()];
 }
 
-/** Parses and derives the batch's rows; `previous` maps a symbol to its stored quote. */
-export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string, QuoteRow>): DerivedBatch {
-  const counts: FrameCounts = {
-    records: decoded.recordCount,
-    undecodableRecords: decoded.undecodableRecords,
+/** Counts of a batch before any of its frames is parsed. */
+export function emptyCounts(records: number, undecodableRecords: number): FrameCounts {
+  return {
+    records,
+    undecodableRecords,
     frames: 0,
     stock: 0,
     index: 0,
@@ -91,6 +91,11 @@ export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string,
     unknown: 0,
     rejected: 0,
   };
+}
+
+/** Parses and derives the batch's rows; `previous` maps a symbol to its stored quote. */
+export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string, QuoteRow>): DerivedBatch {
+  const counts = emptyCounts(decoded.recordCount, decoded.undecodableRecords);
   const counters = emptyCounters();
   const trackers = new Map<string, SymbolTracker>();
   const indices = new Map<string, PlacedIndex>();

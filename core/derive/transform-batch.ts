@@ -26,7 +26,7 @@
  */
 import { type BarGroup, barId, groupByBar, mergeBar } from './bars.ts';
 import { type BatchRecord, decodeBatch } from './decode-batch.ts';
-import { deriveBatch, type FrameCounts, quoteKeys } from './derive-batch.ts';
+import { deriveBatch, emptyCounts, type FrameCounts, quoteKeys } from './derive-batch.ts';
 import { type BarWrite, type TransformSink, TransientSinkError, type WriteResult } from './sink.ts';
 import { type DeriveCounters, emptyCounters } from './symbol-tracker.ts';
 import type { BarRow, IndexRow, QuoteRow, RejectRow, TradeRow } from './types.ts';
@@ -65,7 +65,7 @@ export async function transformBatch(
     previous = await sink.readQuotes(quoteKeys(decoded));
   } catch (error) {
     if (!(error instanceof TransientSinkError)) throw error;
-    return failedAt(0, countsOnly(decoded.recordCount, decoded.undecodableRecords), error);
+    return failedAt(0, emptyCounts(decoded.recordCount, decoded.undecodableRecords), error);
   }
   const derived = deriveBatch(decoded, previous);
   const symbolOf = new Map<string, (typeof derived.symbols)[number]>();
@@ -162,21 +162,6 @@ function mergeBars(groups: readonly BarGroup[], stored: ReadonlyMap<string, BarR
 
 function zero(): PerTable {
   return { trades: 0, quotes: 0, bars: 0, indices: 0, rejects: 0 };
-}
-
-/** Counts of a batch that failed before its frames were parsed. */
-function countsOnly(records: number, undecodableRecords: number): FrameCounts {
-  return {
-    records,
-    undecodableRecords,
-    frames: 0,
-    stock: 0,
-    index: 0,
-    trade: 0,
-    control: 0,
-    unknown: 0,
-    rejected: 0,
-  };
 }
 
 function failedAt(record: number, counts: FrameCounts, error: unknown): BatchOutcome {
