@@ -29,7 +29,7 @@ export type PipelineSettings = {
   /** Concurrent batches per shard in the transform's event source mapping (1..10). */
   readonly parallelizationFactor: number;
   /**
-   * The transform's maximum batching window, seconds (0..300): how long the event source
+   * The transform's maximum batching window, seconds (1..300): how long the event source
    * gathers records before invoking. Longer = more frames per symbol per batch = fewer
    * DynamoDB writes per frame, and that much more latency.
    */
@@ -127,8 +127,9 @@ export function readSettings(node: Node): PipelineSettings {
     shardCount: integer('shardCount', get('shardCount'), 1, 500),
     // Lambda allows 1..10 concurrent batches per shard.
     parallelizationFactor: integer('parallelizationFactor', get('parallelizationFactor'), 1, 10),
-    // Lambda's MaximumBatchingWindowInSeconds: 0..300.
-    batchWindowSeconds: integer('batchWindowSeconds', get('batchWindowSeconds'), 0, 300),
+    // Lambda's MaximumBatchingWindowInSeconds is 0..300, and at least 1 with a batch size
+    // above 10 (ours is 2,000).
+    batchWindowSeconds: integer('batchWindowSeconds', get('batchWindowSeconds'), 1, 300),
     namePrefix,
     dataRemoval: oneOf('dataRemoval', get('dataRemoval'), DATA_REMOVAL),
     ...(alarmTopicArn ? { alarmTopicArn: alarmTopicArn as string } : {}),

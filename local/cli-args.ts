@@ -27,7 +27,7 @@ of the latest trading day, so the schedule fires at once; live uses real time):
   --clock-speed N         run it N times faster than real time (default 1)
 
 Transform:
-  --batch-window S        gather S seconds of records per batch (0-300; default: the
+  --batch-window S        gather S seconds of records per batch (1-300; default: the
                           stack's batchWindowSeconds, 20: fewer writes, rows ~20 s late)
 
 Where:
@@ -152,15 +152,15 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     clockSpeed: positive('clock-speed', str('clock-speed') ?? '1', 100_000),
     verbose: values.verbose === true,
     ...(given('batch-window')
-      ? { batchWindowSeconds: seconds('batch-window', str('batch-window')!, 300) }
+      ? { batchWindowSeconds: seconds('batch-window', str('batch-window')!, 1, 300) }
       : {}),
   };
 }
 
-function seconds(flag: string, text: string, max: number): number {
+function seconds(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n > max) {
-    throw new UsageError(`--${flag} must be a whole number of seconds 0-${max}, got "${text}"`);
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    throw new UsageError(`--${flag} must be a whole number of seconds ${min}-${max}, got "${text}"`);
   }
   return n;
 }

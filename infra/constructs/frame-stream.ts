@@ -7,7 +7,7 @@
  * consumer data-key refresh, and a key policy to maintain, and protect nothing more.
  *
  * @example
- * const { stream } = new FrameStream(this, 'Frames', { streamName: 'vn-stock-frames', mode: 'provisioned', shardCount: 2 });
+ * const { stream } = new FrameStream(this, 'Frames', { streamName: 'vn-stock-frames', mode: 'provisioned', shardCount: 1 });
  */
 import { Duration } from 'aws-cdk-lib';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
@@ -19,7 +19,7 @@ export type FrameStreamProps = {
   readonly streamName: string;
   /** @default 'provisioned' */
   readonly mode?: StreamModeName;
-  /** Shards when provisioned. @default 2 */
+  /** Shards when provisioned. @default 1 */
   readonly shardCount?: number;
 };
 
@@ -38,7 +38,7 @@ export class FrameStream extends Construct {
     this.stream = new Stream(this, 'Stream', {
       streamName: props.streamName,
       streamMode: onDemand ? StreamMode.ON_DEMAND : StreamMode.PROVISIONED,
-      ...(onDemand ? {} : { shardCount: props.shardCount ?? 2 }),
+      ...(onDemand ? {} : { shardCount: props.shardCount ?? 1 }),
       encryption: StreamEncryption.MANAGED,
       retentionPeriod: STREAM_RETENTION,
     });

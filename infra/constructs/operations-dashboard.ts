@@ -44,7 +44,10 @@ export type OperationsDashboardProps = {
 
 /** Alarm thresholds, each with its reason. */
 export const ALARM_SETTINGS = {
-  /** 2 min behind the stream: a 1 s batching window never explains that; the transform is failing or too slow. */
+  /**
+   * 2 min behind the stream: batching does not explain that (IteratorAge is the age of a
+   * batch's newest record, so a 20 s window keeps it low); the transform is failing or too slow.
+   */
   iteratorAgeMs: 120_000,
   /** 3 of 5 one-minute periods, so one slow retry does not page anyone. */
   iteratorAgeDatapoints: 3,

@@ -24,7 +24,7 @@ export type TransformProps = {
   readonly tables: Readonly<Record<TableName, Table>>;
   /** Concurrent batches per shard (1..10). @default 1 */
   readonly parallelizationFactor?: number;
-  /** The event source's maximum batching window, seconds (0..300). @default 20 */
+  /** The event source's maximum batching window, seconds (1..300). @default 20 */
   readonly batchWindowSeconds?: number;
   /** Extra environment (the Keyspaces sink settings). @default {} */
   readonly environment?: Record<string, string>;

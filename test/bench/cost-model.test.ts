@@ -50,7 +50,7 @@ describe('trading-day cost model', () => {
     // 2,000 records/s over 800 per shard (80% of 1,000) = 3 shards, 24 h each.
     assert.equal(item(naive, 'Kinesis shard-hours').quantity, 72);
     const mine = designCost(inputs, inputs.pipeline).provisioned.lines;
-    assert.equal(item(mine, 'Kinesis shard-hours').quantity, 48, 'the stack runs 2 shards');
+    assert.equal(item(mine, 'Kinesis shard-hours').quantity, 48, 'minShards 2 in these inputs');
   });
 
   it('counts PUT payload units per started 25 KB of each record', () => {

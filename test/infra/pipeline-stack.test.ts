@@ -10,7 +10,7 @@ import { resourcesOf, synthPipeline } from './synth.ts';
 const { template } = synthPipeline();
 
 describe('stream', () => {
-  it('is provisioned with 2 shards, encrypted with the AWS-managed key, 24 h retention', () => {
+  it('is provisioned with 1 shard, encrypted with the AWS-managed key, 24 h retention', () => {
     template.resourceCountIs('AWS::Kinesis::Stream', 1);
     template.hasResourceProperties('AWS::Kinesis::Stream', {
       Name: 'vn-stock-frames',

@@ -120,7 +120,7 @@ describe('stream capacity context', () => {
     assert.throws(() => build({ parallelizationFactor: 11 }), { code: 'INFRA_CONTEXT_INVALID' });
     assert.throws(
       () => build({ batchWindowSeconds: '301' }),
-      /context batchWindowSeconds: expected an integer in 0\.\.300/,
+      /context batchWindowSeconds: expected an integer in 1\.\.300/,
     );
     assert.throws(() => build({ keyspaces: 'yes' }), /context keyspaces/);
     assert.throws(() => build({ namePrefix: 'Bad_Prefix' }), /context namePrefix/);

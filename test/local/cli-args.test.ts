@@ -51,7 +51,7 @@ describe('parseStartArgs', () => {
 
   it("reads a batching window for this run, and leaves the stack's when none is given", () => {
     assert.equal(parseStartArgs(['--batch-window', '1']).batchWindowSeconds, 1);
-    assert.equal(parseStartArgs(['--batch-window', '0']).batchWindowSeconds, 0);
+    assert.equal(parseStartArgs(['--batch-window', '300']).batchWindowSeconds, 300);
     assert.equal('batchWindowSeconds' in parseStartArgs([]), false);
   });
 
@@ -82,8 +82,9 @@ describe('parseStartArgs', () => {
     [['--iboard-url', 'http://x'], /--iboard-url must be a ws:\/\/ or wss:\/\/ URL/],
     [['--data-dir'], /argument missing/],
     [['--data-dir', ' '], /--data-dir must not be empty/],
-    [['--batch-window', '301'], /--batch-window must be a whole number of seconds 0-300, got "301"/],
+    [['--batch-window', '301'], /--batch-window must be a whole number of seconds 1-300, got "301"/],
     [['--batch-window', '1.5'], /--batch-window must be a whole number of seconds/],
+    [['--batch-window', '0'], /--batch-window must be a whole number of seconds 1-300, got "0"/],
   ];
   for (const [args, message] of bad) {
     it(`rejects ${args.join(' ')}`, () => {
