@@ -23,10 +23,9 @@
  *   Write units are `ReturnConsumedCapacity` as dynalite reports them (1 WCU per started
  *   KB of item; conditional puts that fail are added at their item size, as DynamoDB
  *   charges them); write requests (API calls) are counted by a proxy in front of dynalite.
- * - `naiveFramesPerSecWithWrites` and `naiveWriteUnitsPer1000Frames`: the original design,
- *   every frame parsed and written as one item into each of trades, orders and market
- *   (keyed symbol + timestamp in seconds), one PutItem per item, record after record as a
- *   per-record batch processor does. Independent of batching.
+ * - `naiveFramesPerSecWithWrites` and `naiveWriteUnitsPer1000Frames`: the original design
+ *   (`bench/naive-writer.ts`), every frame written as one item into each of three tables
+ *   with one PutItem each. Independent of batching.
  * - `peakRssMb`: maximum RSS of a child process that only builds its events and runs the
  *   handler on them, so it is close to what a Lambda holding one batch needs (plus the
  *   bench's own frame text).
@@ -45,17 +44,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import {
-  type AttributeValue,
-  CreateTableCommand,
-  type DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import type { KinesisStreamEvent } from 'aws-lambda';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
 import type { TransformSink, WriteResult } from '../core/derive/sink.ts';
-import { parseFrame } from '../core/iboard/parse-frame.ts';
-import { decodeRecord, encodeRecord } from '../core/records/index.ts';
+import { encodeRecord } from '../core/records/index.ts';
 import { kinesisEventFrom } from '../functions/kinesis-event.ts';
 import { DynamoSink } from '../functions/sinks/dynamodb-sink.ts';
 import { createTransformHandler, TRANSFORM_NAMESPACE } from '../functions/transform.ts';
@@ -66,6 +58,7 @@ import { SyntheticMarket } from '../local/simulator/synthetic-market.ts';
 import { iboardListing } from '../local/simulator/universe.ts';
 import { createTables, dynamoClient } from '../test/support/aws.ts';
 import { MARKET_PEAK_FRAMES_PER_SECOND } from './cost-model.ts';
+import { runNaiveWriter } from './naive-writer.ts';
 
 const { values } = parseArgs({
   options: {
@@ -309,94 +302,6 @@ function inChild(endpoint: string, size: BatchSize, onCounting: () => void): Pro
   });
 }
 
-// --- 3. the naive handler: three PutItems per frame, keyed (symbol, second)
-const NAIVE_TABLES = ['naive-trades', 'naive-orders', 'naive-market'] as const;
-
-async function naive(client: DynamoDBClient, frames: readonly TimedFrame[], writeCalls: () => number) {
-  for (const TableName of NAIVE_TABLES) {
-    await client.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'symbol', AttributeType: 'S' },
-          { AttributeName: 'timestamp', AttributeType: 'N' },
-        ],
-        KeySchema: [
-          { AttributeName: 'symbol', KeyType: 'HASH' },
-          { AttributeName: 'timestamp', KeyType: 'RANGE' },
-        ],
-      }),
-    );
-  }
-  const event: KinesisStreamEvent = kinesisEventFrom(
-    recordsOf(frames.slice(WARM_UP_FRAMES, WARM_UP_FRAMES + NAIVE_FRAMES), WARM_UP_FRAMES),
-    SHARD,
-    STREAM_ARN,
-  );
-  let writeUnits = 0;
-  let count = 0;
-  const put = async (TableName: string, Item: Record<string, AttributeValue>) => {
-    const out = await client.send(new PutItemCommand({ TableName, Item, ReturnConsumedCapacity: 'TOTAL' }));
-    writeUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
-  };
-  const calls = writeCalls();
-  const started = performance.now();
-  for (const record of event.Records) {
-    for (const envelope of decodeRecord(Buffer.from(record.kinesis.data, 'base64'))) {
-      count++;
-      const f = parseFrame(envelope.raw);
-      if (f.kind !== 'stock') continue;
-      const key = {
-        symbol: { S: f.symbol },
-        timestamp: { N: String(Math.floor((f.serverTime ?? envelope.receivedAt) / 1000)) },
-      };
-      const n = (v: number | undefined) => ({ N: String(v ?? 0) });
-      const levels = (side: typeof f.bids) =>
-        Object.fromEntries(
-          side.slice(0, 3).flatMap((l, i) => [
-            [`p${i + 1}`, n(l.price)],
-            [`v${i + 1}`, n(l.volume)],
-          ]),
-        );
-      await Promise.all([
-        put('naive-trades', {
-          ...key,
-          price: n(f.lastPrice),
-          volume: n(f.lastVolume),
-          value: n(f.totalValue),
-        }),
-        put('naive-orders', { ...key, bid: { M: levels(f.bids) }, offer: { M: levels(f.offers) } }),
-        put('naive-market', {
-          ...key,
-          ...Object.fromEntries(
-            (
-              [
-                'high',
-                'low',
-                'openPrice',
-                'averagePrice',
-                'change',
-                'changePercent',
-                'totalVolume',
-                'totalValue',
-                'foreignBuyVolume',
-                'foreignSellVolume',
-                'foreignRoom',
-                'ceiling',
-                'floor',
-                'reference',
-              ] as const
-            ).map((k) => [k, n(f[k])]),
-          ),
-        }),
-      ]);
-    }
-  }
-  const seconds = (performance.now() - started) / 1000;
-  return { frames: count, seconds, writeUnits, calls: writeCalls() - calls };
-}
-
 if (values.child) {
   const client = dynamoClient(values.child, 4);
   const figures = await withWrites(client, Number(values['batch-frames']), Number(values.batches));
@@ -417,7 +322,12 @@ if (values.child) {
   const writeCalls = () =>
     ['BatchWriteItem', 'PutItem', 'UpdateItem'].reduce((sum, op) => sum + (proxy.counts.get(op) ?? 0), 0);
   try {
-    const theirs = await naive(client, frames, writeCalls);
+    const naiveEvent = kinesisEventFrom(
+      recordsOf(frames.slice(WARM_UP_FRAMES, WARM_UP_FRAMES + NAIVE_FRAMES), WARM_UP_FRAMES),
+      SHARD,
+      STREAM_ARN,
+    );
+    const theirs = await runNaiveWriter(client, naiveEvent, writeCalls);
     const naiveWriteUnitsPer1000Frames = per1000(theirs.writeUnits, theirs.frames);
     const byBatch = [];
     for (const size of BATCH_SIZES) {
