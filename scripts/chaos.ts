@@ -28,6 +28,7 @@ const USAGE = `npm run chaos -- [options]
   --data-dir DIR     runtime data directory, must be new or empty (default: a temporary one, removed after)
   --keep             keep the temporary data directory
   --template FILE    a synthesized CDK template to use instead of synthesizing infra/
+  --batch-window S   the stack's batchWindowSeconds for the run (default 1; the stack's is 20)
   --json FILE        also write the report as JSON
   -h, --help         this text`;
 
@@ -55,6 +56,7 @@ try {
       'data-dir': { type: 'string' },
       keep: { type: 'boolean' },
       template: { type: 'string' },
+      'batch-window': { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -80,6 +82,9 @@ const given = values['data-dir'] as string | undefined;
 if (given && existsSync(given) && readdirSync(given).length > 0)
   fail(`--data-dir ${given} is not empty: the checks need a fresh stream and tables`, 2);
 const dataDir = resolve(given ?? mkdtempSync(join(tmpdir(), 'chaos-')));
+const batchWindowSeconds = number('batch-window', values['batch-window'] as string | undefined, 1);
+if (!Number.isInteger(batchWindowSeconds) || batchWindowSeconds > 300)
+  fail(`--batch-window must be a whole number of seconds 1-300, got "${values['batch-window']}"`, 2);
 const templateFile = values.template as string | undefined;
 let template: unknown;
 if (templateFile) {
@@ -95,7 +100,10 @@ const log = (line: string) =>
   console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}] ${line}`);
 let exitCode = 1;
 try {
-  log(`chaos: data dir ${dataDir}; ${symbols} symbols at ${rate} frames/s; scale ${plan.scale}`);
+  log(
+    `chaos: data dir ${dataDir}; ${symbols} symbols at ${rate} frames/s; scale ${plan.scale}; ` +
+      `batching window ${batchWindowSeconds} s`,
+  );
   const session = await runChaosSession({
     plan,
     dataDir,
@@ -103,6 +111,7 @@ try {
     rate,
     seed: String(values.seed ?? '1'),
     template,
+    batchWindowSeconds,
     log,
   });
   log('chaos: session over; reading the stream and the tables back');

@@ -49,6 +49,11 @@ export type ChaosSessionOptions = {
   readonly seed: string;
   /** A synthesized template (else `infra/` is synthesized once, for both runtime starts). */
   readonly template?: unknown;
+  /**
+   * The stack's batching window when `infra/` is synthesized. @default 1 (the checks do not
+   * depend on it, and the run ends sooner than with the stack's 20 s)
+   */
+  readonly batchWindowSeconds?: number;
   readonly log: (line: string) => void;
 };
 
@@ -93,10 +98,8 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
   const runtimeLog: string[] = [];
   let runtime: Runtime | undefined;
   try {
-    // A 1 s batching window: the checks do not depend on it, and the run ends sooner.
-    const template =
-      options.template ??
-      (await synthesize(options.dataDir, { context: { batchWindowSeconds: 1 } })).template;
+    const context = { batchWindowSeconds: options.batchWindowSeconds ?? 1 };
+    const template = options.template ?? (await synthesize(options.dataDir, { context })).template;
     const symbols = sim.market?.instruments.map((i) => i.symbol) ?? [];
     const runtimeOptions: RuntimeOptions = {
       dataDir: options.dataDir,
