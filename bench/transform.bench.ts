@@ -5,9 +5,10 @@
  * frames as the ingest task packs them at that rate (8 partition buckets, 200 ms linger).
  *
  * - `framesPerSec`: decode + parse + derive on one core, batches of 10,000 frames: frames
- *   per CPU second of this (single-threaded) process over the pure pipeline, bundled with
- *   esbuild as the Lambda is deployed (tsx's per-module export getters would otherwise slow
- *   the parser's hot loop); median of several rounds.
+ *   per CPU second of a child process that holds only the encoded batches, as a Lambda
+ *   does, over the pure pipeline bundled with esbuild as the Lambda is deployed (tsx's
+ *   per-module export getters would otherwise slow the parser's hot loop); median of 11
+ *   rounds.
  * - Write units per 1,000 frames depend on the batch: the handler writes one quote per
  *   symbol and one bar per symbol-minute per batch, plus one row per trade, so the more
  *   frames a batch holds, the fewer writes per frame. They are measured at three batch
@@ -68,6 +69,8 @@ const { values } = parseArgs({
     'naive-frames': { type: 'string' },
     /** Internal: run one batch size against this DynamoDB endpoint and report to the parent. */
     child: { type: 'string' },
+    /** Internal: measure `framesPerSec` and report it to the parent. */
+    'child-cpu': { type: 'boolean', default: false },
     'batch-frames': { type: 'string' },
     batches: { type: 'string' },
   },
@@ -144,8 +147,9 @@ function eventsOf(frames: readonly TimedFrame[], from: number, batchFrames: numb
   });
 }
 
-// --- 1. decode + parse + derive, one core, bundled as deployed
-async function cpuFramesPerSec(frames: readonly TimedFrame[]): Promise<number> {
+// --- 1. decode + parse + derive, one core, bundled as deployed, in a process of its own
+//     that holds only the encoded batches (as a Lambda does: no market, no frame text)
+async function cpuFramesPerSec(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'transform-bench-'));
   try {
     const entry = join(dir, 'entry.ts');
@@ -166,6 +170,7 @@ async function cpuFramesPerSec(frames: readonly TimedFrame[]): Promise<number> {
       logLevel: 'warning',
     });
     const pipeline = await import(out);
+    const { frames } = marketFrames(CPU_BATCHES * CPU_BATCH_FRAMES);
     const inputs = Array.from({ length: CPU_BATCHES }, (_, b) =>
       recordsOf(frames.slice(b * CPU_BATCH_FRAMES, (b + 1) * CPU_BATCH_FRAMES), b * CPU_BATCH_FRAMES).map(
         (r) => ({
@@ -175,6 +180,7 @@ async function cpuFramesPerSec(frames: readonly TimedFrame[]): Promise<number> {
         }),
       ),
     );
+    frames.length = 0;
     const rates: number[] = [];
     for (let round = 0; round < CPU_ROUNDS + 1; round++) {
       const quotes = new Map();
@@ -274,26 +280,19 @@ async function withWrites(
 }
 
 /**
- * Runs {@link withWrites} in a fresh process (same frames: same seed); `onCounting` is
- * called when the child starts counting (after its warm-up batch).
+ * Runs this file in a fresh process with `args` (same frames: same seed) and resolves with
+ * its last message; `onCounting` is called when a write child starts counting (after its
+ * warm-up batch).
  */
-function inChild(endpoint: string, size: BatchSize, onCounting: () => void): Promise<WriteFigures> {
+function inChild<T>(args: readonly string[], onCounting?: () => void): Promise<T> {
   return new Promise((resolve, reject) => {
-    const args = [
-      '--child',
-      endpoint,
-      '--batch-frames',
-      String(size.batchFrames),
-      '--batches',
-      String(size.batches),
-    ];
     const child = fork(fileURLToPath(import.meta.url), args, {
       // The SDK's notice that its 2027 releases need Node 22, once per child, is noise here.
       execArgv: ['--import', 'tsx', '--disable-warning=NodeVersionSupportWarning'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
-    child.on('message', (message: { counting?: boolean } & WriteFigures) => {
-      if (message.counting) onCounting();
+    child.on('message', (message: { counting?: boolean } & T) => {
+      if (message.counting) onCounting?.();
       else resolve(message);
     });
     child.once('exit', (code) =>
@@ -302,20 +301,33 @@ function inChild(endpoint: string, size: BatchSize, onCounting: () => void): Pro
   });
 }
 
-if (values.child) {
+const writeChildArgs = (endpoint: string, size: BatchSize) => [
+  '--child',
+  endpoint,
+  '--batch-frames',
+  String(size.batchFrames),
+  '--batches',
+  String(size.batches),
+];
+
+if (values['child-cpu']) {
+  const framesPerSec = await cpuFramesPerSec();
+  process.send?.({ framesPerSec }, () => process.exit(0));
+} else if (values.child) {
   const client = dynamoClient(values.child, 4);
   const figures = await withWrites(client, Number(values['batch-frames']), Number(values.batches));
   client.destroy();
   process.send?.(figures, () => process.exit(0));
 } else {
-  const { frames, market } = marketFrames(
-    Math.max(CPU_BATCHES * CPU_BATCH_FRAMES, WARM_UP_FRAMES + NAIVE_FRAMES),
-  );
-  const framesPerSec = await cpuFramesPerSec(frames);
+  const { framesPerSec } = await inChild<{ framesPerSec: number }>([
+    '--child-cpu',
+    ...(QUICK ? ['--quick'] : []),
+  ]);
   if (values['cpu-only']) {
     console.log(`decode + parse + derive: ${framesPerSec} frames/s per CPU second`);
     process.exit(0);
   }
+  const { frames, market } = marketFrames(WARM_UP_FRAMES + NAIVE_FRAMES);
   const dynamo = await startDynamo();
   const proxy = await startAwsFaultProxy(dynamo.endpoint);
   const client = dynamoClient(proxy.endpoint, 4);
@@ -332,7 +344,7 @@ if (values.child) {
     const byBatch = [];
     for (const size of BATCH_SIZES) {
       let callsBefore = 0;
-      const mine = await inChild(proxy.endpoint, size, () => {
+      const mine = await inChild<WriteFigures>(writeChildArgs(proxy.endpoint, size), () => {
         callsBefore = writeCalls();
       });
       const writeUnitsPer1000Frames = per1000(mine.writeUnits, mine.frames);
