@@ -32,11 +32,10 @@ export type DecodedRecord = {
 export type PlacedReject = { readonly row: RejectRow; readonly record: number };
 
 export type DecodedBatch = {
+  /** The records that decoded. */
   readonly records: DecodedRecord[];
   /** One per record that could not be decoded. */
   readonly rejects: PlacedReject[];
-  readonly recordCount: number;
-  readonly undecodableRecords: number;
 };
 
 /** Decodes a batch; never throws on bad input. */
@@ -54,5 +53,5 @@ export function decodeBatch(records: readonly BatchRecord[], shardId: string): D
       rejects.push({ row: recordReject(place, error.code, error.message, raw), record: index });
     }
   }
-  return { records: decoded, rejects, recordCount: records.length, undecodableRecords: rejects.length };
+  return { records: decoded, rejects };
 }

@@ -78,11 +78,11 @@ export function quoteKeys(decoded: DecodedBatch): QuoteKey[] {
   return [...seen.values()];
 }
 
-/** Counts of a batch before any of its frames is parsed. */
-export function emptyCounts(records: number, undecodableRecords: number): FrameCounts {
+/** Counts of a decoded batch before any of its frames is parsed. */
+export function emptyCounts(decoded: DecodedBatch): FrameCounts {
   return {
-    records,
-    undecodableRecords,
+    records: decoded.records.length + decoded.rejects.length,
+    undecodableRecords: decoded.rejects.length,
     frames: 0,
     stock: 0,
     index: 0,
@@ -95,7 +95,7 @@ export function emptyCounts(records: number, undecodableRecords: number): FrameC
 
 /** Parses and derives the batch's rows; `previous` maps a symbol to its stored quote. */
 export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string, QuoteRow>): DerivedBatch {
-  const counts = emptyCounts(decoded.recordCount, decoded.undecodableRecords);
+  const counts = emptyCounts(decoded);
   const counters = emptyCounters();
   const trackers = new Map<string, SymbolTracker>();
   const indices = new Map<string, PlacedIndex>();

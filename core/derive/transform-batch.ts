@@ -65,7 +65,7 @@ export async function transformBatch(
     previous = await sink.readQuotes(quoteKeys(decoded));
   } catch (error) {
     if (!(error instanceof TransientSinkError)) throw error;
-    return failedAt(0, emptyCounts(decoded.recordCount, decoded.undecodableRecords), error);
+    return failedAt(0, emptyCounts(decoded), error);
   }
   const derived = deriveBatch(decoded, previous);
   const symbolOf = new Map<string, (typeof derived.symbols)[number]>();

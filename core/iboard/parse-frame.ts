@@ -32,20 +32,21 @@ export function parseFrame(text: string): ParseResult {
 
 /**
  * The symbol of a stock frame, read without parsing the frame; undefined for any other
- * frame (and for a stock frame with no symbol, or nothing after it). Agrees with `parseFrame(text).symbol` whenever that is a stock frame (it may
- * name a symbol for a frame the parser then rejects).
+ * frame (and for a stock frame with no symbol, or nothing after it). Agrees with
+ * `parseFrame(text).symbol` whenever that is a stock frame (it may name a symbol for a
+ * frame the parser then rejects).
  *
  * @example
  * stockSymbolOf('MAIN|S#FPT|76300|...'); // 'FPT'
+ * stockSymbolOf('S#hose:974|FPT|...');   // 'FPT'
  */
 export function stockSymbolOf(text: string): string | undefined {
   const pipe = text.indexOf('|');
   if (pipe === -1) return undefined;
-  let start = -1;
-  if (text.charCodeAt(0) === 83 /* S */ && text.charCodeAt(1) === HASH)
-    start = pipe + 1; // V1: S#id|SYMBOL|
-  else if (text.charCodeAt(pipe + 1) === 83 /* S */ && text.charCodeAt(pipe + 2) === HASH) start = pipe + 3; // V2: BOARD|S#SYMBOL|
-  if (start === -1) return undefined;
+  const v1 = text.charCodeAt(0) === 83 /* S */ && text.charCodeAt(1) === HASH; // S#id|SYMBOL|
+  const v2 = text.charCodeAt(pipe + 1) === 83 /* S */ && text.charCodeAt(pipe + 2) === HASH; // BOARD|S#SYMBOL|
+  if (!v1 && !v2) return undefined;
+  const start = v1 ? pipe + 1 : pipe + 3;
   const end = text.indexOf('|', start);
   return end > start ? text.slice(start, end) : undefined;
 }

@@ -216,7 +216,7 @@ export async function startAwsFaultProxy(
       const reply = ERROR_REPLIES[error];
       return sendJson(res, reply.status, { __type: reply.type, message: reply.message }, reply.type);
     }
-    if (operation === 'PutRecords') return putRecords(req, body, res);
+    if (operation === 'PutRecords') return putRecords(req, body, text, res);
     passThrough(res, await forward(req, body));
   }
 
@@ -231,9 +231,9 @@ export async function startAwsFaultProxy(
   }
 
   /** Forwards the entries not refused, then answers with the refusals put back in their places. */
-  async function putRecords(req: IncomingMessage, body: Buffer, res: ServerResponse) {
+  async function putRecords(req: IncomingMessage, body: Buffer, text: string, res: ServerResponse) {
     const rate = faults.putRecordsFailRate ?? 0;
-    const parsed = JSON.parse(body.toString('utf8')) as { Records: unknown[] };
+    const parsed = JSON.parse(text) as { Records: unknown[] };
     // No draw while the rate is 0: the seeded sequence is kept for the faults.
     const refused = parsed.Records.map(() => rate > 0 && random() < rate);
     const count = refused.filter(Boolean).length;
