@@ -26,6 +26,13 @@ export function indexRow(frame: IndexFrame, receivedAt: number): IndexRow {
   if (frame.advances !== undefined) row.advances = frame.advances;
   if (frame.declines !== undefined) row.declines = frame.declines;
   if (frame.unchanged !== undefined) row.unchanged = frame.unchanged;
+  if (frame.ceilingCount !== undefined) row.ceilingCount = frame.ceilingCount;
+  if (frame.floorCount !== undefined) row.floorCount = frame.floorCount;
+  if (frame.allVolume !== undefined) row.allVolume = frame.allVolume;
+  if (frame.allValue !== undefined) row.allValue = frame.allValue;
+  if (frame.chartOpen !== undefined) row.open = frame.chartOpen;
+  if (frame.chartHigh !== undefined) row.high = frame.chartHigh;
+  if (frame.chartLow !== undefined) row.low = frame.chartLow;
   return row;
 }
 

@@ -189,6 +189,7 @@ export class SymbolTracker {
       symbol: this.symbol,
       tradingDate: this.date,
       time,
+      kind: 'trade',
       quantity,
       cumVolume: volume,
       sk: tradeSortKey(time, volume),

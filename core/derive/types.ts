@@ -13,9 +13,29 @@ import type { PriceLevel } from '../iboard/types.ts';
 export type Origin = { readonly record: number; readonly frame: number };
 
 /**
- * One real trade: the growth of a symbol's cumulative volume between two consecutive
- * frames. When several matches happen between two frames they are seen as one trade at
- * the last matched price (the feed does not say more).
+ * What a row of the trades table accounts for. A symbol's rows of a trading day add up to
+ * the exchange's cumulative matched volume (field 54 of the last frame), each named:
+ *
+ * - `trade`: the volume grew between two consecutive frames of one connection, nothing lost between;
+ * - `opening`: the opening-auction match (fields 96–100), also when first seen mid-session;
+ * - `pre-existing`: volume traded before the first frame seen that day, not the auction;
+ * - `gap`: growth across a known gap (new connection, lost or rejected frames, a stop);
+ * - `correction`: a confirmed lower cumulative volume: a negative quantity.
+ */
+export const TRADE_KINDS = {
+  TRADE: 'trade',
+  OPENING: 'opening',
+  PRE_EXISTING: 'pre-existing',
+  GAP: 'gap',
+  CORRECTION: 'correction',
+} as const;
+export type TradeKind = (typeof TRADE_KINDS)[keyof typeof TRADE_KINDS];
+
+/**
+ * One row of the trades table: a real trade (the growth of a symbol's cumulative volume
+ * between two consecutive frames; several matches between two frames are seen as one
+ * trade at the last matched price, the feed does not say more), or volume of another
+ * `kind` named as such, so a day's rows sum to the exchange total.
  *
  * DynamoDB: pk = `dayPartition(symbol, time)`, sk = `tradeSortKey(time, cumVolume)`.
  */
@@ -23,9 +43,12 @@ export type TradeRow = {
   readonly symbol: string;
   readonly tradingDate: string;
   readonly time: number;
+  readonly kind: TradeKind;
+  /** `gap` rows: the time of the last frame before the gap (absent when unknown). */
+  readonly gapStart?: number;
   /** Matched price (field 42) of the frame that showed the growth; absent if the frame had none. */
   readonly price?: number;
-  /** Shares traded: growth of the cumulative volume, always > 0. */
+  /** Shares: growth of the cumulative volume (> 0), negative only for a `correction`. */
   readonly quantity: number;
   /** VND traded: growth of the cumulative value (field 55), when both frames carried it. */
   readonly value?: number;
@@ -53,6 +76,8 @@ export type QuoteRow = {
   readonly time: number;
   readonly serverTime?: number;
   readonly receivedAt: number;
+  /** Derivation checkpoint (see `SymbolTracker`); absent on quotes written before it existed. */
+  readonly checkpoint?: DerivationCheckpoint;
   readonly exchange?: string;
   readonly session?: string;
   readonly lastPrice?: number;
@@ -78,6 +103,33 @@ export type QuoteRow = {
   readonly reference?: number;
 };
 
+/**
+ * What the trade derivation of a symbol must remember between batches, kept on its quote.
+ * It carries the day's accounted volume forward across frames that lack field 54.
+ */
+export type DerivationCheckpoint = {
+  /** Trading date the accounted figures belong to. */
+  readonly date: string;
+  /** Sum of the day's rows so far (= the last cumulative volume applied). */
+  readonly volume: number;
+  /** Sum of the day's row values so far, when known. */
+  readonly value?: number;
+  /** Latest server time applied (field 101): frames older than it are stale. */
+  readonly clock?: number;
+  /** Time of the last row written (rows of a symbol-day keep increasing sort keys). */
+  readonly rowTime?: number;
+  /** Time of the last frame applied with a cumulative volume. */
+  readonly frameTime?: number;
+  /** Connection of that frame: growth seen on another connection is a gap. */
+  readonly connection?: string;
+  /** A loss (rejected frame, lost record) since that frame: the next growth is a gap. */
+  readonly lost?: boolean;
+  /** An unconfirmed lower cumulative volume: its time and volume (and value). */
+  readonly pendingTime?: number;
+  readonly pendingVolume?: number;
+  readonly pendingValue?: number;
+};
+
 /** Book levels kept in a quote (the feed carries 10; stocks use 3). */
 export const QUOTE_BOOK_LEVELS = 3;
 
@@ -101,11 +153,14 @@ export type BarRow = {
   readonly high?: number;
   readonly low?: number;
   readonly close?: number;
+  /** Shares of the minute's `trade` and `opening` rows. */
   readonly volume: number;
-  /** Sum of the trades' values (a trade without a value adds 0). */
+  /** Sum of those rows' values (a row without a value adds 0). */
   readonly value: number;
-  /** Number of trade rows folded in. */
+  /** Number of `trade` and `opening` rows folded in. */
   readonly trades: number;
+  /** Shares of the minute's other rows (`pre-existing`, `gap`, `correction`): volume + otherVolume sums to the day. */
+  readonly otherVolume?: number;
   readonly lastTrade: string;
 };
 
@@ -123,6 +178,15 @@ export type IndexRow = {
   readonly advances?: number;
   readonly declines?: number;
   readonly unchanged?: number;
+  readonly ceilingCount?: number;
+  readonly floorCount?: number;
+  /** Totals including put-through deals (fields 9, 10). */
+  readonly allVolume?: number;
+  readonly allValue?: number;
+  /** The index's open, high, low today (fields 15–17). */
+  readonly open?: number;
+  readonly high?: number;
+  readonly low?: number;
 };
 
 export const REJECT_KINDS = { FRAME: 'frame', RECORD: 'record' } as const;

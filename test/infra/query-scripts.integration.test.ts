@@ -56,6 +56,7 @@ const trade = (time: number, price: number, quantity: number, cumVolume: number)
   symbol: 'FPT',
   tradingDate: DAY,
   time,
+  kind: 'trade',
   price,
   quantity,
   value: price * quantity,

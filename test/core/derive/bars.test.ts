@@ -11,6 +11,7 @@ function trade(time: number, cumVolume: number, quantity: number, price?: number
     symbol: 'FPT',
     tradingDate: '2026-04-14',
     time,
+    kind: 'trade',
     quantity,
     cumVolume,
     sk: tradeSortKey(time, cumVolume),

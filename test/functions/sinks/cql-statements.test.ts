@@ -19,6 +19,7 @@ const trade = (symbol: string, time: number, cumVolume: number, extra: Partial<T
   symbol,
   tradingDate: tradingDate(time),
   time,
+  kind: 'trade',
   quantity: 100,
   cumVolume,
   sk: tradeSortKey(time, cumVolume),

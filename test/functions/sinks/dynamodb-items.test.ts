@@ -19,6 +19,7 @@ describe('DynamoDB items', () => {
       symbol: 'FPT',
       tradingDate: '2026-04-14',
       time: T0,
+      kind: 'trade',
       price: 76_400,
       quantity: 100,
       cumVolume: 3_733_300,
