@@ -99,6 +99,11 @@ export type StockFrame = {
   serverTime?: number;
   /** Number of pipe-separated fields on the wire (102 in V2; 62..101 in V1). */
   fieldCount: number;
+  /**
+   * Set on frames made from a polled snapshot (the REST fallback), not pushed by the feed:
+   * growth between two polls is not a trade we saw, so it is accounted as a `gap`.
+   */
+  polled?: boolean;
 };
 
 export type IndexFrame = {
