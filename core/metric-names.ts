@@ -46,6 +46,14 @@ export const METRICS = {
   rowsWritten: 'RowsWritten',
   /** transform: poison records or frames written to the rejects table, Count. */
   rejects: 'Rejects',
+  /** transform: frames in the batches (every kind, rejected ones included), Count: the reject rate's base. */
+  framesTotal: 'FramesTotal',
+  /** transform: shares in the trades rows of each kind (see `TRADE_KINDS`), Count. */
+  volumeTrade: 'VolumeTrade',
+  volumeOpening: 'VolumeOpening',
+  volumePreExisting: 'VolumePreExisting',
+  volumeGap: 'VolumeGap',
+  volumeCorrection: 'VolumeCorrection',
   /** session-control: 1 while the calendar says a session is open, else 0 (every schedule tick). */
   sessionOpen: 'SessionOpen',
   /** session-control: 1 when the control item says `running`, else 0 (every schedule tick). */
@@ -63,6 +71,12 @@ export const METRIC_EMITTER: Readonly<Record<MetricName, MetricService>> = {
   Reconnects: METRIC_SERVICES.ingest,
   RowsWritten: METRIC_SERVICES.transform,
   Rejects: METRIC_SERVICES.transform,
+  FramesTotal: METRIC_SERVICES.transform,
+  VolumeTrade: METRIC_SERVICES.transform,
+  VolumeOpening: METRIC_SERVICES.transform,
+  VolumePreExisting: METRIC_SERVICES.transform,
+  VolumeGap: METRIC_SERVICES.transform,
+  VolumeCorrection: METRIC_SERVICES.transform,
   SessionOpen: METRIC_SERVICES.sessionControl,
   IngestDesired: METRIC_SERVICES.sessionControl,
 };

@@ -9,6 +9,19 @@ import { METRICS } from '../core/metric-names.ts';
 export const TRANSFORM_METRICS = {
   rowsWritten: METRICS.rowsWritten,
   rejects: METRICS.rejects,
+  framesTotal: METRICS.framesTotal,
+  /** Shares per row kind (Count): the dashboard's share of volume not seen as trades. */
+  volumeTrade: METRICS.volumeTrade,
+  volumeOpening: METRICS.volumeOpening,
+  volumePreExisting: METRICS.volumePreExisting,
+  volumeGap: METRICS.volumeGap,
+  volumeCorrection: METRICS.volumeCorrection,
+  /** Stock frames with fields appended after the 102 known (Count). */
+  framesExtraFields: 'FramesWithExtraFields',
+  /** Values set aside as malformed in fields nothing depends on (Count). */
+  malformedFields: 'MalformedFields',
+  /** Lower cumulative volumes confirmed as corrections (Count). */
+  corrections: 'CorrectionsConfirmed',
   /** Frames by type (Count). */
   framesStock: 'FramesStock',
   framesIndex: 'FramesIndex',
@@ -21,8 +34,8 @@ export const TRANSFORM_METRICS = {
   trades: 'TradesDerived',
   /** Frames skipped as already applied (a replay) (Count). */
   staleFrames: 'StaleFrames',
-  /** Cumulative volume went down (feed reset) or a new day began (Count). */
-  volumeResets: 'VolumeResets',
+  /** Cumulative volume went down (held pending until confirmed) (Count). */
+  volumeDecreases: 'VolumeDecreases',
   /** Rows stored per table (Count). */
   rowsTrades: 'RowsWrittenTrades',
   rowsQuotes: 'RowsWrittenQuotes',

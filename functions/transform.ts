@@ -77,12 +77,18 @@ export function createTransformHandler(
         sink: sink.name,
         frames: outcome.counts,
         trades: outcome.trades,
+        volumeByKind: outcome.volumeByKind,
         derive: outcome.derive,
         written: outcome.written,
         writeUnits: outcome.writeUnits,
         retries: outcome.retries,
         durationMs: now() - started,
       };
+      if (outcome.malformed.length > 0) {
+        // Sampled: one line per batch names the first value set aside, with the batch's count.
+        const [first] = outcome.malformed;
+        logger.warn('malformed field values left out', { ...first, inBatch: outcome.malformed.length });
+      }
       if (!failed) {
         logger.info('batch stored', summary);
         return { batchItemFailures: [] };
@@ -130,7 +136,17 @@ function report(
   count(M.recordsUndecodable, counts.undecodableRecords);
   count(M.trades, outcome.trades);
   count(M.staleFrames, derive.stale);
-  count(M.volumeResets, derive['volume-decreased'] + derive['new-day']);
+  count(M.volumeDecreases, derive['volume-decreased']);
+  count(M.corrections, derive['correction-confirmed']);
+  count(M.framesTotal, counts.frames + counts.undecodableRecords);
+  count(M.framesExtraFields, counts.extraFields);
+  count(M.malformedFields, counts.malformedFields);
+  const volume = outcome.volumeByKind;
+  count(M.volumeTrade, volume.trade);
+  count(M.volumeOpening, volume.opening);
+  count(M.volumePreExisting, volume['pre-existing']);
+  count(M.volumeGap, volume.gap);
+  count(M.volumeCorrection, volume.correction);
   count(M.rowsTrades, written.trades);
   count(M.rowsQuotes, written.quotes);
   count(M.rowsBars, written.bars);

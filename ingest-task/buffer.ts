@@ -12,7 +12,10 @@
  *    for long is dropped by the server, and the feed goes stale) and frames that find
  *    the buffer at `maxFrames` are shed: counted, with one error log per episode and
  *    a summary when it ends;
- * 3. the buffer never holds more than `maxFrames` frames.
+ * 3. the buffer never holds more than `maxFrames` frames;
+ * 4. frames accepted after frames were shed carry a new connection id (`<id>~<n>`, n the
+ *    shed episodes so far): the transform then accounts the volume across the loss as a
+ *    `gap`, never as one trade (shed frames are the only loss between socket and stream).
  * Reading also pauses, briefly and without shedding, while the packing worker has more
  * than `PACKER_HIGH_FRAMES` frames queued (the CPU is the bottleneck, not Kinesis):
  * raw frames queued for compression cost ~10x the memory of packed ones.
@@ -66,6 +69,8 @@ export class FrameBuffer {
   private readingPaused = false;
   private shedding = false;
   private shedInEpisode = 0;
+  /** Shed episodes so far: the suffix of the connection id of the frames accepted after them. */
+  private shedEpisodes = 0;
   private blockTimer: NodeJS.Timeout | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
 
@@ -102,7 +107,11 @@ export class FrameBuffer {
     metrics.framesForwarded++;
     metrics.bufferDepth = this.depthNow;
     if (this.depthNow > metrics.bufferPeak) metrics.bufferPeak = this.depthNow;
-    this.options.packer.add(envelope);
+    this.options.packer.add(
+      this.shedEpisodes === 0
+        ? envelope
+        : { ...envelope, connectionId: `${envelope.connectionId}~${this.shedEpisodes}` },
+    );
     if (this.depthNow >= this.pauseAt && !this.blocked && !this.shedding) this.block();
     if (!this.packerBehind && this.options.packer.backlog >= PACKER_HIGH_FRAMES) {
       this.packerBehind = true;
@@ -193,6 +202,7 @@ export class FrameBuffer {
       this.shedInEpisode = 0;
     }
     if (this.shedInEpisode++ === 0) {
+      this.shedEpisodes++;
       this.options.logger.error('buffer full, shedding frames', {
         maxFrames: this.options.maxFrames,
         depth: this.depthNow,

@@ -21,21 +21,25 @@ export type MarketSource = {
 };
 
 /**
- * How far before the open the default simulated clock starts: after the schedule's
- * start rule (08:55 ICT, fired by the catch-up at start) and close enough to 09:00 that
- * frames flow within seconds (the synthetic market is silent before the open).
+ * How far before HOSE's opening match (09:15 ICT, the end of its opening auction) the
+ * default simulated clock starts: close enough that the default symbol (FPT, HOSE) trades
+ * within seconds, where a start before 09:00 showed a newcomer 15 minutes of auction with
+ * no trade. The schedule's start rule (08:55) is fired by the scheduler's catch-up at
+ * start, and its session check would start ingestion by itself anyway. HNX and UPCoM
+ * trade from 09:00: what they traded before the start is stored as `pre-existing` volume.
  */
 const LEAD_MS = 15_000;
+const HOSE_OPENING_MATCH_AFTER_OPEN_MS = 15 * 60_000;
 
 /**
- * The default simulated start: 15 seconds before the morning open of the latest trading
- * day at or before `nowMs` (today if it trades), so the session's data lands on a
- * recent date and the schedule's start rule has just fired.
+ * The default simulated start: 15 seconds before HOSE's opening match on the latest
+ * trading day at or before `nowMs` (today if it trades), so the session's data lands on
+ * a recent date.
  */
 export function defaultSimulatedStart(nowMs: number): number {
   let day = ictDayNumber(nowMs);
   while (!isTradingDay(dayNumberToDate(day))) day--;
-  return nextMarketOpen(ictDayStart(day)) - LEAD_MS;
+  return nextMarketOpen(ictDayStart(day)) + HOSE_OPENING_MATCH_AFTER_OPEN_MS - LEAD_MS;
 }
 
 /** A replay's clock: a minute before its first recorded frame. */

@@ -107,9 +107,14 @@ export function formatStatus(status: RuntimeStatus, clock: Clock, ingest?: Inges
     `processed ${n(es.records)} rec / ${n(es.frames)} fr`,
     `rows ${rows || '-'}`,
     `lag ${(es.iteratorAgeMs / 1000).toFixed(1)} s`,
-    `rejects ${n(status.rows.rejects ?? 0)}`,
+    `rejects ${n(status.rows.rejects ?? 0)}${rejectRate(status.rows.rejects ?? 0, es.frames)}`,
     `dlq ${n(status.deadLetters)}`,
   ].join(' | ');
+}
+
+/** The rejects as a share of the frames processed: ` (0.02%)`, or nothing before any frame. */
+function rejectRate(rejects: number, frames: number): string {
+  return frames > 0 ? ` (${((100 * rejects) / frames).toFixed(2)}%)` : '';
 }
 
 function sumStats(stats: readonly EventSourceStats[]): EventSourceStats {

@@ -83,9 +83,11 @@ export function groupByBar(trades: Iterable<TradeRow>): BarGroup[] {
 }
 
 /**
- * Folds into `stored` (the bar as read, or undefined if there is none) the trades of
- * `trades` above its watermark. Returns the new bar, or `undefined` when no trade was
- * new (nothing to write).
+ * Folds into `stored` (the bar as read, or undefined if there is none) the rows of
+ * `trades` above its watermark. OHLC come from `trade` and `opening` rows whose price is
+ * not flagged, widened by the day high/low a trade row carries; `volume`, `value` and
+ * `trades` from those rows; every other kind adds to `otherVolume`, so a day's bars sum
+ * to the exchange total too. Returns the new bar, or `undefined` when no row was new.
  */
 export function mergeBar(
   stored: BarRow | undefined,
@@ -100,20 +102,27 @@ export function mergeBar(
   let volume = stored?.volume ?? 0;
   let value = stored?.value ?? 0;
   let count = stored?.trades ?? 0;
+  let otherVolume = stored?.otherVolume ?? 0;
   let lastTrade = watermark;
   for (const trade of trades) {
     if (trade.sk <= lastTrade) continue;
-    const price = trade.price;
+    lastTrade = trade.sk;
+    if (trade.kind !== 'trade' && trade.kind !== 'opening') {
+      otherVolume += trade.quantity;
+      continue;
+    }
+    const price = trade.flags === undefined ? trade.price : undefined;
     if (price !== undefined) {
       if (open === undefined) open = price;
       if (high === undefined || price > high) high = price;
       if (low === undefined || price < low) low = price;
       close = price;
     }
+    if (trade.dayHigh !== undefined && (high === undefined || trade.dayHigh > high)) high = trade.dayHigh;
+    if (trade.dayLow !== undefined && (low === undefined || trade.dayLow < low)) low = trade.dayLow;
     volume += trade.quantity;
     value += trade.value ?? 0;
     count++;
-    lastTrade = trade.sk;
   }
   if (lastTrade === watermark) return undefined;
   const bar: { -readonly [K in keyof BarRow]: BarRow[K] } = {
@@ -130,5 +139,6 @@ export function mergeBar(
   if (high !== undefined) bar.high = high;
   if (low !== undefined) bar.low = low;
   if (close !== undefined) bar.close = close;
+  if (otherVolume !== 0) bar.otherVolume = otherVolume;
   return bar;
 }

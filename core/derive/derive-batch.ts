@@ -13,6 +13,7 @@
  * derived.symbols[0].trades; derived.symbols[0].quote; derived.indices; derived.rejects;
  */
 import { parseFrame, stockSymbolOf } from '../iboard/parse-frame.ts';
+import type { FieldProblem } from '../iboard/types.ts';
 import type { DecodedBatch, PlacedReject } from './decode-batch.ts';
 import { indexRow, indexRowId } from './indices.ts';
 import { frameReject } from './rejects.ts';
@@ -43,6 +44,10 @@ export type FrameCounts = {
   control: number;
   unknown: number;
   rejected: number;
+  /** Stock frames with more fields than the layout knows (kept, not rejected). */
+  extraFields: number;
+  /** Field values set aside as malformed in fields nothing depends on. */
+  malformedFields: number;
 };
 
 export type DerivedBatch = {
@@ -54,7 +59,12 @@ export type DerivedBatch = {
   readonly counts: FrameCounts;
   readonly counters: DeriveCounters;
   readonly tradeCount: number;
+  /** Values the parser could not read in fields the derivation does not need (made absent, not rejected). */
+  readonly malformed: MalformedField[];
 };
+
+/** A field value the parser set aside, with its frame's symbol (for a sampled log line). */
+export type MalformedField = FieldProblem & { readonly symbol: string };
 
 /**
  * The quotes to read as previous state: one per stock symbol, dated by its first stock
@@ -90,6 +100,8 @@ export function emptyCounts(decoded: DecodedBatch): FrameCounts {
     control: 0,
     unknown: 0,
     rejected: 0,
+    extraFields: 0,
+    malformedFields: 0,
   };
 }
 
@@ -100,20 +112,39 @@ export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string,
   const trackers = new Map<string, SymbolTracker>();
   const indices = new Map<string, PlacedIndex>();
   const rejects: PlacedReject[] = [...decoded.rejects];
+  const malformed: MalformedField[] = [];
+  const tracker = (symbol: string) => {
+    let found = trackers.get(symbol);
+    if (!found) {
+      found = new SymbolTracker(symbol, previous.get(symbol));
+      // An undecodable record earlier in the batch may have held this symbol's frames.
+      if (lostRecords > 0) found.markLost();
+      trackers.set(symbol, found);
+    }
+    return found;
+  };
+  // Undecodable records, in stream order: each is a loss for every symbol seen before it.
+  const undecodable = decoded.rejects.map((r) => r.record).sort((a, b) => a - b);
+  let lostRecords = 0;
   for (const { index: record, place, envelopes } of decoded.records) {
+    while (lostRecords < undecodable.length && undecodable[lostRecords] < record) {
+      for (const t of trackers.values()) t.markLost();
+      lostRecords++;
+    }
     counts.frames += envelopes.length;
     for (let i = 0; i < envelopes.length; i++) {
-      const { raw, receivedAt } = envelopes[i];
+      const envelope = envelopes[i];
+      const { raw, receivedAt } = envelope;
       const frame = parseFrame(raw);
       switch (frame.kind) {
         case 'stock': {
           counts.stock++;
-          let tracker = trackers.get(frame.symbol);
-          if (!tracker) {
-            tracker = new SymbolTracker(frame.symbol, previous.get(frame.symbol));
-            trackers.set(frame.symbol, tracker);
+          if (frame.extraFields !== undefined) counts.extraFields++;
+          if (frame.malformed !== undefined) {
+            counts.malformedFields += frame.malformed.length;
+            malformed.push(...frame.malformed.map((m) => ({ ...m, symbol: frame.symbol })));
           }
-          tracker.apply(frame, receivedAt, record, counters);
+          tracker(frame.symbol).apply(frame, envelope, record, counters);
           break;
         }
         case 'index': {
@@ -133,10 +164,14 @@ export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string,
           counts.unknown++;
           rejects.push({ row: frameReject(place, i, receivedAt, 'unknown frame type', raw), record });
           break;
-        case 'rejected':
+        case 'rejected': {
           counts.rejected++;
           rejects.push({ row: frameReject(place, i, receivedAt, frame.reason, raw, frame.field), record });
+          // A refused frame of a known symbol is a loss: its next growth is a gap, not a trade.
+          const symbol = stockSymbolOf(raw);
+          if (symbol !== undefined) tracker(symbol).markLost();
           break;
+        }
       }
     }
   }
@@ -148,5 +183,5 @@ export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string,
     symbols.push({ symbol: tracker.symbol, firstRecord: tracker.firstRecord, trades: tracker.trades, quote });
     tradeCount += tracker.trades.length;
   }
-  return { symbols, indices: [...indices.values()], rejects, counts, counters, tradeCount };
+  return { symbols, indices: [...indices.values()], rejects, counts, counters, tradeCount, malformed };
 }

@@ -1,54 +1,83 @@
 /**
  * Trade derivation for one symbol: a small state machine fed the symbol's frames in
- * stream order.
+ * stream order, accounting for the exchange's cumulative matched volume (field 54).
  *
- * State = the version `(time, cumulative volume)` and cumulative value of the last frame
- * applied, seeded from the stored quote (the previous batch's last frame). For each frame:
+ * **The rule.** For each trading day (ICT) the symbol's rows add up exactly to the last
+ * cumulative volume applied that day (and their `value` to the last cumulative value,
+ * where the frames carry it), whatever the start time, reconnects, batching, retries or
+ * out-of-order frames. The running sum is the checkpoint's `volume` (kept on the stored
+ * quote between batches); every change of it is one row, named by its `kind`:
  *
- * 1. **stale**: a version older than the state (an earlier time, or the same time with a
- *    smaller cumulative volume) was already applied — a batch replayed after a partial
- *    failure, or out-of-order input. Skipped entirely: no trade, no quote.
- * 2. no cumulative volume in the frame (partial V1 frame): quote only.
- * 3. **first-seen**: no previous state: nothing to measure growth against, no trade.
- * 4. **new-day**: the state is from another trading date (ICT): start over, no trade.
- *    (Yesterday's last volume says nothing about today's first trades.)
- * 5. **volume-decreased**: the cumulative volume went down (feed reset): start over from
- *    this frame, never a negative trade.
- * 6. growth > 0: one trade, quantity = growth, price = the frame's matched price, value =
- *    growth of the cumulative value (absent if either frame lacked it or it went down,
- *    then flagged `value-decreased`).
+ * | kind | when |
+ * |---|---|
+ * | `opening` | the day's first growth from 0, for the auction volume of fields 96–100 (time 100, price 96) |
+ * | `pre-existing` | the rest of the first cumulative volume seen that day (time of that frame, average price where derivable) |
+ * | `trade` | growth between two consecutive volume frames of one connection, nothing lost between, not polled |
+ * | `gap` | any other growth: a new connection, a rejected frame or undecodable record since, a polled snapshot (`gapStart` = time of the frame before) |
+ * | `correction` | a confirmed lower cumulative volume: a negative quantity |
  *
- * Hence conservation: within a trading date and between resets, the trade quantities sum
- * to the last cumulative volume seen minus the first one seen, whatever the batching,
- * because each frame's growth is measured against exactly the frame before it — across
- * batches through the stored quote, and on replay stale frames are skipped rather than
- * measured again. Trades come out in strictly increasing sort-key order (time, then
- * cumulative volume), which the bars rely on.
+ * **Ordering.** One clock per time source: field 101 for frames that carry it, the receive
+ * time for frames that do not (so a frame without 101 never makes later frames stale).
+ * Servers' clocks differ by a second or two, so a frame counts as old only beyond
+ * {@link CLOCK_TOLERANCE_MS}. A frame is *stale* (changes nothing, not even the quote) when
+ * it brings nothing new: a volume not above the checkpoint with a time not after the clock,
+ * or any frame older than the clock by more than the tolerance.
  *
- * Impossible prices are flagged on the trade (`validatePrice` of `core/market`), not dropped.
+ * **Corrections.** A lower cumulative volume with a time after the clock is news, but may
+ * still be a late frame of another connection whose clock runs ahead. It is held as
+ * *pending* and confirmed when a frame at least {@link CONFIRM_AFTER_MS} later still shows a
+ * volume below the checkpoint: a frame generated that much later reports every share
+ * matched before it, so if the old, higher volume were true it would show it (this holds
+ * while clocks differ by less than the confirmation delay). Any frame at or above the
+ * checkpoint in between drops the pending value (it was a stale frame). On confirmation a
+ * `correction` row brings the sum down to the pending volume, and further growth up to
+ * the confirming frame is a `gap` (the frames in between were not applied).
+ *
+ * **Losses.** The caller says when something was lost since the symbol's last applied frame
+ * ({@link SymbolTracker.markLost}: a rejected frame of the symbol, an undecodable record);
+ * the ingest task gives frames after shed ones a new connection id. Either makes the next
+ * growth a `gap`.
+ *
+ * Rows of a symbol-day come out in strictly increasing sort-key order (time, then
+ * cumulative volume; a row's time is never before the previous row's), which the bars'
+ * watermark relies on. Impossible prices are flagged on the row (`validatePrice`), not dropped.
  *
  * @example
  * const tracker = new SymbolTracker('FPT', storedQuote);
- * for (const { frame, receivedAt, origin } of framesOfFpt) tracker.apply(frame, receivedAt, origin.record, counters);
+ * for (const { frame, envelope } of framesOfFpt) tracker.apply(frame, envelope, record, counters);
  * tracker.trades; // TradeRow[]
- * tracker.quote(); // QuoteRow | undefined (undefined: every frame was stale)
+ * tracker.quote(); // QuoteRow (with its checkpoint) | undefined (nothing changed)
  */
 import type { StockFrame } from '../iboard/types.ts';
 import { type Exchange, toExchange } from '../market/exchange.ts';
-import { ictDayNumber } from '../market/ict-time.ts';
+import { ictDayNumber, MINUTE_MS } from '../market/ict-time.ts';
 import { type SecurityKind, validatePrice } from '../market/price-rules.ts';
 import { tradeSortKey } from '../tables.ts';
-import { isOlder, quoteFromFrame } from './quotes.ts';
+import { quoteFromFrame } from './quotes.ts';
 import { tradingDateOf } from './trading-date.ts';
-import type { QuoteRow, TradeRow } from './types.ts';
+import {
+  type DerivationCheckpoint,
+  type QuoteRow,
+  TRADE_KINDS,
+  type TradeKind,
+  type TradeRow,
+} from './types.ts';
 
-/** What happened to a frame, counted per batch (stale/start-over reasons and trade flags). */
+/** How far behind the clock a frame may be and still count (servers' clocks seen 1–2 s apart). */
+export const CLOCK_TOLERANCE_MS = 5_000;
+/** A lower cumulative volume is confirmed by a frame this much later still below (> 2 x the tolerance). */
+export const CONFIRM_AFTER_MS = 10_000;
+
+/** What happened to frames, counted per batch. */
 export const DERIVE_REASONS = {
   STALE: 'stale',
   NO_VOLUME: 'no-volume',
   FIRST_SEEN: 'first-seen',
   NEW_DAY: 'new-day',
   VOLUME_DECREASED: 'volume-decreased',
+  CORRECTION_DROPPED: 'correction-dropped',
+  CORRECTION_CONFIRMED: 'correction-confirmed',
+  GAP: 'gap',
   VALUE_DECREASED: 'value-decreased',
   FLAGGED_PRICE: 'flagged-price',
 } as const;
@@ -62,18 +91,24 @@ export function emptyCounters(): DeriveCounters {
     'first-seen': 0,
     'new-day': 0,
     'volume-decreased': 0,
+    'correction-dropped': 0,
+    'correction-confirmed': 0,
+    gap: 0,
     'value-decreased': 0,
     'flagged-price': 0,
   };
 }
 
-/** A trade whose frame had no matched price. */
+/** A row whose frame had no matched price. */
 export const NO_PRICE_FLAG = 'no-price';
+
+/** Where a frame came from, as the envelope says. */
+export type FrameSource = { readonly receivedAt: number; readonly connectionId: string };
 
 /**
  * SSI's stock type (field 66) to the tick rules' security kind. `s` (stock) is in every
  * capture; the others are SSI's usual letters for ETFs and covered warrants. Any other
- * type is not price-validated rather than flagged on a guess.
+ * type (futures `f`) is not tick-validated rather than flagged on a guess.
  */
 const SECURITY_KIND_BY_TYPE: Readonly<Record<string, SecurityKind>> = { s: 'stock', e: 'etf', w: 'cw' };
 
@@ -84,19 +119,22 @@ export class SymbolTracker {
   /** Record index of the first frame that changed the state in this batch; -1 if none did. */
   firstRecord = -1;
 
-  private time = Number.NEGATIVE_INFINITY;
-  private day = Number.NaN;
-  private volume: number | undefined;
-  private value: number | undefined;
-  /** Trading date string of `dateDay`, formatted once per day rather than per trade. */
-  private date = '';
-  private dateDay = Number.NaN;
-  /** Last applied frame and its times; the quote is built from it once, at the end (V2). */
+  /** The checkpoint as it evolves (undefined: no volume seen yet on any day). */
+  private cp: Mutable<DerivationCheckpoint> | undefined;
+  private cpDay = Number.NaN;
+  private changed = false;
+  /** Version of the stored checkpoint this batch derives from (0: none). */
+  private version = 0;
+  /** Last frame that updates the quote, and its times (the quote is built once, at the end). */
   private lastFrame: StockFrame | undefined;
   private lastTime = 0;
   private lastReceivedAt = 0;
   /** Running quote, kept frame by frame only for partial V1 frames (merged field by field). */
   private mergedQuote: QuoteRow | undefined;
+  /** Previous frame's day high/low and minute, to widen bars when they move within a minute. */
+  private prevHigh: number | undefined;
+  private prevLow: number | undefined;
+  private prevMinute = Number.NaN;
   private exchange: Exchange | undefined;
   private stockType: string | undefined;
   private ceiling: number | undefined;
@@ -107,98 +145,272 @@ export class SymbolTracker {
     readonly symbol: string,
     private readonly previous?: QuoteRow,
   ) {
-    if (previous) {
-      this.time = previous.time;
-      this.day = ictDayNumber(previous.time);
-      this.volume = previous.totalVolume;
-      this.value = previous.totalValue;
-      this.exchange = previous.exchange === undefined ? undefined : toExchange(previous.exchange);
-      this.ceiling = previous.ceiling;
-      this.floor = previous.floor;
-      this.reference = previous.reference;
+    if (!previous) return;
+    this.version = previous.checkpoint?.version ?? 0;
+    const stored = previous.checkpoint ?? legacyCheckpoint(previous);
+    if (stored) {
+      this.cp = { ...stored };
+      this.cpDay = ictDayNumber(Date.parse(`${stored.date}T12:00:00+07:00`));
+    }
+    this.exchange = previous.exchange === undefined ? undefined : toExchange(previous.exchange);
+    this.ceiling = previous.ceiling;
+    this.floor = previous.floor;
+    this.reference = previous.reference;
+    this.prevHigh = previous.high;
+    this.prevLow = previous.low;
+    this.prevMinute = Math.floor(previous.time / MINUTE_MS);
+  }
+
+  /** Something was lost since the last applied frame (a rejected frame, an undecodable record). */
+  markLost(): void {
+    if (this.cp && !this.cp.lost) {
+      this.cp.lost = true;
+      this.changed = true;
     }
   }
 
-  /** Applies one frame (time = server time, else `receivedAt`); see the module comment. */
-  apply(frame: StockFrame, receivedAt: number, record: number, counters: DeriveCounters): void {
-    const time = frame.serverTime ?? receivedAt;
+  /** Applies one frame; see the module comment. */
+  apply(frame: StockFrame, source: FrameSource, record: number, counters: DeriveCounters): void {
+    const hasServerTime = frame.serverTime !== undefined;
+    const time = hasServerTime ? (frame.serverTime as number) : source.receivedAt;
     const volume = frame.totalVolume;
-    if (isOlder(time, volume, this.time, this.volume)) {
+    const cp = this.cp;
+    const day = ictDayNumber(time);
+    const sameDay = cp !== undefined && day === this.cpDay;
+    if (cp !== undefined && day < this.cpDay) {
+      counters.stale++; // a frame of an earlier day than the checkpoint's
+      return;
+    }
+    const clock = sameDay ? (hasServerTime ? cp.clock : cp.receivedClock) : undefined;
+    if (clock !== undefined && isStale(time, volume, clock, cp as DerivationCheckpoint)) {
       counters.stale++;
       return;
     }
     if (this.firstRecord < 0) this.firstRecord = record;
+    this.changed = true;
     this.remember(frame);
-    const day = time === this.time ? this.day : ictDayNumber(time);
     if (volume === undefined) {
       counters['no-volume']++;
-    } else if (this.volume === undefined) {
-      counters['first-seen']++;
-    } else if (day !== this.day) {
-      counters['new-day']++;
-    } else if (volume < this.volume) {
+      this.showInQuote(frame, time, source.receivedAt);
+      return;
+    }
+    if (!sameDay) {
+      counters[cp === undefined ? 'first-seen' : 'new-day']++;
+      this.startDay(frame, time, day, source, volume, counters);
+      this.advanceClock(hasServerTime, time);
+      this.showInQuote(frame, time, source.receivedAt);
+      return;
+    }
+    const state = cp as Mutable<DerivationCheckpoint>;
+    if (volume < state.volume) {
+      this.lower(frame, time, source, volume, counters);
+      return;
+    }
+    if (state.pendingTime !== undefined) {
+      counters['correction-dropped']++;
+      clearPending(state);
+    }
+    if (volume > state.volume) {
+      const kind = this.growthKind(frame, source);
+      if (kind === TRADE_KINDS.GAP) counters.gap++;
+      this.addRow(kind, frame, time, volume, frame.totalValue, counters);
+    }
+    this.moveOn(state, time, source);
+    this.advanceClock(hasServerTime, time);
+    this.showInQuote(frame, time, source.receivedAt);
+  }
+
+  /** The symbol's latest quote with its checkpoint, or undefined if nothing changed. */
+  quote(): QuoteRow | undefined {
+    if (!this.changed) return undefined;
+    const frame = this.lastFrame;
+    let quote: QuoteRow | undefined;
+    if (!frame) quote = this.previous;
+    else if (frame.generation === 'v1' && this.mergedQuote) quote = this.mergedQuote;
+    else quote = quoteFromFrame(frame, this.lastTime, this.lastReceivedAt);
+    if (!quote) return undefined;
+    const cp = this.cp;
+    if (!cp) return quote;
+    const withCheckpoint: Mutable<QuoteRow> = { ...quote, checkpoint: { ...cp, version: this.version + 1 } };
+    // The quote carries the day's known volume forward across frames that lack field 54.
+    if (quote.totalVolume === undefined && quote.tradingDate === cp.date)
+      withCheckpoint.totalVolume = cp.volume;
+    return withCheckpoint;
+  }
+
+  /** First volume of a day: the opening auction, then the volume before it was seen. */
+  private startDay(
+    frame: StockFrame,
+    time: number,
+    day: number,
+    source: FrameSource,
+    volume: number,
+    counters: DeriveCounters,
+  ): void {
+    const date = tradingDateOf(time);
+    const value = frame.totalValue;
+    this.cp = { version: this.version, date, volume: 0, value: value === undefined ? undefined : 0 };
+    this.cpDay = day;
+    if (volume > 0) this.addRow(TRADE_KINDS.PRE_EXISTING, frame, time, volume, value, counters);
+    this.moveOn(this.cp, time, source);
+  }
+
+  /** A cumulative volume below the checkpoint: pending, confirmed into a correction, or stale. */
+  private lower(
+    frame: StockFrame,
+    time: number,
+    source: FrameSource,
+    volume: number,
+    counters: DeriveCounters,
+  ) {
+    const state = this.cp as Mutable<DerivationCheckpoint>;
+    if (state.pendingTime === undefined) {
       counters['volume-decreased']++;
-    } else if (volume > this.volume) {
-      this.addTrade(frame, time, day, volume, counters);
+      state.pendingTime = time;
+      state.pendingVolume = volume;
+      state.pendingValue = frame.totalValue;
+      return;
     }
-    this.time = time;
-    this.day = day;
-    if (volume !== undefined) {
-      // A start over (first-seen, new day, reset) also restarts the value baseline.
-      if (frame.totalValue !== undefined || volume !== this.volume) this.value = frame.totalValue;
-      this.volume = volume;
+    if (time < state.pendingTime + CONFIRM_AFTER_MS) return;
+    counters['correction-confirmed']++;
+    const pendingVolume = state.pendingVolume as number;
+    const pendingValue = state.pendingValue;
+    clearPending(state);
+    this.addRow(TRADE_KINDS.CORRECTION, frame, time, pendingVolume, pendingValue, counters);
+    if (volume > pendingVolume) {
+      counters.gap++;
+      this.addRow(TRADE_KINDS.GAP, frame, time, volume, frame.totalValue, counters);
+    } else if (volume < pendingVolume) {
+      state.pendingTime = time;
+      state.pendingVolume = volume;
+      state.pendingValue = frame.totalValue;
     }
+    this.moveOn(state, time, source);
+    this.advanceClock(frame.serverTime !== undefined, time);
+    this.showInQuote(frame, time, source.receivedAt);
+  }
+
+  private growthKind(frame: StockFrame, source: FrameSource): TradeKind {
+    const cp = this.cp as DerivationCheckpoint;
+    if (frame.polled || cp.lost || cp.connection !== source.connectionId) return TRADE_KINDS.GAP;
+    return TRADE_KINDS.TRADE;
+  }
+
+  /**
+   * Appends the row that brings the day's sum to `cumVolume` (and its value to `cumValue`);
+   * on the day's first growth from 0, the opening auction first, when the frame says what it was.
+   */
+  private addRow(
+    kind: TradeKind,
+    frame: StockFrame,
+    time: number,
+    cumVolume: number,
+    cumValue: number | undefined,
+    counters: DeriveCounters,
+  ): void {
+    const cp = this.cp as Mutable<DerivationCheckpoint>;
+    if (cp.volume === 0 && kind !== TRADE_KINDS.CORRECTION) {
+      const auction = openingAuction(frame);
+      if (auction && auction.volume <= cumVolume) {
+        const value = cp.value === undefined ? undefined : auction.value;
+        this.push(TRADE_KINDS.OPENING, auction.time, auction.volume, value, auction.price, frame, counters);
+      }
+    }
+    if (cumVolume === cp.volume) return;
+    let price: number | undefined;
+    if (kind === TRADE_KINDS.TRADE) price = frame.lastPrice;
+    else if (kind !== TRADE_KINDS.CORRECTION && cumValue !== undefined && cp.value !== undefined) {
+      // Volume seen only as a total: its average price, where the values say it.
+      price = Math.round(((cumValue - cp.value) / (cumVolume - cp.volume)) * 100) / 100;
+    }
+    this.push(kind, time, cumVolume, cumValue, price, frame, counters);
+  }
+
+  /** One row from the checkpoint's sums to (`cumVolume`, `cumValue`); the checkpoint moves there. */
+  private push(
+    kind: TradeKind,
+    frameTime: number,
+    cumVolume: number,
+    cumValue: number | undefined,
+    price: number | undefined,
+    frame: StockFrame,
+    counters: DeriveCounters,
+  ): void {
+    const cp = this.cp as Mutable<DerivationCheckpoint>;
+    // Rows of a symbol-day keep increasing sort keys (the bars' watermark): never before the last row.
+    const time = cp.rowTime !== undefined && frameTime < cp.rowTime ? cp.rowTime : frameTime;
+    const quantity = cumVolume - cp.volume;
+    const row: Mutable<TradeRow> = {
+      symbol: this.symbol,
+      tradingDate: cp.date,
+      time,
+      kind,
+      quantity,
+      cumVolume,
+      sk: tradeSortKey(time, cumVolume),
+    };
+    const flags: string[] = [];
+    if (kind === TRADE_KINDS.TRADE || kind === TRADE_KINDS.OPENING) {
+      const priceFlag = price === undefined ? NO_PRICE_FLAG : this.checkPrice(price);
+      if (priceFlag) {
+        flags.push(priceFlag);
+        counters['flagged-price']++;
+      }
+    }
+    if (cumValue !== undefined && cp.value !== undefined) {
+      row.value = cumValue - cp.value;
+      if (quantity > 0 && row.value < 0) {
+        flags.push(DERIVE_REASONS.VALUE_DECREASED);
+        counters['value-decreased']++;
+      }
+      cp.value = cumValue;
+    }
+    if (kind === TRADE_KINDS.GAP && cp.frameTime !== undefined) row.gapStart = cp.frameTime;
+    if (price !== undefined) row.price = price;
+    if (cumValue !== undefined) row.cumValue = cumValue;
+    if (flags.length > 0) row.flags = flags;
+    if (kind === TRADE_KINDS.TRADE) this.widen(row, frame, time);
+    this.trades.push(row);
+    cp.volume = cumVolume;
+    cp.rowTime = time;
+  }
+
+  /** A trade row carries the day high / low when it moved since the previous frame of the same minute. */
+  private widen(row: Mutable<TradeRow>, frame: StockFrame, time: number): void {
+    const minute = Math.floor(time / MINUTE_MS);
+    if (minute !== this.prevMinute) return;
+    if (frame.high !== undefined && this.prevHigh !== undefined && frame.high > this.prevHigh) {
+      if (!this.checkPrice(frame.high)) row.dayHigh = frame.high;
+    }
+    if (frame.low !== undefined && this.prevLow !== undefined && frame.low < this.prevLow) {
+      if (!this.checkPrice(frame.low)) row.dayLow = frame.low;
+    }
+  }
+
+  /** After a frame with a volume was applied: it is now "the frame before" the next one. */
+  private moveOn(cp: Mutable<DerivationCheckpoint>, time: number, source: FrameSource): void {
+    cp.frameTime = time;
+    cp.connection = source.connectionId;
+    cp.lost = undefined;
+  }
+
+  private advanceClock(hasServerTime: boolean, time: number): void {
+    const cp = this.cp as Mutable<DerivationCheckpoint>;
+    if (hasServerTime) {
+      if (cp.clock === undefined || time > cp.clock) cp.clock = time;
+    } else if (cp.receivedClock === undefined || time > cp.receivedClock) cp.receivedClock = time;
+  }
+
+  private showInQuote(frame: StockFrame, time: number, receivedAt: number): void {
     this.lastFrame = frame;
     this.lastTime = time;
     this.lastReceivedAt = receivedAt;
     if (frame.generation === 'v1') {
       this.mergedQuote = quoteFromFrame(frame, time, receivedAt, this.mergedQuote ?? this.previous);
     }
-  }
-
-  /** The symbol's latest quote after the frames applied, or undefined if none was applied. */
-  quote(): QuoteRow | undefined {
-    const frame = this.lastFrame;
-    if (!frame) return undefined;
-    if (frame.generation === 'v1' && this.mergedQuote) return this.mergedQuote;
-    return quoteFromFrame(frame, this.lastTime, this.lastReceivedAt);
-  }
-
-  private addTrade(frame: StockFrame, time: number, day: number, volume: number, counters: DeriveCounters) {
-    const quantity = volume - (this.volume as number);
-    let value: number | undefined;
-    const flags: string[] = [];
-    if (frame.totalValue !== undefined && this.value !== undefined) {
-      if (frame.totalValue >= this.value) value = frame.totalValue - this.value;
-      else {
-        flags.push(DERIVE_REASONS.VALUE_DECREASED);
-        counters['value-decreased']++;
-      }
-    }
-    const price = frame.lastPrice;
-    const priceFlag = price === undefined ? NO_PRICE_FLAG : this.checkPrice(price);
-    if (priceFlag) {
-      flags.push(priceFlag);
-      counters['flagged-price']++;
-    }
-    if (day !== this.dateDay) {
-      this.dateDay = day;
-      this.date = tradingDateOf(time);
-    }
-    const trade: Mutable<TradeRow> = {
-      symbol: this.symbol,
-      tradingDate: this.date,
-      time,
-      kind: 'trade',
-      quantity,
-      cumVolume: volume,
-      sk: tradeSortKey(time, volume),
-    };
-    if (price !== undefined) trade.price = price;
-    if (value !== undefined) trade.value = value;
-    if (frame.totalValue !== undefined) trade.cumValue = frame.totalValue;
-    if (flags.length > 0) trade.flags = flags;
-    this.trades.push(trade);
+    this.prevHigh = frame.high;
+    this.prevLow = frame.low;
+    this.prevMinute = Math.floor(time / MINUTE_MS);
   }
 
   /** Price context from this frame, falling back on what earlier frames (or the stored quote) said. */
@@ -225,4 +437,48 @@ export class SymbolTracker {
       reference: this.reference,
     });
   }
+}
+
+/** The opening auction as the frame describes it (fields 96, 97, 100), when it matched anything. */
+function openingAuction(frame: StockFrame) {
+  const volume = frame.openingAuctionVolume;
+  const time = frame.openingAuctionTime;
+  if (volume === undefined || volume <= 0 || time === undefined || time <= 0) return undefined;
+  const price = frame.openingAuctionPrice;
+  return { volume, time, price, value: price === undefined ? undefined : price * volume };
+}
+
+/**
+ * Whether a frame brings nothing new (see the module comment): older than the clock beyond
+ * the tolerance, or not after the clock without a higher volume.
+ */
+function isStale(time: number, volume: number | undefined, clock: number, cp: DerivationCheckpoint): boolean {
+  if (time < clock - CLOCK_TOLERANCE_MS) return true;
+  if (volume === undefined) return time < clock;
+  return time <= clock && volume <= cp.volume;
+}
+
+function clearPending(cp: Mutable<DerivationCheckpoint>): void {
+  cp.pendingTime = undefined;
+  cp.pendingVolume = undefined;
+  cp.pendingValue = undefined;
+}
+
+/**
+ * A quote stored before checkpoints existed: its own time and cumulative volume are the
+ * last frame applied (the old derivation stored trades relative to its first frame, so
+ * that day's sum cannot be repaired here; a re-derivation from the archive can).
+ */
+function legacyCheckpoint(quote: QuoteRow): DerivationCheckpoint | undefined {
+  if (quote.totalVolume === undefined) return undefined;
+  const clock = quote.serverTime;
+  return {
+    version: 0,
+    date: quote.tradingDate,
+    volume: quote.totalVolume,
+    value: quote.totalValue,
+    clock,
+    receivedClock: clock === undefined ? quote.time : undefined,
+    frameTime: quote.time,
+  };
 }

@@ -26,10 +26,16 @@
  */
 import { type BarGroup, barId, groupByBar, mergeBar } from './bars.ts';
 import { type BatchRecord, decodeBatch } from './decode-batch.ts';
-import { deriveBatch, emptyCounts, type FrameCounts, quoteKeys } from './derive-batch.ts';
+import {
+  deriveBatch,
+  emptyCounts,
+  type FrameCounts,
+  type MalformedField,
+  quoteKeys,
+} from './derive-batch.ts';
 import { type BarWrite, type TransformSink, TransientSinkError, type WriteResult } from './sink.ts';
 import { type DeriveCounters, emptyCounters } from './symbol-tracker.ts';
-import type { BarRow, IndexRow, QuoteRow, RejectRow, TradeRow } from './types.ts';
+import type { BarRow, IndexRow, QuoteRow, RejectRow, TradeKind, TradeRow } from './types.ts';
 
 export const ROW_TABLES = ['trades', 'quotes', 'bars', 'indices', 'rejects'] as const;
 export type RowTable = (typeof ROW_TABLES)[number];
@@ -41,6 +47,10 @@ export type BatchOutcome = {
   readonly counts: FrameCounts;
   readonly derive: DeriveCounters;
   readonly trades: number;
+  /** Shares in the derived trades rows, by kind (a correction counts negative). */
+  readonly volumeByKind: Record<TradeKind, number>;
+  /** Values the parser set aside in fields nothing depends on (for a sampled log line). */
+  readonly malformed: readonly MalformedField[];
   /** Rows stored per table (quotes not newer than the stored one are not counted). */
   readonly written: PerTable;
   readonly failed: PerTable;
@@ -140,6 +150,8 @@ export async function transformBatch(
     counts: derived.counts,
     derive: derived.counters,
     trades: derived.tradeCount,
+    volumeByKind: volumeByKind(trades),
+    malformed: derived.malformed,
     written,
     failed,
     retries,
@@ -160,6 +172,16 @@ function mergeBars(groups: readonly BarGroup[], stored: ReadonlyMap<string, BarR
   return writes;
 }
 
+/** Shares per row kind. */
+export function volumeByKind(trades: readonly TradeRow[]): Record<TradeKind, number> {
+  const volume = { trade: 0, opening: 0, 'pre-existing': 0, gap: 0, correction: 0 } satisfies Record<
+    TradeKind,
+    number
+  >;
+  for (const trade of trades) volume[trade.kind] += trade.quantity;
+  return volume;
+}
+
 function zero(): PerTable {
   return { trades: 0, quotes: 0, bars: 0, indices: 0, rejects: 0 };
 }
@@ -170,6 +192,8 @@ function failedAt(record: number, counts: FrameCounts, error: unknown): BatchOut
     counts,
     derive: emptyCounters(),
     trades: 0,
+    volumeByKind: volumeByKind([]),
+    malformed: [],
     written: zero(),
     failed: zero(),
     retries: 0,

@@ -57,6 +57,12 @@ export type TradeRow = {
   readonly cumValue?: number;
   /** Why the price looks impossible (`validatePrice` reasons, or `no-price`); flagged, not dropped. */
   readonly flags?: readonly string[];
+  /**
+   * `trade` rows: the day high / low (fields 44/46) when it moved since the previous frame
+   * and both frames fall in the same minute (a print between the snapshots): bars widen to it.
+   */
+  readonly dayHigh?: number;
+  readonly dayLow?: number;
   /** The sort key (`tradeSortKey(time, cumVolume)`): unique per symbol and day, and the bar watermark. */
   readonly sk: string;
 };
@@ -108,14 +114,22 @@ export type QuoteRow = {
  * It carries the day's accounted volume forward across frames that lack field 54.
  */
 export type DerivationCheckpoint = {
+  /**
+   * Counts the checkpoint's writes (1, 2, ...): a quote is stored only over the version it
+   * was derived from (optimistic concurrency), so a batch derived from an outdated
+   * checkpoint fails and is derived again rather than counting the same shares twice.
+   */
+  readonly version: number;
   /** Trading date the accounted figures belong to. */
   readonly date: string;
   /** Sum of the day's rows so far (= the last cumulative volume applied). */
   readonly volume: number;
   /** Sum of the day's row values so far, when known. */
   readonly value?: number;
-  /** Latest server time applied (field 101): frames older than it are stale. */
+  /** Latest server time (field 101) applied: the ordering clock of frames that carry it. */
   readonly clock?: number;
+  /** Latest receive time applied from a frame without field 101: the clock of such frames. */
+  readonly receivedClock?: number;
   /** Time of the last row written (rows of a symbol-day keep increasing sort keys). */
   readonly rowTime?: number;
   /** Time of the last frame applied with a cumulative volume. */

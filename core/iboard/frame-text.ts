@@ -9,8 +9,8 @@ import type { RejectedFrame } from './types.ts';
 
 const PIPE = 124;
 
-/** Fields tracked at most: a V2 stock frame has 102; more makes the frame invalid anyway. */
-const MAX_TRACKED_FIELDS = 128;
+/** Fields tracked at most: a V2 stock frame has 102; SSI may append some (see `MAX_STOCK_FIELDS`). */
+const MAX_TRACKED_FIELDS = 256;
 
 /** End offset of each field of the frame being parsed. */
 export const ends = new Int32Array(MAX_TRACKED_FIELDS);

@@ -15,13 +15,17 @@ import {
   BID_START,
   BOOK_DEPTH,
   STOCK_FIELD as F,
+  type FieldProblem,
+  MAX_STOCK_FIELDS,
   OFFER_START,
   type PriceLevel,
+  REQUIRED_STOCK_FIELDS,
   type RejectedFrame,
   type StockFrame,
   V1_MAX_FIELDS,
   V1_MIN_FIELDS,
   V2_FIELD_COUNT,
+  V2_MIN_FIELDS,
 } from './types.ts';
 
 const NAMES: readonly string[] = (() => {
@@ -34,17 +38,27 @@ const NAMES: readonly string[] = (() => {
   return names;
 })();
 
-/** The frame being read: its text, field count and first non-numeric numeric field (-1: none). */
+/**
+ * The frame being read: its text, field count, first non-numeric required field (-1: none)
+ * and the malformed values set aside in the other fields.
+ */
 let text = '';
 let count = 0;
 let badField = -1;
+let problems: FieldProblem[] | undefined;
 
-/** Parses a stock frame whose generation the caller recognised from its `S#` position. */
+/**
+ * Parses a stock frame whose generation the caller recognised from its `S#` position.
+ * Lenient where it can be: V2 frames may carry more than 102 fields (kept in
+ * `extraFields`) or fewer (down to {@link V2_MIN_FIELDS}); a malformed number in a field
+ * outside {@link REQUIRED_STOCK_FIELDS} is left absent and listed in `malformed`.
+ */
 export function parseStock(raw: string, generation: 'v1' | 'v2'): StockFrame | RejectedFrame {
-  count = scanFields(raw, V2_FIELD_COUNT + 1);
-  if (generation === 'v2' ? count !== V2_FIELD_COUNT : count < V1_MIN_FIELDS || count > V1_MAX_FIELDS) {
-    const expected = generation === 'v2' ? `${V2_FIELD_COUNT}` : `${V1_MIN_FIELDS}..${V1_MAX_FIELDS}`;
-    const got = count < 0 ? `more than ${V2_FIELD_COUNT}` : `${count}`;
+  count = scanFields(raw, MAX_STOCK_FIELDS + 1);
+  if (generation === 'v2' ? count < V2_MIN_FIELDS : count < V1_MIN_FIELDS || count > V1_MAX_FIELDS) {
+    const expected =
+      generation === 'v2' ? `${V2_MIN_FIELDS}..${MAX_STOCK_FIELDS}` : `${V1_MIN_FIELDS}..${V1_MAX_FIELDS}`;
+    const got = count < 0 ? `more than ${MAX_STOCK_FIELDS}` : `${count}`;
     return reject(`wrong field count for a ${generation} stock frame: ${got}, expected ${expected}`, raw);
   }
   const idEnd = ends[0];
@@ -53,6 +67,7 @@ export function parseStock(raw: string, generation: 'v1' | 'v2'): StockFrame | R
   if (generation === 'v1' && idEnd === 2) return reject('missing stock id', raw, 0);
   text = raw;
   badField = -1;
+  problems = undefined;
   const bids = readBook(BID_START);
   const offers = readBook(OFFER_START);
   let frame: StockFrame;
@@ -80,8 +95,17 @@ export function parseStock(raw: string, generation: 'v1' | 'v2'): StockFrame | R
     frame = { kind: 'stock', generation, symbol, bids, offers, fieldCount: count };
   }
   readScalars(frame);
+  if (count > V2_FIELD_COUNT) frame.extraFields = extraFields(count);
+  if (problems !== undefined) frame.malformed = problems;
   text = '';
+  problems = undefined;
   return badField < 0 ? frame : notANumber(raw, badField, NAMES[badField]);
+}
+
+function extraFields(fieldCount: number): string[] {
+  const extra: string[] = [];
+  for (let i = V2_FIELD_COUNT; i < fieldCount; i++) extra.push(text.slice(ends[i - 1] + 1, ends[i]));
+  return extra;
 }
 
 /** Field `i` as a number; undefined when empty, absent, or not a number (then `badField` is set). */
@@ -92,7 +116,12 @@ function num(i: number): number | undefined {
   if (start === end) return undefined;
   const value = parseNumberAt(text, start, end);
   if (!Number.isNaN(value)) return value;
-  if (badField < 0) badField = i;
+  if (REQUIRED_STOCK_FIELDS.has(i)) {
+    if (badField < 0) badField = i;
+  } else {
+    problems ??= [];
+    problems.push({ field: i, name: NAMES[i], value: text.slice(start, Math.min(end, start + 40)) });
+  }
   return undefined;
 }
 

@@ -99,6 +99,10 @@ export type StockFrame = {
   serverTime?: number;
   /** Number of pipe-separated fields on the wire (102 in V2; 62..101 in V1). */
   fieldCount: number;
+  /** Fields after the 102 the layout knows (SSI appended some): kept, counted, not read. */
+  extraFields?: string[];
+  /** Values that could not be read in fields no derivation depends on: left absent, listed here. */
+  malformed?: FieldProblem[];
   /**
    * Set on frames made from a polled snapshot (the REST fallback), not pushed by the feed:
    * growth between two polls is not a trade we saw, so it is accounted as a `gap`.
@@ -167,6 +171,9 @@ export type ControlFrame = {
 export type UnknownFrame = { kind: 'unknown'; raw: string };
 
 /** A malformed frame: `reason` says why, `field` is the offending field index when there is one. */
+/** A field value set aside by the parser: its position, name and (up to 40 characters of) text. */
+export type FieldProblem = { readonly field: number; readonly name: string; readonly value: string };
+
 export type RejectedFrame = { kind: 'rejected'; reason: string; field?: number; raw: string };
 
 export type ParseResult = StockFrame | IndexFrame | TradeFrame | ControlFrame | UnknownFrame | RejectedFrame;
@@ -272,6 +279,25 @@ export const STOCK_TEXT_FIELDS: ReadonlySet<StockFieldName> = new Set<StockField
 
 /** V2 stock frames carry exactly this many fields. */
 export const V2_FIELD_COUNT = 102;
+/**
+ * Fewer fields than this and a V2 frame cannot be derived from: the derivation needs the
+ * matched price (42) and the cumulative volume and value (54, 55). More than 102 is fine:
+ * the extra fields are kept (SSI has appended fields before).
+ */
+export const V2_MIN_FIELDS = STOCK_FIELD.totalValue + 1;
+/** A frame with more fields than this is not a stock frame we can make sense of. */
+export const MAX_STOCK_FIELDS = 256;
+/**
+ * The only fields whose malformed value makes a stock frame a reject: they identify it
+ * (the symbol, checked apart) or the trade derivation depends on them. A malformed value
+ * anywhere else becomes absent and is listed in `malformed`.
+ */
+export const REQUIRED_STOCK_FIELDS: ReadonlySet<number> = new Set([
+  STOCK_FIELD.lastPrice,
+  STOCK_FIELD.totalVolume,
+  STOCK_FIELD.totalValue,
+  STOCK_FIELD.serverTime,
+]);
 /** V1 frames may be partial: at least the fields through the reference price (index 61)... */
 export const V1_MIN_FIELDS = STOCK_FIELD.reference + 1;
 /** ...and at most 101 (V1 never carried the V2 server time). */

@@ -8,9 +8,10 @@
  *   `concurrency`;
  * - bars: one PutItem per touched bar, conditional on the watermark read
  *   (`attribute_not_exists(pk)` or `lastTrade = :expected`);
- * - quotes: one PutItem per symbol, conditional on being newer: stored `time` older, or
- *   the same `time` with a `totalVolume` not greater; a failed condition means a newer
- *   quote is stored already (counted as `notNewer`, not a failure).
+ * - quotes: one PutItem per symbol, conditional on the checkpoint version it was derived
+ *   from (`checkpoint.version` one less, or none stored): a failed condition means another
+ *   write moved the checkpoint meanwhile, so the rows may have been derived from an
+ *   outdated state: a failure (the batch is retried and derives again from the new one).
  *
  * Throttling, 5xx and timeouts are first retried by the SDK (its `maxAttempts`); what
  * still fails is returned as failed rows (writes) or thrown as `TransientSinkError`
@@ -133,15 +134,11 @@ export class DynamoSink implements TransformSink {
   }
 
   writeQuotes(rows: readonly QuoteRow[]): Promise<WriteResult<QuoteRow>> {
-    return this.conditionalPuts(
-      rows,
-      (quote) => ({
-        TableName: this.tables.quotes,
-        Item: quoteItem(quote),
-        ...quoteCondition(quote),
-      }),
-      true,
-    );
+    return this.conditionalPuts(rows, (quote) => ({
+      TableName: this.tables.quotes,
+      Item: quoteItem(quote),
+      ...quoteCondition(quote),
+    }));
   }
 
   /** PutItem per row; a failed condition is a failure, or `notNewer` when `notNewerIsFine`. */
@@ -264,21 +261,13 @@ export class DynamoSink implements TransformSink {
   }
 }
 
-/** Newer-than-stored condition of a quote (see the module comment). */
+/** The quote is stored over the checkpoint it was derived from (see the module comment). */
 function quoteCondition(quote: QuoteRow): Omit<PutItemCommandInput, 'TableName' | 'Item'> {
-  const names = { '#t': 'time', '#v': 'totalVolume' };
-  if (quote.totalVolume === undefined) {
-    return {
-      ConditionExpression: 'attribute_not_exists(pk) OR #t <= :t',
-      ExpressionAttributeNames: { '#t': 'time' },
-      ExpressionAttributeValues: { ':t': { N: String(quote.time) } },
-    };
-  }
+  const version = quote.checkpoint?.version ?? 1;
   return {
-    ConditionExpression:
-      'attribute_not_exists(pk) OR #t < :t OR (#t = :t AND (attribute_not_exists(#v) OR #v <= :v))',
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: { ':t': { N: String(quote.time) }, ':v': { N: String(quote.totalVolume) } },
+    ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(#c.#v) OR #c.#v = :read',
+    ExpressionAttributeNames: { '#c': 'checkpoint', '#v': 'version' },
+    ExpressionAttributeValues: { ':read': { N: String(version - 1) } },
   };
 }
 

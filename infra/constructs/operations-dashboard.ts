@@ -1,7 +1,7 @@
 /**
- * The operator's CloudWatch dashboard and the three alarms: the transform falling behind
- * (iterator age), batches given up on (DLQ not empty), and a session open with no frames
- * coming in. Custom metrics are those of `core/metric-names.ts`.
+ * The operator's CloudWatch dashboard and the four alarms: the transform falling behind
+ * (iterator age), batches given up on (DLQ not empty), a session open with no frames
+ * coming in, and more than 1% of frames rejected (the feed changed shape). Custom metrics are those of `core/metric-names.ts`.
  *
  * @example
  * new OperationsDashboard(this, 'Ops', { dashboardName: 'vn-stock', stream, transform, deadLetterQueue });
@@ -54,6 +54,11 @@ export const ALARM_SETTINGS = {
   iteratorAgePeriods: 5,
   /** Two 5-minute periods with a session open and no frame: the feed or the task is down. */
   noFramesPeriods: 2,
+  /**
+   * Rejected frames above 1% of frames over 5 minutes: the parser is lenient (only the
+   * fields the derivation needs can reject a frame), so this many means the feed changed.
+   */
+  rejectRatePercent: 1,
 } as const;
 
 /** A custom pipeline metric, with the one `service` dimension its emitter sets. */
@@ -72,6 +77,7 @@ export class OperationsDashboard extends Construct {
   public readonly iteratorAgeAlarm: Alarm;
   public readonly deadLetterAlarm: Alarm;
   public readonly noFramesAlarm: Alarm;
+  public readonly rejectRateAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
     super(scope, id);
@@ -93,6 +99,29 @@ export class OperationsDashboard extends Construct {
       },
       period: fiveMinutes,
       label: 'session open, no frames',
+    });
+
+    const rejectRate = new MathExpression({
+      expression: 'IF(FILL(frames, 0) > 0, 100 * FILL(rejects, 0) / frames, 0)',
+      usingMetrics: {
+        rejects: pipelineMetric(METRICS.rejects, 'Sum', fiveMinutes),
+        frames: pipelineMetric(METRICS.framesTotal, 'Sum', fiveMinutes),
+      },
+      period: fiveMinutes,
+      label: 'rejected frames (% of frames)',
+    });
+    const volume = (name: MetricName) => pipelineMetric(name, 'Sum', fiveMinutes);
+    const unseenShare = new MathExpression({
+      // Share of the stored volume the pipeline did not see trade by trade.
+      expression: 'IF(FILL(t + o + p + g, 0) > 0, 100 * FILL(p + g, 0) / (t + o + p + g), 0)',
+      usingMetrics: {
+        t: volume(METRICS.volumeTrade),
+        o: volume(METRICS.volumeOpening),
+        p: volume(METRICS.volumePreExisting),
+        g: volume(METRICS.volumeGap),
+      },
+      period: fiveMinutes,
+      label: 'volume in gap / pre-existing rows (%)',
     });
 
     this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
@@ -120,8 +149,21 @@ export class OperationsDashboard extends Construct {
       evaluationPeriods: ALARM_SETTINGS.noFramesPeriods,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    this.rejectRateAlarm = new Alarm(this, 'RejectRateAlarm', {
+      alarmDescription: 'More than 1% of frames were rejected over 5 minutes: has the feed changed shape?',
+      metric: rejectRate,
+      threshold: ALARM_SETTINGS.rejectRatePercent,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
     if (props.alarmAction) {
-      for (const alarm of [this.iteratorAgeAlarm, this.deadLetterAlarm, this.noFramesAlarm]) {
+      for (const alarm of [
+        this.iteratorAgeAlarm,
+        this.deadLetterAlarm,
+        this.noFramesAlarm,
+        this.rejectRateAlarm,
+      ]) {
         alarm.addAlarmAction(props.alarmAction);
       }
     }
@@ -162,6 +204,17 @@ export class OperationsDashboard extends Construct {
     this.dashboard.addWidgets(
       graph('Ingest running during a session', running, tasks),
       graph('Session open, no frames (alarm)', [noFrames]),
+    );
+    this.dashboard.addWidgets(
+      graph('Rejected frames, % (alarm above 1)', [rejectRate]),
+      graph('Volume not seen as trades, %', [unseenShare]),
+      graph('Volume by row kind', [
+        volume(METRICS.volumeTrade),
+        volume(METRICS.volumeOpening),
+        volume(METRICS.volumePreExisting),
+        volume(METRICS.volumeGap),
+        volume(METRICS.volumeCorrection),
+      ]),
     );
   }
 }

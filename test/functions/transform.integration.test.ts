@@ -116,6 +116,8 @@ async function snapshot(tables: TableNames) {
   const [trades, quotes, bars, indices, rejects] = await Promise.all(
     (['trades', 'quotes', 'bars', 'indices', 'rejects'] as const).map((t) => scanTable(dynamoApi, tables[t])),
   );
+  // The checkpoint's version counts the quote's writes (it depends on the batching): left out.
+  for (const quote of quotes) delete (quote.checkpoint as { version?: number } | undefined)?.version;
   return { trades, quotes, bars, indices, rejects };
 }
 
@@ -131,15 +133,21 @@ describe('transform handler on dynalite with real Kinesis events', () => {
     const stored = await snapshot(tables);
     for (const symbol of SYMBOLS) {
       const own = frames.filter((f: StockFrame) => f.symbol === symbol);
-      const mine = stored.trades.filter((t) => t.symbol === symbol);
+      const rows = stored.trades.filter((t) => t.symbol === symbol);
+      const mine = rows.filter((t) => t.kind === 'trade');
       assert.deepEqual(
         mine.map((t) => [t.time, t.quantity, t.price, t.value]),
         trades.get(symbol)!.map((t) => [t.time, t.quantity, t.price, t.value]),
         `${symbol} trades`,
       );
-      assert.ok(mine.every((t) => t.pk === `${symbol}#2026-04-14`));
-      const sum = mine.reduce((s, t) => s + (t.quantity as number), 0);
-      assert.equal(sum, own.at(-1)!.totalVolume! - own[0].totalVolume!, `${symbol} conservation`);
+      assert.deepEqual(
+        rows.filter((t) => t.kind !== 'trade').map((t) => [t.kind, t.quantity]),
+        [['pre-existing', own[0].totalVolume]],
+        `${symbol}: the volume before its first frame, named`,
+      );
+      assert.ok(rows.every((t) => t.pk === `${symbol}#2026-04-14`));
+      const sum = rows.reduce((s, t) => s + (t.quantity as number), 0);
+      assert.equal(sum, own.at(-1)!.totalVolume!, `${symbol} conservation against the exchange total`);
       const quote = stored.quotes.find((q) => q.pk === symbol)!;
       const last = own.at(-1)!;
       assert.equal(quote.time, last.serverTime);
@@ -160,6 +168,7 @@ describe('transform handler on dynalite with real Kinesis events', () => {
           inBar.reduce((s, t) => s + (t.quantity as number), 0),
         );
         assert.equal(bar.trades, inBar.length);
+        if (inBar.length === 0) continue;
         assert.equal(bar.open, inBar[0].price);
         assert.equal(bar.close, inBar.at(-1)!.price);
         assert.equal(bar.high, Math.max(...inBar.map((t) => t.price as number)));
@@ -172,6 +181,11 @@ describe('transform handler on dynalite with real Kinesis events', () => {
       assert.equal(
         bars.reduce((s, b) => s + (b.trades as number), 0),
         mine.length,
+      );
+      assert.equal(
+        bars.reduce((s, b) => s + (b.volume as number) + ((b.otherVolume as number | undefined) ?? 0), 0),
+        sum,
+        `${symbol}: the bars add up to the exchange total too`,
       );
     }
     assert.deepEqual(
@@ -213,17 +227,22 @@ describe('transform handler on dynalite with real Kinesis events', () => {
     let compared = 0;
     for (const [symbol, first] of firstVolume) {
       const ledger = market.ledger.trades(symbol).filter((t) => t.cumulativeVolume > first);
-      const mine = stored.trades.filter((t) => t.symbol === symbol);
+      const rows = stored.trades.filter((t) => t.symbol === symbol);
+      const mine = rows.filter((t) => t.kind === 'trade');
       assert.deepEqual(
         mine.map((t) => [t.time, t.quantity, t.price, t.cumVolume, t.cumValue]),
         ledger.map((t) => [t.time, t.quantity, t.price, t.cumulativeVolume, t.cumulativeValue]),
         symbol,
       );
-      const sum = mine.reduce((s, t) => s + (t.quantity as number), 0);
-      assert.equal(sum, (lastVolume.get(symbol) as number) - first, `${symbol} conservation`);
+      const sum = rows.reduce((s, t) => s + (t.quantity as number), 0);
+      assert.equal(sum, lastVolume.get(symbol), `${symbol} conservation against the exchange total`);
+      assert.equal(
+        sum - first,
+        mine.reduce((s, t) => s + (t.quantity as number), 0),
+      );
       const barVolume = stored.bars
         .filter((b) => b.symbol === symbol)
-        .reduce((s, b) => s + (b.volume as number), 0);
+        .reduce((s, b) => s + (b.volume as number) + ((b.otherVolume as number | undefined) ?? 0), 0);
       assert.equal(barVolume, sum, `${symbol} bars`);
       const quote = stored.quotes.find((q) => q.pk === symbol);
       assert.equal(quote?.totalVolume, lastVolume.get(symbol));
@@ -246,7 +265,11 @@ describe('transform handler on dynalite with real Kinesis events', () => {
     );
     assert.equal(quote.totalValue, 286_268_130_000);
     assert.equal(quote.foreignRoom, 276_457_777);
-    assert.equal(stored.trades.length, 0, 'same cumulative volume: no trade');
+    assert.deepEqual(
+      stored.trades.map((t) => [t.kind, t.quantity]),
+      [['pre-existing', 3_733_300]],
+      'the V1 frame (no auction fields) accounts the day so far; the V2 one, same volume, adds nothing',
+    );
     assert.deepEqual(
       stored.indices.map((i) => [i.pk, i.sk, i.value, i.advances, i.change]),
       [['HNXIndex#2023-04-19', '1681900960757', 207.63, 54, -0.62]],

@@ -205,15 +205,49 @@ describe('dashboard and alarms', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const dashboard = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'))[0];
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
-    for (const metric of ['FramesIn', 'RecordsPut', 'RowsWritten', 'Rejects', 'SessionOpen', 'IteratorAge']) {
+    for (const metric of [
+      'FramesIn',
+      'RecordsPut',
+      'RowsWritten',
+      'Rejects',
+      'SessionOpen',
+      'IteratorAge',
+      'VolumeGap',
+      'VolumePreExisting',
+    ]) {
       assert.ok(body.includes(metric), `dashboard shows ${metric}`);
     }
     assert.ok(body.includes('ApproximateNumberOfMessagesVisible'), 'dashboard shows the DLQ depth');
     assert.ok(body.includes('CPUUtilization'), 'dashboard shows the Fargate task');
   });
 
-  it('alarms on iterator age, a non-empty DLQ and no frames during an open session', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  it('alarms on iterator age, a non-empty DLQ, no frames during an open session and the reject rate', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(FILL(frames, 0) > 0, 100 * FILL(rejects, 0) / frames, 0)' }),
+        Match.objectLike({
+          Id: 'rejects',
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({
+              MetricName: 'Rejects',
+              Dimensions: [{ Name: 'service', Value: 'transform' }],
+            }),
+            Period: 300,
+          }),
+        }),
+        Match.objectLike({
+          Id: 'frames',
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ MetricName: 'FramesTotal' }),
+            Period: 300,
+          }),
+        }),
+      ]),
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'IteratorAge',
       Namespace: 'AWS/Lambda',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { PackedRecord } from '../../core/records/index.ts';
+import { decodeRecord, type PackedRecord } from '../../core/records/index.ts';
 import { FrameBuffer } from '../../ingest-task/buffer.ts';
 import { IngestMetrics } from '../../ingest-task/metrics.ts';
 import { inlinePacker } from '../../ingest-task/packing.ts';
@@ -97,6 +97,17 @@ describe('FrameBuffer', () => {
     assert.equal(metrics.bufferPeak, 50);
     assert.equal(metrics.framesShed, 30);
     assert.equal(logger.lines.filter((l) => l.message === 'buffer full, shedding frames').length, 1);
+  });
+
+  it('gives frames accepted after shed ones a new connection id, so the loss is a gap downstream', async () => {
+    const { buffer, producer, ackAll } = setup({ maxFrames: 4 });
+    for (let i = 0; i < 6; i++) buffer.add(frame());
+    await buffer.flush();
+    ackAll();
+    buffer.add(frame());
+    await buffer.flush();
+    const ids = producer.held.flatMap((r) => decodeRecord(r.data).map((e) => e.connectionId));
+    assert.deepEqual(ids, ['c~1']);
   });
 
   it('resumes reading after blocking too long and sheds while full, then reports the episode', async () => {

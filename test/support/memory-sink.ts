@@ -5,7 +5,6 @@
  * DynamoDB sink itself is tested against dynalite.
  */
 import { type BarKey, barId } from '../../core/derive/bars.ts';
-import { isOlder } from '../../core/derive/quotes.ts';
 import type { BarWrite, QuoteKey, TransformSink, WriteResult } from '../../core/derive/sink.ts';
 import type { RowTable } from '../../core/derive/transform-batch.ts';
 import type { BarRow, IndexRow, QuoteRow, RejectRow, TradeRow } from '../../core/derive/types.ts';
@@ -31,12 +30,20 @@ export class MemorySink implements TransformSink {
     this.faults = [];
   }
 
-  /** A comparable copy of every table. */
+  /**
+   * A comparable copy of every table. The checkpoint's version counts the quote's writes,
+   * so it depends on how the frames were batched: left out.
+   */
   snapshot() {
     const sorted = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+    const quotes = sorted(this.quotes).map(([key, quote]) => {
+      if (!quote.checkpoint) return [key, quote] as const;
+      const { version: _, ...checkpoint } = quote.checkpoint;
+      return [key, { ...quote, checkpoint }] as const;
+    });
     return {
       trades: sorted(this.trades),
-      quotes: sorted(this.quotes),
+      quotes,
       bars: sorted(this.bars),
       indices: sorted(this.indices),
       rejects: sorted(this.rejects),
@@ -86,11 +93,12 @@ export class MemorySink implements TransformSink {
   }
 
   async writeQuotes(rows: readonly QuoteRow[]) {
-    let notNewer = 0;
+    const notNewer = 0;
     const result = this.write('quotes', rows, (row) => {
-      const stored = this.quotes.get(row.symbol);
-      if (stored && isOlder(row.time, row.totalVolume, stored.time, stored.totalVolume)) notNewer++;
-      else this.quotes.set(row.symbol, row);
+      // As the DynamoDB sink: stored only over the checkpoint version it was derived from.
+      const stored = this.quotes.get(row.symbol)?.checkpoint?.version;
+      if (stored !== undefined && stored !== (row.checkpoint?.version ?? 1) - 1) return false;
+      this.quotes.set(row.symbol, row);
     });
     return { ...result, notNewer };
   }

@@ -215,9 +215,19 @@ describe('parseFrame: control and unknown frames', () => {
 });
 
 describe('parseFrame: rejections', () => {
-  it('rejects a V2 frame without exactly 102 fields', () => {
-    assert.match(rejected(FPT_V2.slice(0, FPT_V2.lastIndexOf('|'))).reason, /wrong field count.*101.*102/);
-    assert.match(rejected(`${FPT_V2}|1`).reason, /wrong field count/);
+  it('rejects a V2 frame too short to derive from (fewer than 56 fields)', () => {
+    assert.match(rejected(frameOf(55, { 0: 'MAIN', 1: 'S#FPT' })).reason, /wrong field count.*55.*56/);
+    const short = stock(FPT_V2.split('|').slice(0, 60).join('|'));
+    assert.equal(short.totalValue, 286268130000);
+    assert.equal(short.serverTime, undefined);
+  });
+
+  it('keeps a V2 frame with fields appended by SSI, the extra fields kept', () => {
+    const longer = stock(`${FPT_V2}|X1|42`);
+    assert.equal(longer.totalVolume, 3733300);
+    assert.equal(longer.fieldCount, 104);
+    assert.deepEqual(longer.extraFields, ['X1', '42']);
+    assert.equal(stock(FPT_V2).extraFields, undefined);
   });
 
   it('rejects V1 frames shorter than 62 or longer than 101 fields', () => {
@@ -226,14 +236,43 @@ describe('parseFrame: rejections', () => {
     assert.match(rejected('S#hose:974').reason, /wrong field count/);
   });
 
-  it('rejects a non-number in a numeric field, naming the field', () => {
+  it('rejects a non-number in a field the derivation needs, naming the field', () => {
     const r = rejected(frameOf(102, { ...FPT_FIELDS, 0: 'MAIN', 1: 'S#FPT', 54: '37x33' }));
     assert.equal(r.field, 54);
     assert.match(r.reason, /field 54 \(totalVolume\) is not a number: "37x33"/);
     for (const bad of ['0x10', ' 1', '1 ', 'Infinity', 'NaN', '-', '.', '1.2.3', '1e', '+5']) {
       assert.equal(rejected(frameOf(102, { 0: 'MAIN', 1: 'S#FPT', 42: bad })).field, 42, bad);
     }
-    assert.equal(rejected(frameOf(102, { 0: 'MAIN', 1: 'S#FPT', 25: 'abc' })).field, 25);
+    assert.equal(rejected(frameOf(102, { 0: 'MAIN', 1: 'S#FPT', 101: 'soon' })).field, 101);
+  });
+
+  it('leaves a malformed value in any other field absent and lists it, never a reject', () => {
+    const junk = { 25: 'abc', 71: '1:2', 99: '-', 48: '90071992547409931' };
+    const frame = stock(frameOf(102, { ...FPT_FIELDS, 0: 'MAIN', 1: 'S#FPT', ...junk }));
+    assert.equal(frame.totalVolume, 3733300);
+    assert.equal(frame.exercisePrice, undefined);
+    assert.equal(frame.foreignBuyVolume, undefined);
+    assert.deepEqual(
+      frame.malformed?.map((m) => [m.field, m.value]),
+      [
+        [25, 'abc'],
+        [48, '90071992547409931'],
+        [71, '1:2'],
+        [99, '-'],
+      ],
+    );
+    assert.equal(frame.malformed?.[2].name, 'exercisePrice');
+  });
+
+  it('parses the real VN30 futures frame of the spec like a stock frame', () => {
+    const futures = stock(
+      'MAIN|S#41I1F8000|1717.9|1|1717.8|55|1717.7|10|1717.6|9|1717.5|23|1717.4|15|1717.3|27|1717.2|13|1717.1|37|1717|84|1718.1|2|1718.3|7|1718.4|5|1718.5|55|1718.6|11|1718.8|15|1718.9|31|1719|33|1719.2|61|1719.3|18|1718|1|1732.2|vnf|1710|1719.91|3264|561391850000|3490|600494840000|-1.5|-0.09|172480|29665063450000|16931|8494|56214|1839.8|1599.2|1719.5|21/08/2025||||f|N|20250821||VN30|0||||1722|||||||||||||||||||||1722|1687|2.5|0.15|1754531999939|1754547232540',
+    );
+    assert.equal(futures.symbol, '41I1F8000');
+    assert.equal(futures.totalVolume, 172480);
+    assert.equal(futures.stockType, 'f');
+    assert.equal(futures.openingAuctionVolume, 1687);
+    assert.equal(futures.malformed, undefined);
   });
 
   it('rejects an integer that does not fit a double exactly', () => {

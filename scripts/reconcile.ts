@@ -1,0 +1,88 @@
+/**
+ * `npm run reconcile -- [--endpoint-url URL] [--date YYYY-MM-DD] [--symbols A,B] [--json] [--all]`
+ *
+ * Per symbol-day: the exchange total (the last cumulative volume seen: the symbol's quote
+ * when it is of that day, else the day's last row), the stored sum by row kind, and
+ * whether they agree; then one market line (symbol-days, agreeing, share of the volume in
+ * `trade`/`opening` rows). Exits 1 when any symbol-day disagrees, 2 on a usage error.
+ *
+ * Works against AWS, LocalStack and the embedded runtime (`--endpoint-url
+ * http://localhost:4566`); table names as the query scripts: $TRADES_TABLE / $QUOTES_TABLE,
+ * else `<NAME_PREFIX>-trades` with NAME_PREFIX=vn-stock.
+ */
+
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { formatReconciliation } from '../core/derive/reconcile.ts';
+import { tradingDate } from '../core/tables.ts';
+import { dynamoClient } from '../local/aws-clients.ts';
+import { reconcileTables } from '../local/reconcile-tables.ts';
+
+const USAGE =
+  'usage: npm run reconcile -- [--endpoint-url URL] [--date YYYY-MM-DD] [--symbols A,B] [--json] [--all]';
+
+function fail(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        'endpoint-url': { type: 'string' },
+        date: { type: 'string' },
+        symbols: { type: 'string' },
+        json: { type: 'boolean' },
+        all: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const date = (values.date as string | undefined) ?? tradingDate(Date.now());
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
+    fail(`--date must be YYYY-MM-DD: ${date}`);
+  const symbols = (values.symbols as string | undefined)
+    ?.split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  if (symbols && symbols.length === 0) fail('--symbols needs at least one symbol');
+  const endpoint = (values['endpoint-url'] as string | undefined) ?? process.env.AWS_ENDPOINT_URL;
+  const prefix = process.env.NAME_PREFIX ?? 'vn-stock';
+  const tables = {
+    trades: process.env.TRADES_TABLE ?? `${prefix}-trades`,
+    quotes: process.env.QUOTES_TABLE ?? `${prefix}-quotes`,
+  };
+  // An explicit endpoint without credentials is an emulator: it checks none.
+  const dynamo =
+    endpoint && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE
+      ? dynamoClient({ endpoint, region: process.env.AWS_REGION })
+      : new DynamoDBClient(endpoint ? { endpoint } : {});
+  let report: Awaited<ReturnType<typeof reconcileTables>>;
+  try {
+    report = await reconcileTables(dynamo, tables, { date, symbols });
+  } catch (error) {
+    const e = error as Error;
+    console.error(
+      `reconcile: cannot read ${tables.trades}/${tables.quotes}${endpoint ? ` at ${endpoint}` : ''}: ${e.name}: ${e.message}`,
+    );
+    process.exit(2);
+  } finally {
+    dynamo.destroy();
+  }
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else {
+    console.log(`${date}${symbols ? ` (${symbols.join(', ')})` : ''}`);
+    for (const line of formatReconciliation(report, { all: Boolean(values.all) })) console.log(line);
+  }
+  if (report.agreeing < report.symbols) process.exitCode = 1;
+}
+
+await main();
