@@ -117,20 +117,15 @@ export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string,
     let found = trackers.get(symbol);
     if (!found) {
       found = new SymbolTracker(symbol, previous.get(symbol));
-      // An undecodable record earlier in the batch may have held this symbol's frames.
-      if (lostRecords > 0) found.markLost();
       trackers.set(symbol, found);
     }
     return found;
   };
-  // Undecodable records, in stream order: each is a loss for every symbol seen before it.
-  const undecodable = decoded.rejects.map((r) => r.record).sort((a, b) => a - b);
-  let lostRecords = 0;
+  // An undecodable record is not made a loss of any symbol: which symbols it held is not
+  // known, and marking those of this batch only would make the rows depend on the batching.
+  // Its volume is still accounted (in the next growth); only that growth's kind may read
+  // `trade` where `gap` was due.
   for (const { index: record, place, envelopes } of decoded.records) {
-    while (lostRecords < undecodable.length && undecodable[lostRecords] < record) {
-      for (const t of trackers.values()) t.markLost();
-      lostRecords++;
-    }
     counts.frames += envelopes.length;
     for (let i = 0; i < envelopes.length; i++) {
       const envelope = envelopes[i];

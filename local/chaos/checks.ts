@@ -36,18 +36,29 @@ function tradesBySymbol(rows: readonly Row[]): Map<string, Row[]> {
   return out;
 }
 
-/** Per symbol: the stored trades' quantities add up to the last minus the first cumulative volume seen. */
-export function volumeConservation(analysis: StreamAnalysis, tables: TableRows): Check {
+/**
+ * Per symbol-day: the stored rows (every kind) add up to the exchange's total — the
+ * cumulative volume of the ledger's last frame of the symbol when it reached the stream,
+ * else the last one the stream carried — whatever reconnects, faults and restarts did.
+ */
+export function volumeConservation(
+  analysis: StreamAnalysis,
+  tables: TableRows,
+  ledger: LedgerSummary,
+): Check {
   const stored = tradesBySymbol(tables.trades);
   const violations: string[] = [];
   let volume = 0;
+  let fromLedger = 0;
   for (const [symbol, seen] of analysis.symbols) {
     const sum = (stored.get(symbol) ?? []).reduce((n, r) => n + Number(r.quantity), 0);
-    const expected = seen.volume - seen.firstVolume;
+    const last = analysis.lastFramesDelivered.has(symbol) ? ledgerVolume(ledger, symbol) : undefined;
+    const expected = last ?? seen.volume;
+    if (last !== undefined) fromLedger++;
     volume += expected;
     if (sum !== expected)
       violations.push(
-        `${symbol}: trades sum to ${sum}, cumulative volume went ${seen.firstVolume} → ${seen.volume} (${expected})`,
+        `${symbol}: rows sum to ${sum}, the exchange total is ${expected} (${last !== undefined ? "the ledger's last frame" : 'the last frame in the stream'})`,
       );
   }
   for (const symbol of stored.keys())
@@ -55,13 +66,21 @@ export function volumeConservation(analysis: StreamAnalysis, tables: TableRows):
   return check(
     'volume conservation',
     violations,
-    `${analysis.symbols.size} symbols, ${volume.toLocaleString('en-US')} shares: Σ stored quantities = last − first cumulative volume seen`,
+    `${analysis.symbols.size} symbols (${fromLedger} against the ledger's last frame), ${volume.toLocaleString('en-US')} shares: Σ stored rows = the exchange's cumulative volume`,
   );
 }
 
-/** Every trade the stream's frames imply is stored once with its quantity, and nothing else is. */
+function ledgerVolume(ledger: LedgerSummary, symbol: string): number | undefined {
+  const raw = ledger.lastFrames.get(symbol);
+  const frame = raw === undefined ? undefined : parseFrame(raw);
+  return frame?.kind === 'stock' ? frame.totalVolume : undefined;
+}
+
+/** Every trade the stream's frames imply is stored once as a `trade` row with its quantity, and no other `trade` row is. */
 export function tradesMatchStream(analysis: StreamAnalysis, tables: TableRows): Check {
-  const stored = new Map(tables.trades.map((r) => [`${r.pk}|${r.sk}`, Number(r.quantity)]));
+  const stored = new Map(
+    tables.trades.filter((r) => r.kind === 'trade').map((r) => [`${r.pk}|${r.sk}`, Number(r.quantity)]),
+  );
   const violations: string[] = [];
   let expected = 0;
   for (const seen of analysis.symbols.values()) {
@@ -84,30 +103,37 @@ export function tradesMatchStream(analysis: StreamAnalysis, tables: TableRows): 
 /** No trade twice under two keys (one row per cumulative volume), and the bars add up to the trades. */
 export function noDuplicateRows(tables: TableRows): Check {
   const violations: string[] = [];
-  const perDay = new Map<string, { volumes: Set<number>; quantity: number; count: number }>();
+  const perDay = new Map<
+    string,
+    { volumes: Set<number>; quantity: number; seen: number; corrected: boolean }
+  >();
   for (const row of tables.trades) {
-    const day = perDay.get(row.pk) ?? { volumes: new Set(), quantity: 0, count: 0 };
+    const day = perDay.get(row.pk) ?? { volumes: new Set(), quantity: 0, seen: 0, corrected: false };
     const cumVolume = Number(row.cumVolume);
-    if (day.volumes.has(cumVolume))
-      violations.push(`${row.pk}: two trades end at cumulative volume ${cumVolume}`);
-    if (!(Number(row.quantity) > 0)) violations.push(`${row.pk} ${row.sk}: quantity ${row.quantity}`);
+    const correction = row.kind === 'correction';
+    // After a correction the volume climbs again through values it had: ends may repeat.
+    if (day.volumes.has(cumVolume) && !day.corrected && !correction)
+      violations.push(`${row.pk}: two rows end at cumulative volume ${cumVolume}`);
+    if (!correction && !(Number(row.quantity) > 0))
+      violations.push(`${row.pk} ${row.sk}: quantity ${row.quantity}`);
+    day.corrected ||= correction;
     day.volumes.add(cumVolume);
     day.quantity += Number(row.quantity);
-    day.count++;
+    if (row.kind === 'trade' || row.kind === 'opening') day.seen++;
     perDay.set(row.pk, day);
   }
   const bars = new Map<string, { volume: number; trades: number }>();
   for (const bar of tables.bars) {
     const sum = bars.get(bar.pk) ?? { volume: 0, trades: 0 };
-    sum.volume += Number(bar.volume);
+    sum.volume += Number(bar.volume) + Number(bar.otherVolume ?? 0);
     sum.trades += Number(bar.trades);
     bars.set(bar.pk, sum);
   }
   for (const [pk, day] of perDay) {
     const bar = bars.get(pk) ?? { volume: 0, trades: 0 };
-    if (bar.volume !== day.quantity || bar.trades !== day.count) {
+    if (bar.volume !== day.quantity || bar.trades !== day.seen) {
       violations.push(
-        `${pk}: bars hold ${bar.volume} shares in ${bar.trades} trades, trades table ${day.quantity} in ${day.count}`,
+        `${pk}: bars hold ${bar.volume} shares in ${bar.trades} trades, trades table ${day.quantity} in ${day.seen} trade/opening rows`,
       );
     }
   }
@@ -115,7 +141,7 @@ export function noDuplicateRows(tables: TableRows): Check {
   return check(
     'no duplicate rows',
     violations,
-    `${tables.trades.length.toLocaleString('en-US')} trades (one per cumulative volume), ${tables.bars.length.toLocaleString('en-US')} bars summing to them, ${tables.indices.length.toLocaleString('en-US')} index rows`,
+    `${tables.trades.length.toLocaleString('en-US')} rows (one per cumulative volume), ${tables.bars.length.toLocaleString('en-US')} bars summing to them, ${tables.indices.length.toLocaleString('en-US')} index rows`,
   );
 }
 

@@ -2,8 +2,16 @@
  * The chaos run's verdict: all checks from the session and the evidence, printed as a
  * table of lines, and as JSON (for CI and the test).
  */
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  type Reconciliation,
+  reconcile,
+  reconciliationSummary,
+  sumTrades,
+  type TradeRowLike,
+} from '../../core/derive/reconcile.ts';
 import {
   type Check,
   drainedAndNoDeadLetters,
@@ -14,7 +22,7 @@ import {
   volumeConservation,
 } from './checks.ts';
 import { framesInTransit, type Reconnect, reconnects, type TransitFigures } from './connection-checks.ts';
-import type { Evidence } from './evidence.ts';
+import type { Evidence, Row } from './evidence.ts';
 import type { ChaosPlan } from './plan.ts';
 import type { ChaosSession } from './session.ts';
 
@@ -34,6 +42,8 @@ export type ChaosReport = {
     connections: number;
   };
   readonly proxies: ChaosSession['proxies'];
+  /** The trades table reconciled: symbol-days, agreeing, volume by row kind. */
+  readonly reconciliation: Reconciliation;
 };
 
 export function buildReport(
@@ -47,7 +57,7 @@ export function buildReport(
   const transit = framesInTransit(analysis, session.ledger, session.events);
   const checks = [
     drainedAndNoDeadLetters(session.drained, deadLetterCount(dataDir)),
-    volumeConservation(analysis, tables),
+    volumeConservation(analysis, tables, session.ledger),
     tradesMatchStream(analysis, tables),
     noDuplicateRows(tables),
     quotesMatchLedger(analysis, tables, session.ledger),
@@ -75,6 +85,20 @@ export function buildReport(
       connections: analysis.connections.size,
     },
     proxies: session.proxies,
+    reconciliation: reconcile(sumTrades(tables.trades.map(tradeRowOf))),
+  };
+}
+
+/** A scanned trades item as reconciliation reads it (symbol and date from its key). */
+function tradeRowOf(row: Row): TradeRowLike {
+  const [symbol, tradingDate] = row.pk.split('#');
+  return {
+    symbol,
+    tradingDate,
+    kind: row.kind as TradeRowLike['kind'],
+    quantity: Number(row.quantity),
+    cumVolume: Number(row.cumVolume),
+    sk: row.sk ?? '',
   };
 }
 
@@ -114,6 +138,8 @@ export function formatReport(report: ChaosReport): string {
       (r) =>
         `  ${r.seconds === undefined ? '   never' : `${r.seconds.toFixed(1).padStart(6)} s`}  (outage ${r.outageSeconds?.toFixed(1) ?? '—'} s)  ${r.event}`,
     ),
+    '',
+    reconciliationSummary(report.reconciliation),
     '',
     'checks:',
   ];

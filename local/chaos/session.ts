@@ -78,8 +78,9 @@ const FLOW_TIMEOUT_MS = 90_000;
 export async function runChaosSession(options: ChaosSessionOptions): Promise<ChaosSession> {
   const { plan, log } = options;
   const started = Date.now();
-  const lead = defaultSimulatedStart(started);
-  const clock = simulatedClock(nextMarketOpen(lead) + SESSION_OFFSET_MS, 1);
+  // The morning open of the latest trading day (the default start is just before 09:15).
+  const open = nextMarketOpen(defaultSimulatedStart(started) - SESSION_OFFSET_MS);
+  const clock = simulatedClock(open + SESSION_OFFSET_MS, 1);
   const sim = await startSimulator({
     symbols: options.symbols,
     rate: options.rate,

@@ -7,16 +7,19 @@
  * The trades a symbol's frames imply follow the documented rule (core/derive's
  * symbol-tracker): frames are applied in stream order; a frame whose version
  * (time, cumulative volume) is older than the last applied one is stale and skipped; the
- * first frame only sets the baseline; each later growth of the cumulative volume is one
- * trade keyed `tradeSortKey(time, cumulativeVolume)`, time = the V2 server time, else the
- * receive time. This is an independent re-statement of the rule, not a call into it.
+ * first frame of a day is not a trade (its volume is pre-existing); a later growth of the
+ * cumulative volume is one `trade` keyed `tradeSortKey(time, cumulativeVolume)` when it
+ * came on the same connection as the frame before, with no refused frame of the symbol
+ * between (else the growth is a `gap`, not a trade); time = the V2 server time, else the
+ * receive time. This is an independent re-statement of the rule (for the monotone
+ * clocks and volumes the simulator sends), not a call into it.
  *
  * @example
  * const analysis = new StreamAnalysis(summariseLedger(sim.ledger));
  * for (const record of records) analysis.addRecord(record);
  */
 
-import { parseFrame } from '../../core/iboard/parse-frame.ts';
+import { parseFrame, stockSymbolOf } from '../../core/iboard/parse-frame.ts';
 import { decodeRecord, RecordDecodeError } from '../../core/records/index.ts';
 import { dayPartition, rejectSortKey, tradeSortKey, tradingDate } from '../../core/tables.ts';
 import type { LedgerSummary } from './ledger-summary.ts';
@@ -38,8 +41,11 @@ export type ConnectionSeen = {
 export type SymbolSeen = {
   /** Cumulative volume of the first frame applied (the baseline). */
   firstVolume: number;
-  /** Cumulative volume of the last frame applied. */
+  /** Cumulative volume of the last frame applied: the exchange total as last seen. */
   volume: number;
+  /** Connection of the last frame applied, and whether a frame of the symbol was refused since. */
+  connection: string;
+  lost: boolean;
   time: number;
   /** ICT trading date of `time`: a new day starts over (no trade across days). */
   date: string;
@@ -100,6 +106,9 @@ export class StreamAnalysis {
       const duplicate = this.noteConnection(envelope.connectionId, envelope.seq, envelope.receivedAt);
       const frame = parseFrame(envelope.raw);
       if (frame.kind === 'rejected' || frame.kind === 'unknown') {
+        const symbol = stockSymbolOf(envelope.raw);
+        const seen = symbol === undefined ? undefined : this.symbols.get(symbol);
+        if (seen) seen.lost = true;
         this.poison.push({
           rejectKey: rejectSortKey(record.shardId, record.sequenceNumber, index),
           reason: frame.kind === 'rejected' ? frame.reason : 'unknown frame type',
@@ -121,7 +130,12 @@ export class StreamAnalysis {
       const client = this.ledger.clientOfRaw.get(envelope.raw);
       if (client !== undefined) this.clientOf.set(envelope.connectionId, client);
       if (frame.totalVolume === undefined) continue;
-      this.apply(frame.symbol, frame.serverTime ?? envelope.receivedAt, frame.totalVolume);
+      this.apply(
+        frame.symbol,
+        frame.serverTime ?? envelope.receivedAt,
+        frame.totalVolume,
+        envelope.connectionId,
+      );
     }
   }
 
@@ -143,12 +157,14 @@ export class StreamAnalysis {
     return false;
   }
 
-  private apply(symbol: string, time: number, volume: number): void {
+  private apply(symbol: string, time: number, volume: number, connection: string): void {
     const seen = this.symbols.get(symbol);
     if (!seen) {
       this.symbols.set(symbol, {
         firstVolume: volume,
         volume,
+        connection,
+        lost: false,
         time,
         date: tradingDate(time),
         trades: new Map(),
@@ -162,9 +178,11 @@ export class StreamAnalysis {
     }
     const date = time === seen.time ? seen.date : tradingDate(time);
     if (date !== seen.date) seen.firstVolume = volume;
-    else if (volume > seen.volume) {
+    else if (volume > seen.volume && connection === seen.connection && !seen.lost) {
       seen.trades.set(`${dayPartition(symbol, time)}|${tradeSortKey(time, volume)}`, volume - seen.volume);
     }
+    seen.connection = connection;
+    seen.lost = false;
     seen.date = date;
     seen.time = time;
     seen.volume = volume;

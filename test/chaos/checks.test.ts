@@ -79,9 +79,10 @@ function scenario(extra: string[] = []) {
   return { analysis, ledger };
 }
 
-const trade = (symbol: string, time: number, cumVolume: number, quantity: number): Row => ({
+const trade = (symbol: string, time: number, cumVolume: number, quantity: number, kind = 'trade'): Row => ({
   pk: dayPartition(symbol, time),
   sk: tradeSortKey(time, cumVolume),
+  kind,
   quantity,
   cumVolume,
 });
@@ -89,7 +90,12 @@ const trade = (symbol: string, time: number, cumVolume: number, quantity: number
 function tables(overrides: Partial<TableRows> = {}): TableRows {
   const fptDay = dayPartition('FPT', T0);
   return {
-    trades: [trade('FPT', T0 + 1000, 1100, 100), trade('FPT', T0 + 2000, 1150, 50)],
+    trades: [
+      trade('FPT', T0, 1000, 1000, 'pre-existing'),
+      trade('FPT', T0 + 1000, 1100, 100),
+      trade('FPT', T0 + 2000, 1150, 50),
+      trade('VCB', T0, 500, 500, 'pre-existing'),
+    ],
     quotes: [
       {
         pk: 'FPT',
@@ -108,7 +114,10 @@ function tables(overrides: Partial<TableRows> = {}): TableRows {
         offers: [{ price: 10_100, volume: 200 }, {}, {}],
       },
     ],
-    bars: [{ pk: fptDay, sk: '09:30', volume: 150, trades: 2 }],
+    bars: [
+      { pk: fptDay, sk: '09:30', volume: 150, otherVolume: 1000, trades: 2 },
+      { pk: dayPartition('VCB', T0), sk: '09:30', volume: 0, otherVolume: 500, trades: 0 },
+    ],
     indices: [],
     rejects: [],
     ...overrides,
@@ -130,7 +139,7 @@ describe('chaos checks', () => {
   it('pass on tables that match the stream', () => {
     const { analysis, ledger } = scenario();
     for (const result of [
-      volumeConservation(analysis, tables()),
+      volumeConservation(analysis, tables(), ledger),
       tradesMatchStream(analysis, tables()),
       noDuplicateRows(tables()),
       quotesMatchLedger(analysis, tables(), ledger),
@@ -140,10 +149,17 @@ describe('chaos checks', () => {
     }
   });
 
-  it('catch a missing trade, as conservation and as a missing row', () => {
-    const { analysis } = scenario();
-    const broken = tables({ trades: [trade('FPT', T0 + 1000, 1100, 100)] });
-    assert.equal(volumeConservation(analysis, broken).ok, false);
+  it('catch a missing trade, as conservation against the exchange total and as a missing row', () => {
+    const { analysis, ledger } = scenario();
+    const broken = tables({
+      trades: [trade('FPT', T0, 1000, 1000, 'pre-existing'), trade('FPT', T0 + 1000, 1100, 100)],
+    });
+    const conservation = volumeConservation(analysis, broken, ledger);
+    assert.equal(conservation.ok, false);
+    assert.match(
+      conservation.violations[0],
+      /FPT: rows sum to 1100, the exchange total is 1150 \(the ledger's last frame\)/,
+    );
     assert.match(tradesMatchStream(analysis, broken).violations[0], /missing trade FPT#2026-04-14/);
   });
 
@@ -153,8 +169,26 @@ describe('chaos checks', () => {
     assert.equal(tradesMatchStream(analysis, twice).ok, false);
     const duplicates = noDuplicateRows(twice);
     assert.equal(duplicates.ok, false);
-    assert.match(duplicates.violations.join('\n'), /two trades end at cumulative volume 1150/);
-    assert.match(duplicates.violations.join('\n'), /bars hold 150 shares in 2 trades, trades table 200 in 3/);
+    assert.match(duplicates.violations.join('\n'), /two rows end at cumulative volume 1150/);
+    assert.match(
+      duplicates.violations.join('\n'),
+      /bars hold 1150 shares in 2 trades, trades table 1200 in 3 trade\/opening rows/,
+    );
+  });
+
+  it('do not take growth on a new connection for a trade', () => {
+    const envelopes: Envelope[] = [frame('FPT', 1000, T0), frame('FPT', 1300, T0 + 60_000)].map(
+      (raw, seq) => ({
+        raw,
+        receivedAt: T0 + seq,
+        connectionId: `c-${seq}`,
+        seq: 0,
+      }),
+    );
+    const analysis = new StreamAnalysis(ledgerOf(new Map(), [2]));
+    analysis.addRecord({ shardId: 'shardId-0', sequenceNumber: '1', data: encodeRecord(envelopes) });
+    assert.equal(analysis.symbols.get('FPT')?.trades.size, 0);
+    assert.equal(analysis.symbols.get('FPT')?.volume, 1300);
   });
 
   it('catch a quote that is not the last frame', () => {
