@@ -20,8 +20,9 @@
  * time for frames that do not (so a frame without 101 never makes later frames stale).
  * Servers' clocks differ by a second or two, so a frame counts as old only beyond
  * {@link CLOCK_TOLERANCE_MS}. A frame is *stale* (changes nothing, not even the quote) when
- * it brings nothing new: a volume not above the checkpoint with a time not after the clock,
- * or any frame older than the clock by more than the tolerance.
+ * it brings nothing new: the checkpoint's volume with a time before the clock, a lower
+ * volume with a time not after it, or any frame older than the clock by more than the
+ * tolerance. (A frame at the clock's time with the same volume is a book update: applied.)
  *
  * **Corrections.** A lower cumulative volume with a time after the clock is news, but may
  * still be a late frame of another connection whose clock runs ahead. It is held as
@@ -454,8 +455,8 @@ function openingAuction(frame: StockFrame) {
  */
 function isStale(time: number, volume: number | undefined, clock: number, cp: DerivationCheckpoint): boolean {
   if (time < clock - CLOCK_TOLERANCE_MS) return true;
-  if (volume === undefined) return time < clock;
-  return time <= clock && volume <= cp.volume;
+  if (volume === undefined || volume === cp.volume) return time < clock; // same time: a book update
+  return volume < cp.volume && time <= clock;
 }
 
 function clearPending(cp: Mutable<DerivationCheckpoint>): void {

@@ -54,9 +54,10 @@ function corruptNumber(real: string): string {
   return fields.join('|');
 }
 
-/** V2 frames lose their last field (101 instead of 102); others are cut to 40 fields. */
+/**
+ * Cut to 40 fields: too few for any generation (the parser takes V2 frames from 56 fields
+ * on, since a frame without the trailing fields SSI adds over time is still usable).
+ */
 function wrongFieldCount(real: string): string {
-  const fields = real.split('|');
-  if (fields.length === 102) return fields.slice(0, -1).join('|');
-  return fields.slice(0, TRUNCATED_FIELDS).join('|');
+  return real.split('|').slice(0, TRUNCATED_FIELDS).join('|');
 }
