@@ -124,4 +124,44 @@ describe('bars', () => {
       { numRuns: 200 },
     );
   });
+
+  it('takes OHLC from trade and opening rows with unflagged prices, other kinds into otherVolume', () => {
+    const rows: TradeRow[] = [
+      { ...trade(T0 + 500, 1000, 1000, 76_000, 76_000_000), kind: 'pre-existing' },
+      trade(T0 + 1_000, 1100, 100, 76_400, 7_640_000),
+      { ...trade(T0 + 2_000, 1200, 100, 90_000, 9_000_000), flags: ['above-ceiling'] },
+      { ...trade(T0 + 3_000, 1300, 100, 76_500, 7_650_000), dayHigh: 77_000, dayLow: 75_900 },
+      { ...trade(T0 + 4_000, 1800, 500, 76_300, 38_150_000), kind: 'gap', gapStart: T0 + 3_000 },
+      { ...trade(T0 + 5_000, 1700, -100, undefined, -7_630_000), kind: 'correction' },
+    ];
+    const [group] = groupByBar(rows);
+    const bar = mergeBar(undefined, group.key, group.trades)!;
+    assert.deepEqual(
+      [bar.open, bar.high, bar.low, bar.close],
+      [76_400, 77_000, 75_900, 76_500],
+      'the flagged 90,000 is left out; the day high/low between two frames widen the bar',
+    );
+    assert.equal(bar.volume, 300, 'trade rows, the flagged one included');
+    assert.equal(bar.trades, 3);
+    assert.equal(bar.otherVolume, 1000 + 500 - 100);
+    assert.equal(
+      bar.volume + (bar.otherVolume ?? 0),
+      rows.reduce((n, r) => n + r.quantity, 0),
+      'the bar adds up to the rows',
+    );
+  });
+
+  it('counts an opening row as a trade of its minute', () => {
+    const opening = {
+      ...trade(T0 - 900_000, 90_000, 90_000, 77_000, 6_930_000_000),
+      kind: 'opening' as const,
+    };
+    const [group] = groupByBar([opening]);
+    const bar = mergeBar(undefined, group.key, group.trades)!;
+    assert.deepEqual(
+      [bar.minute, bar.open, bar.close, bar.volume, bar.trades],
+      ['09:15', 77_000, 77_000, 90_000, 1],
+    );
+    assert.equal(bar.otherVolume, undefined);
+  });
 });

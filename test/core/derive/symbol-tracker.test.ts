@@ -258,7 +258,11 @@ describe('SymbolTracker: rows add up to the exchange total', () => {
     const once = run([f(0, 1000), f(1000, 1200), f(2000, 1500)]);
     const again = run([f(0, 1000), f(1000, 1200), f(2000, 1500), f(3000, 1600)], once.tracker.quote());
     assert.equal(again.counters.stale, 2);
-    assert.equal(again.tracker.firstRecord, 2, 'the frame equal to the checkpoint is applied again (harmless)');
+    assert.equal(
+      again.tracker.firstRecord,
+      2,
+      'the frame equal to the checkpoint is applied again (harmless)',
+    );
     assert.deepEqual(kinds(again.tracker.trades), [['trade', 100]]);
   });
 
@@ -339,5 +343,30 @@ describe('SymbolTracker: rows add up to the exchange total', () => {
     const legacy = quoteFromFrame(f(-1000, 800), T0 - 1000, T0 - 700);
     const { tracker } = run([f(0, 1000)], legacy);
     assert.deepEqual(kinds(tracker.trades), [['gap', 200]]);
+  });
+
+  it('derives a VN30 futures contract like a stock (the real frame of the spec, then a trade)', () => {
+    const raw =
+      'MAIN|S#41I1F8000|1717.9|1|1717.8|55|1717.7|10|1717.6|9|1717.5|23|1717.4|15|1717.3|27|1717.2|13|1717.1|37|1717|84|1718.1|2|1718.3|7|1718.4|5|1718.5|55|1718.6|11|1718.8|15|1718.9|31|1719|33|1719.2|61|1719.3|18|1718|1|1732.2|vnf|1710|1719.91|3264|561391850000|3490|600494840000|-1.5|-0.09|172480|29665063450000|16931|8494|56214|1839.8|1599.2|1719.5|21/08/2025||||f|N|20250821||VN30|0||||1722|||||||||||||||||||||1722|1687|2.5|0.15|1754531999939|1754547232540';
+    const first = parseFrame(raw) as StockFrame;
+    const next = {
+      ...first,
+      serverTime: first.serverTime! + 1000,
+      totalVolume: 172_490,
+      totalValue: 29_665_080_630_000,
+      lastPrice: 1718,
+    };
+    const tracker = new SymbolTracker('41I1F8000');
+    const counters = emptyCounters();
+    tracker.apply(first, { receivedAt: first.serverTime!, connectionId: 'c1' }, 0, counters);
+    tracker.apply(next, { receivedAt: next.serverTime!, connectionId: 'c1' }, 1, counters);
+    assert.deepEqual(kinds(tracker.trades), [
+      ['opening', 1687],
+      ['pre-existing', 172_480 - 1687],
+      ['trade', 10],
+    ]);
+    assert.equal(tracker.trades[2].price, 1718);
+    assert.equal(tracker.trades[2].flags, undefined, 'index points are not checked against stock ticks');
+    assert.equal(sum(tracker.trades), 172_490);
   });
 });
