@@ -9,7 +9,10 @@
  * await runtime.stop();
  */
 import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { reconciliationSummary } from '../core/derive/reconcile.ts';
 import { ENV } from '../core/settings.ts';
+import { tradingDate } from '../core/tables.ts';
 import { dynamoClient, kinesisClient, LOCAL_ACCOUNT, LOCAL_REGION } from './aws-clients.ts';
 import { CheckpointStore } from './checkpoint-store.ts';
 import type { Source } from './cli-args.ts';
@@ -23,6 +26,7 @@ import { IngestProcess } from './ingest-process.ts';
 import { startDashboardIfPresent } from './optional-dashboard.ts';
 import { ensurePortFree, freePort } from './ports.ts';
 import { provision } from './provision.ts';
+import { reconcileTables } from './reconcile-tables.ts';
 import { startRouter } from './router.ts';
 import { RuleScheduler } from './scheduler.ts';
 import { type MarketSource, startMarketSource } from './sources.ts';
@@ -292,6 +296,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             ? 'event source: every record put was processed'
             : `event source: stopped after ${drainMs / 1000} s with records left; they are processed on the next start`,
         );
+        log(await reconciliationLine(dynamoSdk, roles, tradingDate(clock.now())));
         await dashboard?.stop();
         await router.stop();
         kinesisSdk.destroy();
@@ -310,5 +315,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await Promise.all(emulators.map((e) => e.stop()));
     dir?.release();
     throw error;
+  }
+}
+
+/** The day's reconciliation as one line (what `npm run reconcile` prints last); never fails the stop. */
+async function reconciliationLine(
+  dynamo: DynamoDBClient,
+  roles: Readonly<Record<string, string>>,
+  date: string,
+): Promise<string> {
+  if (!roles.trades || !roles.quotes) return 'reconciliation: no trades table';
+  try {
+    const report = await reconcileTables(dynamo, { trades: roles.trades, quotes: roles.quotes }, { date });
+    return `${date} ${reconciliationSummary(report)}`;
+  } catch (error) {
+    return `reconciliation: could not read the tables: ${(error as Error).message}`;
   }
 }

@@ -181,9 +181,36 @@ describe('embedded runtime end to end', () => {
       const status = await runtime.status();
       assert.equal(status.deadLetters, 0);
       assert.equal(status.rows.rejects ?? 0, 0);
+
+      // `npm run reconcile` against the runtime, as a user runs it: every symbol-day agrees.
+      const reconciled = await run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/reconcile.ts',
+          '--endpoint-url',
+          runtime.endpoint,
+          '--date',
+          '2026-04-14',
+          '--all',
+        ],
+        { env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '' } },
+      );
+      const lines = reconciled.stdout.trim().split('\n');
+      assert.equal(lines[0], '2026-04-14');
+      assert.ok(
+        lines.slice(1, -1).every((l) => l.startsWith('ok   ')),
+        reconciled.stdout,
+      );
+      assert.match(lines.at(-1)!, /^reconciliation: (\d+)\/\1 symbol-days agree with the exchange total/);
     } finally {
       await runtime.stop({ drainMs: 5_000 });
     }
+    assert.match(
+      logs.find((l) => l.startsWith('2026-04-14 reconciliation:')) ?? 'no reconciliation line at stop',
+      /reconciliation: (\d+)\/\1 symbol-days agree/,
+    );
   });
 
   it('replays a recorded session file', async () => {
