@@ -50,12 +50,20 @@ async function freePort(): Promise<number> {
   });
 }
 
+export type MotoOptions = {
+  readonly timeoutMs?: number;
+  /** The account moto answers for (`MOTO_ACCOUNT_ID`), e.g. LocalStack's 000000000000. @default MOTO_ACCOUNT */
+  readonly account?: string;
+};
+
 /** Starts moto_server; `undefined` when it is not installed. */
-export async function startMoto(timeoutMs = 20_000): Promise<Moto | undefined> {
+export async function startMoto(options: MotoOptions = {}): Promise<Moto | undefined> {
   if (!onPath('moto_server')) return undefined;
+  const timeoutMs = options.timeoutMs ?? 20_000;
   const port = await freePort();
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, MOTO_ACCOUNT_ID: options.account ?? MOTO_ACCOUNT },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
@@ -78,7 +86,7 @@ export async function startMoto(timeoutMs = 20_000): Promise<Moto | undefined> {
   const env = {
     AWS_ENDPOINT_URL: endpoint,
     AWS_ENDPOINT_URL_S3: endpoint,
-    AWS_S3_FORCE_PATH_STYLE: '1',
+    CDK_S3_FORCE_PATH_STYLE: '1',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: MOTO_REGION,
