@@ -9,8 +9,9 @@
  * await moto.stop();
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 export const MOTO_MISSING = 'moto_server is not on PATH (pip install "moto[server]" to run this test)';
@@ -83,7 +84,12 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto | undef
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  // The CDK CLI caches the account of an access key in ~/.cdk/cache: with moto's account
+  // under the dummy key `test` there, a later cdklocal deploy to LocalStack (account
+  // 000000000000, same key) would be refused. A scratch CDK_HOME keeps moto's answer here.
+  const cdkHome = mkdtempSync(join(tmpdir(), 'vn-stock-cdk-home-'));
   const env = {
+    CDK_HOME: cdkHome,
     AWS_ENDPOINT_URL: endpoint,
     AWS_ENDPOINT_URL_S3: endpoint,
     CDK_S3_FORCE_PATH_STYLE: '1',
@@ -98,6 +104,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto | undef
     env,
     stop: () =>
       new Promise<void>((resolve) => {
+        rmSync(cdkHome, { recursive: true, force: true });
         if (child.exitCode !== null) return resolve();
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
         child.once('exit', () => {
