@@ -5,12 +5,16 @@
  *
  * Item shape (DynamoDB attribute map, see {@link toControlItem}):
  * `{ pk: 'ingest', desired: 'running' | 'stopped', reason: string, updatedAt: epochMs,
- *    session?: 'morning' | 'afternoon' }`.
+ *    session?: 'morning' | 'afternoon',
+ *    overrideBy?, overrideWhy?, overrideAt?: epochMs, overrideUntil?: epochMs }`.
  *
  * The schedule fires `{ action: 'start' | 'stop', session }` shortly before each session
- * opens and after it closes, and `{ action: 'check' }` every few minutes during the
- * trading hours (to publish whether a session is open and to re-apply the desired state
- * to the Fargate service after a deploy reset it).
+ * opens and after it closes, and `{ action: 'check' }` every five minutes during the
+ * trading hours. The check is level-triggered: it writes the state the calendar implies
+ * unless an operator override holds (see `session-reconcile.ts`), so a deploy, a restart
+ * or a missed rule heals within one check. An operator records an override with
+ * `{ action: 'override', desired, by, why, until? }` and ends it with
+ * `{ action: 'resume', by, why }`.
  *
  * @example
  * const state = decideIngestState({ action: 'start', session: 'morning' }, Date.parse('2026-04-14T01:55:00Z'));
@@ -30,11 +34,37 @@ export type IngestState = (typeof INGEST_STATES)[keyof typeof INGEST_STATES];
 export const INGEST_SESSIONS = { MORNING: 'morning', AFTERNOON: 'afternoon' } as const;
 export type IngestSession = (typeof INGEST_SESSIONS)[keyof typeof INGEST_SESSIONS];
 
-export const CONTROL_ACTIONS = { START: 'start', STOP: 'stop', CHECK: 'check' } as const;
+export const CONTROL_ACTIONS = {
+  START: 'start',
+  STOP: 'stop',
+  CHECK: 'check',
+  OVERRIDE: 'override',
+  RESUME: 'resume',
+} as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[keyof typeof CONTROL_ACTIONS];
 
-/** What the schedule sends to the session-control function. */
-export type ControlEvent = { readonly action: ControlAction; readonly session?: IngestSession };
+/**
+ * What the schedule (start, stop, check) or an operator (override, resume) sends to the
+ * session-control function. `desired` and `until` belong to an override; `by` and `why`
+ * to an override or a resume.
+ */
+export type ControlEvent = {
+  readonly action: ControlAction;
+  readonly session?: IngestSession;
+  readonly desired?: IngestState;
+  readonly by?: string;
+  readonly why?: string;
+  /** Epoch ms the override ends; @default the end of its ICT day */
+  readonly until?: number;
+};
+
+/** An operator's decision that the schedule obeys until `until`: who, when, why. */
+export type ControlOverride = {
+  readonly by: string;
+  readonly why: string;
+  readonly at: number;
+  readonly until: number;
+};
 
 /** The control item, unmarshalled. */
 export type ControlState = {
@@ -43,6 +73,7 @@ export type ControlState = {
   readonly reason: string;
   readonly updatedAt: number;
   readonly session?: IngestSession;
+  readonly override?: ControlOverride;
 };
 
 /** A DynamoDB attribute map limited to the types the control item uses (no SDK import in core). */
@@ -72,9 +103,12 @@ const ACTIONS: ReadonlySet<string> = new Set(Object.values(CONTROL_ACTIONS));
 const SESSIONS: ReadonlySet<string> = new Set(Object.values(INGEST_SESSIONS));
 const STATES: ReadonlySet<string> = new Set(Object.values(INGEST_STATES));
 
+/** Longest `by` or `why` accepted: a name and a sentence, not a document. */
+const MAX_NOTE_LENGTH = 200;
+
 /** Validates what the schedule (or an operator's `aws lambda invoke`) sent. */
 export function parseControlEvent(input: unknown): ControlEvent {
-  const event = (input ?? {}) as { action?: unknown; session?: unknown };
+  const event = (input ?? {}) as Record<string, unknown>;
   if (typeof event.action !== 'string' || !ACTIONS.has(event.action)) {
     throw new ControlShapeError(
       `action must be one of ${[...ACTIONS].join('|')}, got ${String(event.action)}`,
@@ -85,13 +119,37 @@ export function parseControlEvent(input: unknown): ControlEvent {
       `session must be one of ${[...SESSIONS].join('|')}, got ${String(event.session)}`,
     );
   }
-  return { action: event.action as ControlAction, session: event.session as IngestSession | undefined };
+  const action = event.action as ControlAction;
+  if (action !== CONTROL_ACTIONS.OVERRIDE && action !== CONTROL_ACTIONS.RESUME) {
+    return { action, session: event.session as IngestSession | undefined };
+  }
+  const note = (name: 'by' | 'why'): string => {
+    const value = event[name];
+    if (typeof value !== 'string' || !value.trim() || value.length > MAX_NOTE_LENGTH) {
+      throw new ControlShapeError(`${action} needs ${name}: a text of 1..${MAX_NOTE_LENGTH} characters`);
+    }
+    return value.trim();
+  };
+  const by = note('by');
+  const why = note('why');
+  if (action === CONTROL_ACTIONS.RESUME) return { action, by, why };
+  if (typeof event.desired !== 'string' || !STATES.has(event.desired)) {
+    throw new ControlShapeError(
+      `override needs desired: one of ${[...STATES].join('|')}, got ${String(event.desired)}`,
+    );
+  }
+  const until = event.until === undefined ? undefined : Date.parse(String(event.until));
+  if (until !== undefined && !Number.isFinite(until)) {
+    throw new ControlShapeError(`override until must be an ISO time, got ${String(event.until)}`);
+  }
+  return { action, desired: event.desired as IngestState, by, why, ...(until ? { until } : {}) };
 }
 
 /**
  * The control state a `start` or `stop` event leads to at `nowMs`: `start` on a weekend
  * or a holiday writes `stopped` (the holiday calendar wins over the cron rule, which
- * knows only MON-FRI). Returns `undefined` for `check`, which writes nothing.
+ * knows only MON-FRI). Returns `undefined` for the other actions: `reconcileControl`
+ * (session-reconcile.ts) decides those, and wraps this one.
  */
 export function decideIngestState(
   event: ControlEvent,
@@ -100,7 +158,7 @@ export function decideIngestState(
 ): ControlState | undefined {
   const session = event.session === undefined ? {} : { session: event.session };
   const label = event.session ? `${event.session} session` : 'session';
-  if (event.action === CONTROL_ACTIONS.CHECK) return undefined;
+  if (event.action !== CONTROL_ACTIONS.START && event.action !== CONTROL_ACTIONS.STOP) return undefined;
   if (event.action === CONTROL_ACTIONS.STOP) {
     return {
       pk: CONTROL_ITEM_ID,
@@ -150,8 +208,9 @@ export function shouldIngest(
 
 /**
  * The Fargate service's desired task count after handling `event`: a start or stop
- * follows the state it just wrote; a check re-applies the stored state, within the
- * ingest windows only (this heals a deploy that reset the count to 0 mid-session).
+ * follows the state it just wrote; a check (or an operator's override or resume) applies
+ * the reconciled state within the ingest windows only (this heals a deploy that reset the
+ * count to 0 mid-session, and keeps no task running outside the hours).
  */
 export function desiredTaskCount(
   event: ControlEvent,
@@ -159,8 +218,10 @@ export function desiredTaskCount(
   nowMs: number,
   options: CalendarOptions = {},
 ): 0 | 1 {
-  if (event.action === CONTROL_ACTIONS.CHECK) return shouldIngest(state, nowMs, options) ? 1 : 0;
-  return state?.desired === INGEST_STATES.RUNNING ? 1 : 0;
+  if (event.action === CONTROL_ACTIONS.START || event.action === CONTROL_ACTIONS.STOP) {
+    return state?.desired === INGEST_STATES.RUNNING ? 1 : 0;
+  }
+  return shouldIngest(state, nowMs, options) ? 1 : 0;
 }
 
 /** The control item's key, as a DynamoDB attribute map (GetItem `Key`). */
@@ -177,6 +238,12 @@ export function toControlItem(state: ControlState): ControlAttributeMap {
     updatedAt: { N: String(state.updatedAt) },
   };
   if (state.session) item.session = { S: state.session };
+  if (state.override) {
+    item.overrideBy = { S: state.override.by };
+    item.overrideWhy = { S: state.override.why };
+    item.overrideAt = { N: String(state.override.at) };
+    item.overrideUntil = { N: String(state.override.until) };
+  }
   return item;
 }
 
@@ -198,13 +265,36 @@ export function fromControlItem(item: Record<string, unknown> | undefined): Cont
   if (!Number.isFinite(updatedAt)) throw new ControlShapeError('control item updatedAt is not a number');
   if (session !== undefined && !SESSIONS.has(session))
     throw new ControlShapeError(`control item session is ${session}`);
+  const override = readOverride(item, s);
   return {
     pk: CONTROL_ITEM_ID,
     desired: desired as IngestState,
     reason: s('reason') ?? '',
     updatedAt,
     ...(session ? { session: session as IngestSession } : {}),
+    ...(override ? { override } : {}),
   };
+}
+
+/** The override attributes: all four or none (an operator may write them with put-item). */
+function readOverride(
+  item: Record<string, unknown>,
+  s: (name: string) => string | undefined,
+): ControlOverride | undefined {
+  const n = (name: string) => Number((item[name] as { N?: string } | undefined)?.N);
+  const names = ['overrideBy', 'overrideWhy', 'overrideAt', 'overrideUntil'];
+  const present = names.filter((name) => item[name] !== undefined);
+  if (present.length === 0) return undefined;
+  const by = s('overrideBy');
+  const why = s('overrideWhy');
+  const at = n('overrideAt');
+  const until = n('overrideUntil');
+  if (!by || !why || !Number.isFinite(at) || !Number.isFinite(until)) {
+    throw new ControlShapeError(
+      `control item override needs overrideBy and overrideWhy (S), overrideAt and overrideUntil (N, epoch ms); has ${present.join(', ')}`,
+    );
+  }
+  return { by, why, at, until };
 }
 
 /** Settings of the session-control function, read from its environment. */

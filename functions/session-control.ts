@@ -1,15 +1,20 @@
 /**
  * Lambda: the trading-hours switch. Invoked by the EventBridge schedule with
  * `{ action: 'start' | 'stop', session }` around each session and `{ action: 'check' }`
- * every few minutes; a thin adapter over `core/control.ts`:
- * 1. start/stop: decide the state (the holiday calendar wins) and write the control item;
- *    check: read it;
+ * every five minutes, or by an operator with `override` / `resume`; a thin adapter over
+ * `core/session-reconcile.ts`:
+ * 1. read the control item, reconcile it with the event and the calendar (level-triggered:
+ *    a check writes the calendar's state unless an operator override holds), write it if
+ *    it changed;
  * 2. with an ECS host (`ECS_CLUSTER`, `ECS_SERVICE`), set the service's desired count;
  * 3. publish `SessionOpen` and `IngestDesired` (EMF) for the dashboard and the alarm.
  *
  * @example
  * aws lambda invoke --function-name <SessionControlFunctionName> \
  *   --payload '{"action":"start","session":"morning"}' --cli-binary-format raw-in-base64-out out.json
+ * # stop ingestion until 13:00 ICT, on record:
+ * aws lambda invoke --function-name <SessionControlFunctionName> --cli-binary-format raw-in-base64-out \
+ *   --payload '{"action":"override","desired":"stopped","by":"lan","why":"SSI feed outage","until":"2026-04-14T13:00:00+07:00"}' out.json
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -20,7 +25,6 @@ import { clockFromEnv } from '../core/clock.ts';
 import type { ControlState } from '../core/control.ts';
 import {
   controlKey,
-  decideIngestState,
   desiredTaskCount,
   fromControlItem,
   INGEST_STATES,
@@ -30,6 +34,7 @@ import {
 } from '../core/control.ts';
 import { isMarketTradingAt } from '../core/market/calendar.ts';
 import { METRIC_NAMESPACE, METRIC_SERVICES, METRICS } from '../core/metric-names.ts';
+import { reconcileControl } from '../core/session-reconcile.ts';
 
 /** Thrown when an AWS call fails; EventBridge's async invoke retries the event. */
 export class SessionControlError extends Error {
@@ -46,6 +51,10 @@ export type SessionControlResult = {
   readonly desired: string;
   readonly reason: string;
   readonly sessionOpen: boolean;
+  /** Whether this invocation wrote the control item. */
+  readonly written: boolean;
+  /** Who holds the schedule off, while an override holds. */
+  readonly override?: { readonly by: string; readonly why: string; readonly until: string };
   /** The desired count set on the ECS service, when there is one. */
   readonly desiredCount?: number;
 };
@@ -60,8 +69,8 @@ export async function handler(input: unknown): Promise<SessionControlResult> {
   // Real time on AWS; the embedded runtime's simulated clock when it sets CLOCK_START.
   const now = clockFromEnv(process.env)();
   const event = parseControlEvent(input);
-  const state = decideIngestState(event, now) ?? (await readControl());
-  if (event.action !== 'check' && state) await writeControl(state);
+  const { state, write } = reconcileControl(event, await readControl(), now);
+  if (write) await writeControl(state);
 
   let desiredCount: number | undefined;
   if (config.ecs && ecs) {
@@ -71,18 +80,24 @@ export async function handler(input: unknown): Promise<SessionControlResult> {
 
   const sessionOpen = isMarketTradingAt(now);
   metrics.addMetric(METRICS.sessionOpen, MetricUnit.Count, sessionOpen ? 1 : 0);
-  metrics.addMetric(
-    METRICS.ingestDesired,
-    MetricUnit.Count,
-    state?.desired === INGEST_STATES.RUNNING ? 1 : 0,
-  );
+  metrics.addMetric(METRICS.ingestDesired, MetricUnit.Count, state.desired === INGEST_STATES.RUNNING ? 1 : 0);
   metrics.publishStoredMetrics();
 
   const result: SessionControlResult = {
     action: event.action,
-    desired: state?.desired ?? INGEST_STATES.STOPPED,
-    reason: state?.reason ?? 'no control item yet',
+    desired: state.desired,
+    reason: state.reason,
     sessionOpen,
+    written: write,
+    ...(state.override
+      ? {
+          override: {
+            by: state.override.by,
+            why: state.override.why,
+            until: new Date(state.override.until).toISOString(),
+          },
+        }
+      : {}),
     ...(desiredCount === undefined ? {} : { desiredCount }),
   };
   logger.info('session control applied', { ...result, session: event.session });

@@ -34,6 +34,12 @@ export type PipelineSettings = {
    * DynamoDB writes per frame, and that much more latency.
    */
   readonly batchWindowSeconds: number;
+  /**
+   * Most records per transform batch (1..10,000). Lambda on AWS also caps a batch at its
+   * 6 MB invocation payload; LocalStack's poller does not, so the LocalStack deploy
+   * lowers this (see scripts/deploy-localstack.ts).
+   */
+  readonly batchSize: number;
   /** Prefix of every physical name (tables, stream, keyspace), so several stacks can share an account. */
   readonly namePrefix: string;
   /** What `cdk destroy` does to the data tables. */
@@ -64,6 +70,8 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   // and table, against 4.6x with a 1 s window (`npm run bench:transform`). Rows then appear
   // up to ~20 s after their frame; choose 1 for a live view at ~2.5x the write cost.
   batchWindowSeconds: 20,
+  // The window, not the count, should close a batch at the peak: see TRANSFORM_EVENT_SOURCE.
+  batchSize: 2000,
   namePrefix: 'vn-stock',
   dataRemoval: DATA_REMOVAL.RETAIN,
 };
@@ -130,6 +138,8 @@ export function readSettings(node: Node): PipelineSettings {
     // Lambda's MaximumBatchingWindowInSeconds is 0..300, and at least 1 with a batch size
     // above 10 (ours is 2,000).
     batchWindowSeconds: integer('batchWindowSeconds', get('batchWindowSeconds'), 1, 300),
+    // Lambda's BatchSize for a Kinesis source is 1..10,000.
+    batchSize: integer('batchSize', get('batchSize'), 1, 10_000),
     namePrefix,
     dataRemoval: oneOf('dataRemoval', get('dataRemoval'), DATA_REMOVAL),
     ...(alarmTopicArn ? { alarmTopicArn: alarmTopicArn as string } : {}),

@@ -15,7 +15,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ENV } from '../core/settings.ts';
 import { TABLES } from '../core/tables.ts';
-import { FrameStream } from './constructs/frame-stream.ts';
+import { FrameStream, streamName } from './constructs/frame-stream.ts';
 import { IngestService } from './constructs/ingest-service.ts';
 import { KeyspacesSink, keyspacesEndpoint } from './constructs/keyspaces.ts';
 import { OperationsDashboard } from './constructs/operations-dashboard.ts';
@@ -63,16 +63,15 @@ export class PipelineStack extends Stack {
     const { settings, sources = {} } = props;
     const prefix = settings.namePrefix;
 
+    const dataRemoval =
+      settings.dataRemoval === DATA_REMOVAL.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const { stream } = new FrameStream(this, 'Frames', {
-      streamName: `${prefix}-frames`,
+      streamName: streamName(prefix),
       mode: settings.streamMode,
       shardCount: settings.shardCount,
+      removalPolicy: dataRemoval,
     });
-    const tables = new PipelineTables(this, 'Tables', {
-      namePrefix: prefix,
-      removalPolicy:
-        settings.dataRemoval === DATA_REMOVAL.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-    });
+    const tables = new PipelineTables(this, 'Tables', { namePrefix: prefix, removalPolicy: dataRemoval });
 
     const keyspaces = settings.keyspaces
       ? new KeyspacesSink(this, 'Keyspaces', { keyspaceName: prefix.replaceAll('-', '_') })
@@ -82,6 +81,7 @@ export class PipelineStack extends Stack {
       tables: tables.byName,
       parallelizationFactor: settings.parallelizationFactor,
       batchWindowSeconds: settings.batchWindowSeconds,
+      batchSize: settings.batchSize,
       entry: sources.transformEntry,
       withKeyspaces: keyspaces !== undefined,
       environment: keyspaces

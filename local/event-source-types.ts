@@ -26,6 +26,8 @@ export type EventSourceOptions = {
   readonly settings: MappingSettings;
   readonly checkpoints: CheckpointStore;
   readonly onFailure: (failure: BatchFailure, shardId: string, requestId: string) => Promise<void>;
+  /** Largest invocation event, bytes. @default LAMBDA_PAYLOAD_LIMIT_BYTES (6 MB) */
+  readonly payloadLimitBytes?: number;
   /** Wait between empty polls of a shard (Lambda polls each shard about once a second). @default 1000 */
   readonly idlePollMs?: number;
   /** How often the shard list is read again to find new shards. @default 10000 */
@@ -49,6 +51,8 @@ export type EventSourceStats = {
   /** Records read but not finished yet. */
   inFlight: number;
   shards: number;
+  /** Largest invocation event so far, bytes (Lambda's limit is 6 MB). */
+  largestPayloadBytes: number;
 };
 
 export function emptyStats(): EventSourceStats {
@@ -62,5 +66,6 @@ export function emptyStats(): EventSourceStats {
     millisBehindLatest: 0,
     inFlight: 0,
     shards: 0,
+    largestPayloadBytes: 0,
   };
 }

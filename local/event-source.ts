@@ -5,8 +5,12 @@
  * Lambda-shaped event and context, and the checkpoint moved (and persisted) only
  * over records that are finished. See `batch-processor.ts` for retries and bisecting.
  *
+ * A batch also closes before the event would pass Lambda's 6 MB invocation payload (as
+ * AWS does: a backlog of large records gets smaller batches, never a failed invocation);
+ * the records read beyond it open the next batch. See `payload-limit.ts`.
+ *
  * Not emulated: ParallelizationFactor > 1 (treated as 1: one batch per shard at a time,
- * which keeps order the same way), the 6 MB invocation payload limit, enhanced fan-out.
+ * which keeps order the same way), enhanced fan-out.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -20,6 +24,7 @@ import {
 import { type InvokeResult, processBatch } from './batch-processor.ts';
 import { type EventSourceOptions, type EventSourceStats, emptyStats } from './event-source-types.ts';
 import { invokeBatch, type StreamRecord } from './lambda-event.ts';
+import { eventRecordBytes, PayloadBatch } from './payload-limit.ts';
 
 export type { EventSourceOptions, EventSourceStats, MappingSettings } from './event-source-types.ts';
 export type { KinesisHandler } from './lambda-event.ts';
@@ -134,59 +139,69 @@ export class KinesisEventSource {
     const { settings } = this.options;
     let iterator: string | undefined;
     let failures = 0;
+    // Records read but left out of the last batch by the payload limit: they open the next.
+    let carry: StreamRecord[] = [];
+    let shardEnded = false;
     while (!this.stopping) {
       try {
         iterator ??= await this.iterator(shardId);
         if (!iterator) break;
-        const batch: StreamRecord[] = [];
+        const batch = new PayloadBatch(settings.batchSize, this.options.payloadLimitBytes, (r) =>
+          this.recordBytes(shardId, r),
+        );
+        carry = batch.take(carry);
         // The batching window runs from the arrival of the batch's first record: a record
         // that already waited (behind a slow batch) is not held back another window.
-        let windowEnds = Number.POSITIVE_INFINITY;
-        let shardEnded = false;
-        while (!this.stopping && batch.length < settings.batchSize) {
+        let windowEnds = batch.records.length
+          ? Math.min(Date.now(), batch.records[0].approximateArrivalTimestamp) + settings.maxBatchingWindowMs
+          : Number.POSITIVE_INFINITY;
+        while (!this.stopping && !batch.full && !shardEnded) {
           const out: GetRecordsCommandOutput = await this.options.kinesis.send(
             new GetRecordsCommand({
               ShardIterator: iterator,
-              Limit: Math.min(10_000, settings.batchSize - batch.length),
+              Limit: Math.min(10_000, settings.batchSize - batch.records.length),
             }),
           );
           this.stats.millisBehindLatest = out.MillisBehindLatest ?? 0;
-          const records = out.Records ?? [];
-          if (records.length) this.idle.delete(shardId);
-          if (records.length && !batch.length) {
-            const arrival = records[0].ApproximateArrivalTimestamp?.getTime() ?? Date.now();
-            windowEnds = Math.min(Date.now(), arrival) + settings.maxBatchingWindowMs;
-          }
-          for (const r of records) {
-            batch.push({
+          const records = (out.Records ?? []).map(
+            (r): StreamRecord => ({
               sequenceNumber: r.SequenceNumber!,
               partitionKey: r.PartitionKey!,
               data: r.Data!,
               approximateArrivalTimestamp: r.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
-            });
+            }),
+          );
+          if (records.length) this.idle.delete(shardId);
+          if (records.length && !batch.records.length) {
+            windowEnds =
+              Math.min(Date.now(), records[0].approximateArrivalTimestamp) + settings.maxBatchingWindowMs;
           }
+          carry = batch.take(records);
           if (!out.NextShardIterator) {
             shardEnded = true;
             break;
           }
           iterator = out.NextShardIterator;
-          if (batch.length && Date.now() >= windowEnds) break;
+          if (batch.records.length && Date.now() >= windowEnds) break;
           if (!records.length) {
-            if (!batch.length) {
+            if (!batch.records.length) {
               this.setAge(shardId, 0);
               this.idle.add(shardId);
             }
-            if (!batch.length && this.draining) this.drainedShards.add(shardId);
+            if (!batch.records.length && this.draining) this.drainedShards.add(shardId);
             const idle = this.options.idlePollMs ?? 1_000;
-            await this.sleepUnlessStopped(batch.length ? Math.min(idle, windowEnds - Date.now()) : idle);
+            await this.sleepUnlessStopped(
+              batch.records.length ? Math.min(idle, windowEnds - Date.now()) : idle,
+            );
           }
         }
         failures = 0;
-        if (batch.length) {
-          const completed = await this.handle(shardId, batch);
+        if (batch.records.length) {
+          this.stats.largestPayloadBytes = Math.max(this.stats.largestPayloadBytes, batch.bytes);
+          const completed = await this.handle(shardId, batch.records);
           if (!completed) return;
         }
-        if (shardEnded) {
+        if (shardEnded && carry.length === 0) {
           this.idle.add(shardId);
           this.options.checkpoints.finish(this.options.streamName, shardId);
           this.drainedShards.add(shardId);
@@ -194,13 +209,22 @@ export class KinesisEventSource {
           return;
         }
       } catch (error) {
-        // Expired iterator, emulator restarting, network: start again from the checkpoint.
+        // Expired iterator, emulator restarting, network: start again from the checkpoint
+        // (which is before any carried record: those are read again).
         iterator = undefined;
+        carry = [];
+        shardEnded = false;
         failures++;
         if (!(error instanceof ExpiredIteratorException)) this.options.onError?.(error as Error, shardId);
         await this.sleepUnlessStopped(Math.min(5_000, 200 * 2 ** Math.min(failures, 5)));
       }
     }
+  }
+
+  /** The record's share of the invocation payload, as the event the handler gets encodes it. */
+  private recordBytes(shardId: string, record: StreamRecord): number {
+    const { streamArn, roleArn } = this.options;
+    return eventRecordBytes(record, { streamArn, shardId, roleArn });
   }
 
   private async handle(shardId: string, batch: StreamRecord[]): Promise<boolean> {

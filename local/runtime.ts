@@ -55,6 +55,12 @@ export type RuntimeOptions = {
   readonly ingestEnv?: Readonly<Record<string, string>>;
   /** Status line period; 0: none. @default 5000 */
   readonly statusIntervalMs?: number;
+  /**
+   * Fire each schedule rule's latest firing on start (the state the schedule would have
+   * left). Without it the first check (every 5 min in the trading hours) heals the state,
+   * since the check is level-triggered. @default true
+   */
+  readonly catchUp?: boolean;
   /** Aborts a start in progress (Ctrl-C while starting): what was started is stopped. */
   readonly signal?: AbortSignal;
 };
@@ -208,7 +214,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       rules: scheduleRulesFor(template, functions, clock, (line) => log(line)),
       clock,
     });
-    await scheduler.catchUp();
+    if (options.catchUp ?? true) await scheduler.catchUp();
     scheduler.start();
     cleanup.push({ name: 'scheduler', stop: () => scheduler.stop() });
     checkpoint();

@@ -9,7 +9,7 @@
  * @example
  * const { stream } = new FrameStream(this, 'Frames', { streamName: 'vn-stock-frames', mode: 'provisioned', shardCount: 1 });
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 import type { StreamModeName } from '../context.ts';
@@ -21,6 +21,12 @@ export type FrameStreamProps = {
   readonly mode?: StreamModeName;
   /** Shards when provisioned. @default 1 */
   readonly shardCount?: number;
+  /**
+   * What `cdk destroy` does to the stream (the stack's `dataRemoval`). A retained stream
+   * keeps its name, so the next deploy under the same name fails until it is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 };
 
 /**
@@ -28,6 +34,11 @@ export type FrameStreamProps = {
  * pointers in the DLQ can be replayed, and a day is enough to fix and redeploy.
  */
 export const STREAM_RETENTION = Duration.hours(24);
+
+/** The stream's physical name, shared with the deploy script's check for a retained stream. */
+export function streamName(namePrefix: string): string {
+  return `${namePrefix}-frames`;
+}
 
 export class FrameStream extends Construct {
   public readonly stream: Stream;
@@ -41,6 +52,7 @@ export class FrameStream extends Construct {
       ...(onDemand ? {} : { shardCount: props.shardCount ?? 1 }),
       encryption: StreamEncryption.MANAGED,
       retentionPeriod: STREAM_RETENTION,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
   }
 }

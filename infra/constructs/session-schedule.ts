@@ -5,7 +5,10 @@
  * desired count.
  *
  * HOSE/HNX/UPCoM trade 09:00–11:30 and 13:00–15:00 ICT (UTC+7, no daylight saving), so
- * the rules below are fixed UTC times all year.
+ * the rules below are fixed UTC times all year, derived from `SESSION_SCHEDULE` (core/).
+ * The check is level-triggered (core/session-reconcile.ts): it writes what the calendar
+ * implies unless an operator override holds, so a deploy mid-session starts ingestion
+ * at the next check, not at the next start rule.
  *
  * @example
  * new SessionSchedule(this, 'Schedule', { controlTable, ingestService: { clusterName, service } });
@@ -18,6 +21,8 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { ControlAction, IngestSession } from '../../core/control.ts';
+import { hm, ICT_OFFSET_MS } from '../../core/market/ict-time.ts';
+import { SESSION_SCHEDULE } from '../../core/session-reconcile.ts';
 import { ENV } from '../../core/settings.ts';
 import { FUNCTION_ENTRIES } from '../paths.ts';
 import { PipelineFunction } from './pipeline-function.ts';
@@ -33,45 +38,51 @@ export type SessionRule = {
   readonly why: string;
 };
 
+/** The cron minute and hour (UTC) of an ICT time of {@link SESSION_SCHEDULE}: ICT is UTC+7 all year. */
+function utcCron(ict: string): { minute: string; hour: string } {
+  const utc = (hm(ict) - ICT_OFFSET_MS / 60_000 + 24 * 60) % (24 * 60);
+  return { minute: String(utc % 60), hour: String(Math.floor(utc / 60)) };
+}
+
+const { morning, afternoon } = SESSION_SCHEDULE;
+
 export const SESSION_RULES: readonly SessionRule[] = [
   {
     id: 'MorningStart',
     action: 'start',
     session: 'morning',
-    minute: '55',
-    hour: '1',
-    why: '08:55 ICT: 5 min before the 09:00 open (ATO), time to start a task and connect',
+    ...utcCron(morning.start),
+    why: `${morning.start} ICT: 5 min before the 09:00 open (ATO), time to start a task and connect`,
   },
   {
     id: 'MorningStop',
     action: 'stop',
     session: 'morning',
-    minute: '35',
-    hour: '4',
-    why: '11:35 ICT: 5 min after the 11:30 lunch break, late frames included',
+    ...utcCron(morning.stop),
+    why: `${morning.stop} ICT: 5 min after the 11:30 lunch break, late frames included`,
   },
   {
     id: 'AfternoonStart',
     action: 'start',
     session: 'afternoon',
-    minute: '55',
-    hour: '5',
-    why: '12:55 ICT: 5 min before the 13:00 reopening',
+    ...utcCron(afternoon.start),
+    why: `${afternoon.start} ICT: 5 min before the 13:00 reopening`,
   },
   {
     id: 'AfternoonStop',
     action: 'stop',
     session: 'afternoon',
-    minute: '5',
-    hour: '8',
-    why: '15:05 ICT: 5 min after put-through ends at 15:00',
+    ...utcCron(afternoon.stop),
+    why: `${afternoon.stop} ICT: 5 min after put-through ends at 15:00`,
   },
   {
     id: 'SessionCheck',
     action: 'check',
     minute: '0/5',
     hour: '2-8',
-    why: 'every 5 min 09:00–15:55 ICT: publish SessionOpen for the no-frames alarm, re-apply the desired count',
+    why:
+      'every 5 min 09:00–15:55 ICT: enforce the state the calendar implies (level-triggered: a deploy, ' +
+      'a restart or a missed rule heals here), publish SessionOpen, re-apply the desired count',
   },
 ];
 

@@ -26,6 +26,8 @@ export type TransformProps = {
   readonly parallelizationFactor?: number;
   /** The event source's maximum batching window, seconds (1..300). @default 20 */
   readonly batchWindowSeconds?: number;
+  /** Most records per batch (1..10,000). @default TRANSFORM_EVENT_SOURCE.batchSize */
+  readonly batchSize?: number;
   /** Extra environment (the Keyspaces sink settings). @default {} */
   readonly environment?: Record<string, string>;
   /** The handler module. @default FUNCTION_ENTRIES.transform */
@@ -129,6 +131,7 @@ export class Transform extends Construct {
         ...TRANSFORM_EVENT_SOURCE,
         parallelizationFactor: props.parallelizationFactor ?? 1,
         maxBatchingWindow: Duration.seconds(props.batchWindowSeconds ?? 20),
+        batchSize: props.batchSize ?? TRANSFORM_EVENT_SOURCE.batchSize,
         onFailure: new SqsDlq(this.deadLetterQueue),
       }),
     );

@@ -41,7 +41,7 @@ describe('parseControlEvent', () => {
       () => parseControlEvent({ action: 'pause' }),
       (e: ControlShapeError) => {
         assert.equal(e.code, 'CONTROL_SHAPE_INVALID');
-        assert.match(e.message, /action must be one of start\|stop\|check, got pause/);
+        assert.match(e.message, /action must be one of start\|stop\|check\|override\|resume, got pause/);
         return true;
       },
     );

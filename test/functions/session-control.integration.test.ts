@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it, mock } from 'node:test';
 import {
   CreateTableCommand,
+  DeleteItemCommand,
   DeleteTableCommand,
   DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   CreateClusterCommand,
@@ -19,7 +21,7 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { fromControlItem } from '../../core/control.ts';
+import { fromControlItem, toControlItem } from '../../core/control.ts';
 import type { Emulator } from '../../local/emulators.ts';
 import { startDynamo } from '../../local/emulators.ts';
 import { MOTO_MISSING, type Moto, startMoto } from '../infra/moto.ts';
@@ -178,6 +180,61 @@ describe('session-control handler', () => {
     assert.equal(await desiredCount(), 0, '15:30 ICT is outside the afternoon window');
   });
 
+  it('starts ingestion on a check mid-session: no item, a stale item, but not over an override', async () => {
+    await ddb.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: 'ingest' } } }));
+    if (ecs)
+      await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, desiredCount: 0 }));
+    // A deploy at 10:00 ICT: no item until the 10:05 check writes the calendar's state.
+    const fresh = await invokeAt('2026-04-14T03:05:00Z', { action: 'check' });
+    assert.equal(fresh.result.desired, 'running');
+    assert.equal(fresh.result.written, true);
+    assert.match(String(fresh.result.reason), /check found no control item/);
+    assert.equal((await controlItem())?.desired, 'running');
+    if (moto) assert.equal(await desiredCount(), 1);
+
+    // An operator stops it on record; the checks leave it alone.
+    const held = await invokeAt('2026-04-14T03:07:00Z', {
+      action: 'override',
+      desired: 'stopped',
+      by: 'lan',
+      why: 'SSI feed outage',
+      until: '2026-04-14T10:30:00+07:00',
+    });
+    assert.deepEqual(held.result.override, {
+      by: 'lan',
+      why: 'SSI feed outage',
+      until: '2026-04-14T03:30:00.000Z',
+    });
+    if (moto) assert.equal(await desiredCount(), 0);
+    const checked = await invokeAt('2026-04-14T03:10:00Z', { action: 'check' });
+    assert.equal(checked.result.desired, 'stopped');
+    assert.equal(checked.result.written, false);
+    assert.equal((await controlItem())?.override?.by, 'lan');
+
+    // The override ends at 10:30: the next check restores the calendar's state.
+    const healed = await invokeAt('2026-04-14T03:30:00Z', { action: 'check' });
+    assert.equal(healed.result.desired, 'running');
+    assert.match(String(healed.result.reason), /override by lan ended/);
+    assert.equal((await controlItem())?.override, undefined);
+    if (moto) assert.equal(await desiredCount(), 1);
+
+    // A stale stopped item (yesterday's afternoon stop) is replaced too.
+    await ddb.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: toControlItem({
+          pk: 'ingest',
+          desired: 'stopped',
+          reason: 'afternoon session closed',
+          updatedAt: Date.parse('2026-04-13T08:05:00Z'),
+        }),
+      }),
+    );
+    const stale = await invokeAt('2026-04-14T03:35:00Z', { action: 'check' });
+    assert.equal(stale.result.desired, 'running');
+    assert.match(String(stale.result.reason), /check found it stale/);
+  });
+
   it('rejects a malformed event without writing', async () => {
     const before = await controlItem();
     await assert.rejects(invokeAt('2026-04-14T01:55:00Z', { action: 'go' }), {
@@ -186,11 +243,11 @@ describe('session-control handler', () => {
     assert.deepEqual(await controlItem(), before);
   });
 
-  it('fails with CONTROL_WRITE_FAILED when the table is gone (so EventBridge retries)', async () => {
+  it('fails with CONTROL_READ_FAILED when the table is gone (so EventBridge retries)', async () => {
     await ddb.send(new DeleteTableCommand({ TableName: TABLE }));
     await assert.rejects(invokeAt('2026-04-14T01:55:00Z', { action: 'start', session: 'morning' }), {
       name: 'SessionControlError',
-      code: 'CONTROL_WRITE_FAILED',
+      code: 'CONTROL_READ_FAILED',
     });
   });
 });

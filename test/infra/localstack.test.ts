@@ -78,6 +78,11 @@ describe('docker-compose.localstack.yml', () => {
       assert.ok(services.includes(s), `SERVICES has ${s}`);
     }
     assert.ok(!services.includes('ecs'), 'no ECS on the free tier');
+    assert.match(
+      compose,
+      /CFN_IGNORE_UNSUPPORTED_RESOURCE_TYPES: "1"/,
+      'set explicitly, not left to a default',
+    );
     assert.match(compose, /- \/var\/run\/docker\.sock:\/var\/run\/docker\.sock/);
     assert.match(
       compose,
@@ -100,28 +105,47 @@ describe('docker-compose.localstack.yml', () => {
 });
 
 describe('scripts/deploy-localstack.ts --dry-run', () => {
-  it('prints the four deploy steps in order and runs none of them', async () => {
+  it('prints the settings, then the five deploy steps in order, and runs none of them', async () => {
     const { code, stdout } = await deployScript('--dry-run', '--endpoint', 'http://localhost:1');
     assert.equal(code, 0);
+    assert.match(stdout, /cdklocal environment: CDK_S3_FORCE_PATH_STYLE=1\n/);
+    assert.match(stdout, /stack context: ingestHost=external dataRemoval=destroy batchSize=100\n/);
+    // LocalStack's own settings are printed from the compose file, as it sets them.
+    for (const key of [
+      'CFN_IGNORE_UNSUPPORTED_RESOURCE_TYPES',
+      'LAMBDA_LIMITS_MAX_FUNCTION_PAYLOAD_SIZE_BYTES',
+    ]) {
+      const value = new RegExp(`^ {6}${key}: "([^"]+)"$`, 'm').exec(compose)?.[1];
+      assert.ok(value, `the compose file sets ${key}`);
+      assert.ok(stdout.includes(`${key}=${value}\n`), `${key}=${value} printed`);
+    }
     const steps = stdout.split('\n').filter((l) => l.startsWith('[dry-run] '));
-    assert.equal(steps.length, 4, stdout);
+    assert.equal(steps.length, 5, stdout);
     assert.match(
       steps[0],
-      /^\[dry-run\] 1\/4 wait for LocalStack .*GET http:\/\/localhost:1\/_localstack\/health/,
+      /^\[dry-run\] 1\/5 wait for LocalStack .*GET http:\/\/localhost:1\/_localstack\/health/,
     );
-    assert.match(
-      steps[1],
-      /AWS_ENDPOINT_URL=http:\/\/localhost:1 .*npx cdklocal bootstrap aws:\/\/000000000000\/us-east-1$/,
-    );
+    assert.match(steps[1], /check that no retained stream or table is in the way/);
     assert.match(
       steps[2],
-      /npx cdklocal deploy --require-approval never -c ingestHost=external -c dataRemoval=destroy --outputs-file cdk\.out\/localstack-outputs\.json VnStockStream$/,
+      /AWS_ENDPOINT_URL=http:\/\/localhost:1 .*CDK_S3_FORCE_PATH_STYLE=1 .*npx cdklocal bootstrap aws:\/\/000000000000\/us-east-1$/,
     );
-    assert.match(steps[3], /print the outputs/);
+    assert.match(
+      steps[3],
+      /npx cdklocal deploy --require-approval never -c ingestHost=external -c dataRemoval=destroy -c batchSize=100 --outputs-file cdk\.out\/localstack-outputs\.json VnStockStream$/,
+    );
+    assert.match(steps[4], /print the outputs/);
     for (const script of ['query-trades.sh', 'query-quote.sh', 'query-bars.sh', 'query-indices.sh']) {
       assert.match(stdout, new RegExp(`scripts/${script} --endpoint-url http://localhost:1 `));
     }
     assert.match(stdout, /docker compose -f docker-compose\.localstack\.yml up -d --build ingest/);
+  });
+
+  it('leaves out the health step with --skip-health', async () => {
+    const { code, stdout } = await deployScript('--dry-run', '--skip-health');
+    assert.equal(code, 0);
+    assert.match(stdout, /\[dry-run\] 1\/4 check that no retained stream/);
+    assert.doesNotMatch(stdout, /_localstack\/health/);
   });
 
   it('prints the destroy steps', async () => {

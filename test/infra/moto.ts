@@ -9,8 +9,9 @@
  * await moto.stop();
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 export const MOTO_MISSING = 'moto_server is not on PATH (pip install "moto[server]" to run this test)';
@@ -50,12 +51,20 @@ async function freePort(): Promise<number> {
   });
 }
 
+export type MotoOptions = {
+  readonly timeoutMs?: number;
+  /** The account moto answers for (`MOTO_ACCOUNT_ID`), e.g. LocalStack's 000000000000. @default MOTO_ACCOUNT */
+  readonly account?: string;
+};
+
 /** Starts moto_server; `undefined` when it is not installed. */
-export async function startMoto(timeoutMs = 20_000): Promise<Moto | undefined> {
+export async function startMoto(options: MotoOptions = {}): Promise<Moto | undefined> {
   if (!onPath('moto_server')) return undefined;
+  const timeoutMs = options.timeoutMs ?? 20_000;
   const port = await freePort();
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, MOTO_ACCOUNT_ID: options.account ?? MOTO_ACCOUNT },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
@@ -75,10 +84,15 @@ export async function startMoto(timeoutMs = 20_000): Promise<Moto | undefined> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  // The CDK CLI caches the account of an access key in ~/.cdk/cache: with moto's account
+  // under the dummy key `test` there, a later cdklocal deploy to LocalStack (account
+  // 000000000000, same key) would be refused. A scratch CDK_HOME keeps moto's answer here.
+  const cdkHome = mkdtempSync(join(tmpdir(), 'vn-stock-cdk-home-'));
   const env = {
+    CDK_HOME: cdkHome,
     AWS_ENDPOINT_URL: endpoint,
     AWS_ENDPOINT_URL_S3: endpoint,
-    AWS_S3_FORCE_PATH_STYLE: '1',
+    CDK_S3_FORCE_PATH_STYLE: '1',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: MOTO_REGION,
@@ -90,6 +104,7 @@ export async function startMoto(timeoutMs = 20_000): Promise<Moto | undefined> {
     env,
     stop: () =>
       new Promise<void>((resolve) => {
+        rmSync(cdkHome, { recursive: true, force: true });
         if (child.exitCode !== null) return resolve();
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
         child.once('exit', () => {

@@ -110,6 +110,22 @@ describe('stream capacity context', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'test-trades' });
   });
 
+  it('follows dataRemoval for the stream and the data tables, and sets the batch size', () => {
+    const destroy = synthPipeline({
+      ingestHost: 'external',
+      dataRemoval: 'destroy',
+      batchSize: '100',
+    }).template;
+    destroy.hasResource('AWS::Kinesis::Stream', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    destroy.hasResource('AWS::DynamoDB::Table', {
+      Properties: { TableName: 'vn-stock-trades' },
+      DeletionPolicy: 'Delete',
+    });
+    destroy.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 100 });
+    external.hasResource('AWS::Kinesis::Stream', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    external.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 2000 });
+  });
+
   it('rejects a context value it does not understand, naming the key', () => {
     const build = (context: Record<string, unknown>) => buildPipeline(testApp(context));
     assert.throws(

@@ -114,6 +114,62 @@ describe('KinesisEventSource against kinesalite', () => {
     }
   }
 
+  it('keeps every invocation under the 6 MB payload in a backlog of large records, each record once', async () => {
+    // 90 records of 200,000 bytes: ~24 MB of event in base64, read with a batch size of 2,000.
+    const name = 'large';
+    const count = 90;
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < count; i += 15) {
+      // PutRecords takes 5 MiB per call: 15 records of 200 kB.
+      const out = await kinesis.send(
+        new PutRecordsCommand({
+          StreamName: name,
+          Records: Array.from({ length: 15 }, (_, j) => {
+            const data = Buffer.alloc(200_000, 'x');
+            data.write(String(i + j).padStart(6, '0'));
+            return { Data: data, PartitionKey: `sym${(i + j) % 7}` };
+          }),
+        }),
+      );
+      assert.equal(out.FailedRecordCount, 0);
+    }
+    const sizes: number[] = [];
+    const seen: number[] = [];
+    const { es } = source(
+      name,
+      async (event) => {
+        sizes.push(Buffer.byteLength(JSON.stringify(event)));
+        for (const r of event.Records) {
+          seen.push(Number(Buffer.from(r.kinesis.data, 'base64').subarray(0, 6).toString()));
+        }
+        return { batchItemFailures: [] };
+      },
+      { batchSize: 2000 },
+    );
+    await es.start();
+    await until(() => es.stats.records === count, 30_000);
+    await es.stop();
+    const limit = 6 * 1024 * 1024;
+    assert.ok(sizes.length >= 4, `${sizes.length} batches: ${sizes.join(', ')}`);
+    for (const size of sizes) assert.ok(size <= limit, `an event of ${size} bytes`);
+    // Full batches stop within one record (~267 kB in the event) of the limit, as AWS's do.
+    assert.ok(
+      sizes.slice(0, -1).every((size) => size > limit - 270_000),
+      sizes.join(', '),
+    );
+    assert.equal(
+      es.stats.largestPayloadBytes,
+      Math.max(...sizes),
+      'the counter measures what the handler got',
+    );
+    assert.deepEqual(
+      seen,
+      Array.from({ length: count }, (_, i) => i),
+      'every record once, in order',
+    );
+  });
+
   it('delivers every record once, in order per shard, with Lambda-shaped events', async () => {
     await stream('order', 2, 1200);
     const { seen, events, handler } = recorder();

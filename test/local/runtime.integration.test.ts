@@ -325,4 +325,37 @@ describe('embedded runtime end to end', () => {
     // 30 April (Reunification Day): the start rule fires, nothing starts.
     assert.ok(/2026-04-30 08:55 ICT.*→ stopped \(not a trading day\)/.test(schedule), schedule);
   });
+
+  it('starts ingestion within one check when started mid-session without its catch-up', async () => {
+    // Tuesday 2026-04-14, 10:03:30 ICT; the provisioned control item says stopped and no
+    // rule is replayed. 1 real s = 1 simulated min: the 10:05 check comes ~1.5 s in.
+    logs.length = 0;
+    const start = Date.parse('2026-04-14T10:03:30+07:00');
+    const clock = simulatedClock(start, 60);
+    const sim = await startSimulator({ symbols: 3, rate: 20, seed: '4', clock: clock.now });
+    const runtime = await startRuntime({
+      ...options('mid-session', clock, { kind: 'url', url: sim.url }),
+      catchUp: false,
+      ingestEnv: {},
+    });
+    try {
+      const firstCheck = Date.parse('2026-04-14T10:05:00+07:00');
+      const before = await until('the ingest metrics', () => runtime.ingest.metrics<{ wanted: boolean }>());
+      if (clock.now() < firstCheck) assert.equal(before.wanted, false, 'stopped until the check');
+      const wantedAt = await until('ingestion to be wanted', async () => {
+        const m = await runtime.ingest.metrics<{ wanted: boolean }>();
+        return m?.wanted ? clock.now() : undefined;
+      });
+      const schedule = logs.filter((l) => l.startsWith('schedule:')).join('\n');
+      assert.ok(wantedAt >= firstCheck, `wanted at ${new Date(wantedAt).toISOString()} before any check`);
+      assert.ok(
+        wantedAt < firstCheck + 5 * 60_000,
+        `wanted only at ${new Date(wantedAt).toISOString()}\n${schedule}`,
+      );
+      assert.match(schedule, /SessionCheck.*10:05 ICT.*→ running \(morning session .*check found it stale\)/);
+    } finally {
+      await runtime.stop({ drainMs: 1_000 });
+      await sim.stop();
+    }
+  });
 });
