@@ -1,0 +1,49 @@
+/**
+ * The archive step of the transform: a batch's records written as one object per trading
+ * date (ICT, of the record's arrival in the stream; a batch spans two dates only across
+ * midnight), BEFORE anything is derived from them. If the write fails the caller fails the
+ * whole batch, so the event source mapping retries it: a record is never derived without
+ * being archived.
+ *
+ * @example
+ * const written = await archiveBatch(store, 'shardId-000000000000', records);
+ * written.objects; // 1
+ */
+import { tradingDateOf } from '../derive/trading-date.ts';
+import { type ArchivedRecord, encodeArchiveObject } from './format.ts';
+import { type ArchiveStore, archiveKey } from './store.ts';
+
+export type ArchiveWrite = {
+  readonly objects: number;
+  readonly bytes: number;
+  readonly keys: readonly string[];
+};
+
+export async function archiveBatch(
+  store: ArchiveStore,
+  shardId: string,
+  records: readonly ArchivedRecord[],
+): Promise<ArchiveWrite> {
+  const keys: string[] = [];
+  let bytes = 0;
+  for (const [date, group] of byDate(records)) {
+    const key = archiveKey(date, shardId, group[0].sequenceNumber, group[group.length - 1].sequenceNumber);
+    const body = encodeArchiveObject(group);
+    await store.put(key, body);
+    keys.push(key);
+    bytes += body.length;
+  }
+  return { objects: keys.length, bytes, keys };
+}
+
+/** Consecutive runs of records by trading date, in stream order. */
+function byDate(records: readonly ArchivedRecord[]): [string, ArchivedRecord[]][] {
+  const runs: [string, ArchivedRecord[]][] = [];
+  for (const record of records) {
+    const date = tradingDateOf(record.arrivalMs);
+    const last = runs[runs.length - 1];
+    if (last?.[0] === date) last[1].push(record);
+    else runs.push([date, [record]]);
+  }
+  return runs;
+}

@@ -1,0 +1,16 @@
+export { type ArchiveWrite, archiveBatch } from './archive-batch.ts';
+export {
+  ARCHIVE_FORMAT_VERSION,
+  type ArchivedRecord,
+  ArchiveFormatError,
+  decodeArchiveObject,
+  encodeArchiveObject,
+} from './format.ts';
+export { archivedShards, readArchivedDay, readArchivedShard, type ShardReadStats } from './read-archive.ts';
+export {
+  ARCHIVE_OBJECT_SUFFIX,
+  type ArchiveStore,
+  archiveKey,
+  assertTradingDate,
+  parseArchiveKey,
+} from './store.ts';
