@@ -1,7 +1,10 @@
 /**
  * The archive step of the transform: a batch's records written as one object per trading
- * date (ICT, of the record's arrival in the stream; a batch spans two dates only across
- * midnight), BEFORE anything is derived from them. If the write fails the caller fails the
+ * date (ICT) BEFORE anything is derived from them. A record's date is that of its first
+ * frame's receive time (the ingest task's stamp: the day the data belongs to, also under
+ * the embedded runtime's simulated clock, where the stream's arrival time is the real
+ * one); a record that cannot be decoded goes by its arrival time. A batch spans two dates
+ * only across midnight, when the market is closed. If the write fails the caller fails the
  * whole batch, so the event source mapping retries it: a record is never derived without
  * being archived.
  *
@@ -10,6 +13,7 @@
  * written.objects; // 1
  */
 import { tradingDateOf } from '../derive/trading-date.ts';
+import { decodeRecord, RecordDecodeError } from '../records/codec.ts';
 import { type ArchivedRecord, encodeArchiveObject } from './format.ts';
 import { type ArchiveStore, archiveKey } from './store.ts';
 
@@ -40,10 +44,20 @@ export async function archiveBatch(
 function byDate(records: readonly ArchivedRecord[]): [string, ArchivedRecord[]][] {
   const runs: [string, ArchivedRecord[]][] = [];
   for (const record of records) {
-    const date = tradingDateOf(record.arrivalMs);
+    const date = tradingDateOf(timeOf(record));
     const last = runs[runs.length - 1];
     if (last?.[0] === date) last[1].push(record);
     else runs.push([date, [record]]);
   }
   return runs;
+}
+
+/** The receive time of the record's first frame; its arrival in the stream if it has none. */
+function timeOf(record: ArchivedRecord): number {
+  try {
+    return decodeRecord(record.data)[0]?.receivedAt ?? record.arrivalMs;
+  } catch (error) {
+    if (!(error instanceof RecordDecodeError)) throw error;
+    return record.arrivalMs;
+  }
 }

@@ -27,7 +27,7 @@ function record(n: number, arrivalMs = MORNING + n): ArchivedRecord {
     sequenceNumber: `4959${String(n).padStart(52, '0')}`,
     arrivalMs,
     partitionKey: `b0${n % 8}`,
-    data: encodeRecord([{ raw: `MAIN|S#FPT|${n}`, receivedAt: arrivalMs - 5, connectionId: 'c1', seq: n }]),
+    data: encodeRecord([{ raw: `MAIN|S#FPT|${n}`, receivedAt: arrivalMs, connectionId: 'c1', seq: n }]),
   };
 }
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => record(from + i));
@@ -108,6 +108,21 @@ describe('archiveBatch and readArchivedShard', () => {
     assert.equal((await s.list('2026-04-14/')).filter((k) => k.endsWith('.vnsa')).length, 4);
     assert.equal(stats.records, 15);
     assert.ok(stats.duplicates >= 4, `the overlap of the retry was dropped (${stats.duplicates})`);
+  });
+
+  it('dates a record by its first frame, an undecodable one by its arrival', async () => {
+    const s = store();
+    const late = { ...record(1), arrivalMs: Date.parse('2026-04-16T02:00:00Z') }; // frames of the 14th
+    const junk = { ...record(2), arrivalMs: Date.parse('2026-04-15T02:00:00Z'), data: Uint8Array.of(9, 9) };
+    await archiveBatch(s, SHARD, [late, junk]);
+    assert.deepEqual(
+      (await readAll(s, '2026-04-14')).map((r) => r.sequenceNumber),
+      [late.sequenceNumber],
+    );
+    assert.deepEqual(
+      (await readAll(s, '2026-04-15')).map((r) => r.data),
+      [junk.data],
+    );
   });
 
   it('splits a batch across ICT midnight into one object per trading date', async () => {
