@@ -1,10 +1,12 @@
 /**
  * The archive step of the transform: a batch's records written as one object per trading
- * date (ICT) BEFORE anything is derived from them. A record's date is that of its first
- * frame's receive time (the ingest task's stamp: the day the data belongs to, also under
- * the embedded runtime's simulated clock, where the stream's arrival time is the real
- * one); a record that cannot be decoded goes by its arrival time. A batch spans two dates
- * only across midnight, when the market is closed. If the write fails the caller fails the
+ * date (ICT) BEFORE anything is derived from them. A record's date is its data's, as the
+ * tables date it: the time of its first stock or index frame (the server time a V2 frame
+ * carries, else the receive time; under the embedded runtime's simulated clock only the
+ * frames carry the simulated day, receive and arrival times are real), else the first
+ * frame's receive time; a record that cannot be decoded goes by its arrival in the stream.
+ * Only that one frame is parsed (a record holds ~50). A batch spans two dates only across
+ * midnight, when the market is closed. If the write fails the caller fails the
  * whole batch, so the event source mapping retries it: a record is never derived without
  * being archived.
  *
@@ -13,7 +15,9 @@
  * written.objects; // 1
  */
 import { tradingDateOf } from '../derive/trading-date.ts';
+import { parseFrame } from '../iboard/parse-frame.ts';
 import { decodeRecord, RecordDecodeError } from '../records/codec.ts';
+import { instrumentOf } from '../records/partition-key.ts';
 import { type ArchivedRecord, encodeArchiveObject } from './format.ts';
 import { type ArchiveStore, archiveKey } from './store.ts';
 
@@ -52,10 +56,17 @@ function byDate(records: readonly ArchivedRecord[]): [string, ArchivedRecord[]][
   return runs;
 }
 
-/** The receive time of the record's first frame; its arrival in the stream if it has none. */
+/** The time of the record's data (see above). */
 function timeOf(record: ArchivedRecord): number {
   try {
-    return decodeRecord(record.data)[0]?.receivedAt ?? record.arrivalMs;
+    const envelopes = decodeRecord(record.data);
+    for (const { raw, receivedAt } of envelopes) {
+      if (instrumentOf(raw) === undefined) continue;
+      const frame = parseFrame(raw);
+      if (frame.kind === 'stock') return frame.serverTime ?? receivedAt;
+      if (frame.kind === 'index') return frame.timeMs ?? receivedAt;
+    }
+    return envelopes[0]?.receivedAt ?? record.arrivalMs;
   } catch (error) {
     if (!(error instanceof RecordDecodeError)) throw error;
     return record.arrivalMs;
