@@ -6,7 +6,15 @@ export {
   decodeArchiveObject,
   encodeArchiveObject,
 } from './format.ts';
-export { archivedShards, readArchivedDay, readArchivedShard, type ShardReadStats } from './read-archive.ts';
+export {
+  archivedShards,
+  type KeyedObject,
+  orderArchiveObjects,
+  readArchivedDay,
+  readArchivedShard,
+  type ShardReadStats,
+  shardReader,
+} from './read-archive.ts';
 export {
   ARCHIVE_OBJECT_SUFFIX,
   type ArchiveStore,

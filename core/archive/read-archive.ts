@@ -14,12 +14,16 @@
 import { type ArchivedRecord, decodeArchiveObject } from './format.ts';
 import { type ArchiveStore, assertTradingDate, type ParsedArchiveKey, parseArchiveKey } from './store.ts';
 
-type KeyedObject = ParsedArchiveKey & { readonly key: string };
+export type KeyedObject = ParsedArchiveKey & { readonly key: string };
 
 async function objectsOf(store: ArchiveStore, date: string): Promise<KeyedObject[]> {
-  assertTradingDate(date);
+  return orderArchiveObjects(await store.list(`${assertTradingDate(date)}/`), date);
+}
+
+/** The archive objects of `date` among `keys`, in reading order (by first sequence number, longest first). */
+export function orderArchiveObjects(keys: readonly string[], date: string): KeyedObject[] {
   const objects: KeyedObject[] = [];
-  for (const key of await store.list(`${date}/`)) {
+  for (const key of keys) {
     const parsed = parseArchiveKey(key);
     if (parsed?.date === date) objects.push({ ...parsed, key });
   }
@@ -35,6 +39,37 @@ export async function archivedShards(store: ArchiveStore, date: string): Promise
 
 export type ShardReadStats = { objects: number; records: number; duplicates: number; bytes: number };
 
+/**
+ * The records of one shard's objects (given in reading order) that were not read before:
+ * `next(object)` says whether the object can hold any, `take(records)` keeps the new ones.
+ */
+export function shardReader(stats: ShardReadStats = { objects: 0, records: 0, duplicates: 0, bytes: 0 }) {
+  let lastYielded = -1n;
+  return {
+    stats,
+    /** False when the object lies wholly inside what was already read (a bisected half, an exact retry). */
+    wants(object: KeyedObject): boolean {
+      stats.objects++;
+      return object.last > lastYielded;
+    },
+    take(body: Uint8Array): ArchivedRecord[] {
+      stats.bytes += body.length;
+      const fresh: ArchivedRecord[] = [];
+      for (const record of decodeArchiveObject(body)) {
+        const seq = BigInt(record.sequenceNumber);
+        if (seq <= lastYielded) {
+          stats.duplicates++;
+          continue;
+        }
+        lastYielded = seq;
+        stats.records++;
+        fresh.push(record);
+      }
+      return fresh;
+    },
+  };
+}
+
 /** One shard's records of `date`, in stream order, each once; `stats` fills in as it reads. */
 export async function* readArchivedShard(
   store: ArchiveStore,
@@ -42,26 +77,10 @@ export async function* readArchivedShard(
   shardId: string,
   stats: ShardReadStats = { objects: 0, records: 0, duplicates: 0, bytes: 0 },
 ): AsyncGenerator<ArchivedRecord> {
-  let lastYielded = -1n;
+  const reader = shardReader(stats);
   for (const object of (await objectsOf(store, date)).filter((o) => o.shardId === shardId)) {
-    // Wholly inside what was already read (a bisected half, an exact retry): skip unread.
-    if (object.last <= lastYielded) {
-      stats.objects++;
-      continue;
-    }
-    const body = await store.get(object.key);
-    stats.objects++;
-    stats.bytes += body.length;
-    for (const record of decodeArchiveObject(body)) {
-      const seq = BigInt(record.sequenceNumber);
-      if (seq <= lastYielded) {
-        stats.duplicates++;
-        continue;
-      }
-      lastYielded = seq;
-      stats.records++;
-      yield record;
-    }
+    if (!reader.wants(object)) continue;
+    yield* reader.take(await store.get(object.key));
   }
 }
 

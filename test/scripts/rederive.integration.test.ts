@@ -7,23 +7,31 @@
  * reject row whose frame now parses is removed.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { BatchWriteItemCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { readArchivedDay } from '../../core/archive/index.ts';
 import type { TransformSink } from '../../core/derive/sink.ts';
+import { initMessage, stockSubscribeMessages } from '../../core/iboard/subscribe.ts';
+import { decodeRecord } from '../../core/records/index.ts';
 import { ENV } from '../../core/settings.ts';
 import { FileArchiveStore } from '../../functions/archive/file-archive-store.ts';
 import { dynamoClient, kinesisClient } from '../../local/aws-clients.ts';
+import { parseStartArgs } from '../../local/cli-args.ts';
 import { type Clock, simulatedClock } from '../../local/clock.ts';
 import { archiveDirOf } from '../../local/data-dir.ts';
 import { type Runtime, startRuntime } from '../../local/runtime.ts';
+import { loadSession } from '../../local/simulator/replay-source.ts';
+import { startSimulator } from '../../local/simulator/simulator.ts';
 import { synthesize } from '../../local/synth.ts';
 import { parseRederiveArgs, runRederive, tablesConfig } from '../../scripts/rederive.ts';
 import { scanAll } from '../local/pipeline-checks.ts';
+import { connect } from '../local/simulator/ws-client.ts';
 
 /** Tuesday 2026-04-14, 11:29:40 ICT: 20 s of trading before the lunch break silences the market. */
 const BEFORE_LUNCH = Date.parse('2026-04-14T04:29:40Z');
@@ -272,5 +280,45 @@ describe('npm run rederive on the embedded runtime', { timeout: 300_000 }, () =>
       [{ pk: 'FPT#2026-04-13', sk: '1776049200000#000000000000100', quantity: 100 }],
       'another day untouched',
     );
+  });
+
+  it('is read by npm run frames, npm start -- --replay and the simulator as a recording', async () => {
+    const day = join(archiveDir(), DATE);
+    const raws: string[] = [];
+    for await (const { record } of readArchivedDay(new FileArchiveStore(archiveDir()), DATE))
+      for (const e of decodeRecord(record.data)) raws.push(e.raw);
+
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/frames.ts', day],
+      { maxBuffer: 256 << 20 },
+    );
+    const shown =
+      stdout.trim().split('\n').filter(Boolean).length + stderr.trim().split('\n').filter(Boolean).length;
+    assert.equal(shown, raws.length, 'one line per archived frame');
+    assert.ok(stdout.includes('"symbol":"FPT"'));
+
+    const session = loadSession(day);
+    assert.ok(session.lines.length > 0 && session.lines.length <= raws.length);
+    assert.equal(
+      new Date(session.firstT).toISOString().slice(0, 10),
+      DATE,
+      'times of the day the data is of',
+    );
+    assert.deepEqual(parseStartArgs(['--replay', day]).source, { kind: 'replay', file: day, speed: 1 });
+    assert.throws(() => parseStartArgs(['--replay', join(archiveDir(), '2026-04-15')]), /no such file/);
+
+    // The simulator replays the day to a client that subscribes to FPT.
+    const sim = await startSimulator({ replay: day, speed: Number.POSITIVE_INFINITY });
+    try {
+      const client = await connect(sim.url);
+      client.send(initMessage());
+      for (const m of stockSubscribeMessages({ generation: 'v2', symbols: ['FPT'] })) client.send(m);
+      const fpt = () => client.texts.filter((t) => t.includes('S#FPT|')).length;
+      await client.waitFor(() => fpt() >= 3, 10_000, 'FPT frames of the archived day');
+      await client.close();
+    } finally {
+      await sim.stop();
+    }
   });
 });
