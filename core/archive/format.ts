@@ -35,8 +35,16 @@ export type ArchivedRecord = {
 };
 
 export const ARCHIVE_FORMAT_VERSION = 1;
+
+/**
+ * Bytes the framing adds per record, beside its data: u16 + a 56-digit Kinesis sequence
+ * number, f64 arrival, u16 + a 3-character partition key (`b03`), u32 data length.
+ */
+export const ARCHIVE_RECORD_OVERHEAD_BYTES = 2 + 56 + 8 + 2 + 3 + 4;
+/** Bytes of an object's header (magic, version, count). */
+export const ARCHIVE_OBJECT_HEADER_BYTES = 4 + 1 + 4;
 const MAGIC = 'VNSA';
-const HEADER_BYTES = 4 + 1 + 4;
+const HEADER_BYTES = ARCHIVE_OBJECT_HEADER_BYTES;
 
 export class ArchiveFormatError extends Error {
   readonly code = 'ARCHIVE_OBJECT_INVALID';

@@ -1,6 +1,8 @@
 export { type ArchiveWrite, archiveBatch } from './archive-batch.ts';
 export {
   ARCHIVE_FORMAT_VERSION,
+  ARCHIVE_OBJECT_HEADER_BYTES,
+  ARCHIVE_RECORD_OVERHEAD_BYTES,
   type ArchivedRecord,
   ArchiveFormatError,
   decodeArchiveObject,

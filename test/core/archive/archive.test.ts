@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
+  ARCHIVE_OBJECT_HEADER_BYTES,
+  ARCHIVE_RECORD_OVERHEAD_BYTES,
   type ArchivedRecord,
   ArchiveFormatError,
   archiveBatch,
@@ -54,6 +56,15 @@ describe('archive object format', () => {
     const back = decodeArchiveObject(encodeArchiveObject(records));
     assert.deepEqual(back, records);
     assert.equal(decodeRecord(back[3].data)[0].raw, 'MAIN|S#FPT|3');
+  });
+
+  it('adds exactly the documented framing per record and object (the cost model counts on it)', () => {
+    const records = range(0, 9);
+    const data = records.reduce((n, r) => n + r.data.length, 0);
+    assert.equal(
+      encodeArchiveObject(records).length,
+      ARCHIVE_OBJECT_HEADER_BYTES + data + records.length * ARCHIVE_RECORD_OVERHEAD_BYTES,
+    );
   });
 
   it('refuses a truncated or padded object, and anything without its header', () => {
