@@ -8,12 +8,14 @@
  * they are the well-known published figures: check them before relying on the result.
  * Sources: https://aws.amazon.com/kinesis/data-streams/pricing/,
  * https://aws.amazon.com/lambda/pricing/, https://aws.amazon.com/dynamodb/pricing/on-demand/,
- * https://aws.amazon.com/fargate/pricing/.
+ * https://aws.amazon.com/fargate/pricing/, https://aws.amazon.com/s3/pricing/.
  *
  * @example
  * const day = tradingDayCost(measuredInputs);
  * day.pipeline.provisioned.total; // USD per trading day
  */
+
+import { ARCHIVE_RECORD_OVERHEAD_BYTES } from '../core/archive/format.ts';
 
 /** USD, us-east-1, as published (2025); see the module comment. */
 export const PRICES = {
@@ -37,6 +39,18 @@ export const PRICES = {
   fargateArmVcpuHour: 0.03238,
   /** Fargate Linux/ARM: per GB-hour. */
   fargateArmGbHour: 0.00356,
+  /** S3 Standard: per GB-month (first 50 TB). */
+  s3StandardGbMonth: 0.023,
+  /** S3 Standard-IA: per GB-month. */
+  s3InfrequentGbMonth: 0.0125,
+  /** S3 Glacier Instant Retrieval: per GB-month. */
+  s3GlacierIrGbMonth: 0.004,
+  /** S3 Standard: per 1,000 PUT requests. */
+  s3PutPerThousand: 0.005,
+  /** S3 lifecycle transition requests to Standard-IA, per 1,000. */
+  s3TransitionIaPerThousand: 0.01,
+  /** S3 lifecycle transition requests to Glacier Instant Retrieval, per 1,000. */
+  s3TransitionGlacierIrPerThousand: 0.02,
 } as const;
 
 /** Whole-market stock and index frames per second at the observed peak (issue 7). */
@@ -94,10 +108,23 @@ export type DesignCost = {
   readonly provisioned: { readonly lines: readonly CostLine[]; readonly total: number };
   readonly onDemand: { readonly lines: readonly CostLine[]; readonly total: number };
 };
+/** The raw-feed archive's cost of one trading day (the same whatever the Kinesis mode). */
+export type ArchiveCost = {
+  readonly bytesPer1000Frames: number;
+  readonly gbPerDay: number;
+  readonly objectsPerDay: number;
+  /** What one day of archive costs to write and to keep for its first 90 days. */
+  readonly lines: readonly CostLine[];
+  readonly total: number;
+  /** What one day of archive costs per month after that (Glacier Instant Retrieval). */
+  readonly perMonthAfter90Days: number;
+};
+
 export type DayCost = {
   readonly framesPerDay: number;
   readonly pipeline: DesignCost;
   readonly naive: DesignCost;
+  readonly archive: ArchiveCost;
 };
 
 const line = (item: string, quantity: number, unit: string, price: string, usd: number): CostLine => ({
@@ -113,20 +140,11 @@ export function designCost(inputs: CostInputs, design: DesignInputs): DesignCost
   const records = (frames / 1000) * design.recordsPer1000Frames;
   const bytes = (frames / 1000) * design.bytesPer1000Frames;
   const recordBytes = records > 0 ? bytes / records : 0;
-  const peakRecordsPerSecond = (inputs.marketFramesPerSecond / 1000) * design.recordsPer1000Frames;
-  const peakBytesPerSecond = (inputs.marketFramesPerSecond / 1000) * design.bytesPer1000Frames;
-  const shards = Math.max(
-    design.minShards,
-    Math.ceil(peakRecordsPerSecond / SHARD_RECORDS_PER_SECOND),
-    Math.ceil(peakBytesPerSecond / SHARD_BYTES_PER_SECOND),
-  );
+  const shards = shardsFor(inputs, design);
   const putUnits = records * Math.max(1, Math.ceil(recordBytes / PUT_UNIT_BYTES));
   // A batch closes at the batch size or at the end of the batching window, per shard
   // (Lambda polls a shard about once a second when there is no window).
-  const invocations = Math.max(
-    records / design.batchSize,
-    (shards * TRADING_SECONDS) / Math.max(1, design.batchWindowSeconds),
-  );
+  const invocations = invocationsPerDay(records, shards, design);
   const gbSeconds = (frames / design.transformFramesPerSecond) * inputs.lambdaGb;
   const writeUnits = (frames / 1000) * design.writeUnitsPer1000Frames;
   const p = PRICES;
@@ -217,10 +235,85 @@ export function designCost(inputs: CostInputs, design: DesignInputs): DesignCost
   };
 }
 
-export function tradingDayCost(inputs: CostInputs): DayCost {
+function shardsFor(inputs: CostInputs, design: DesignInputs): number {
+  const peakRecordsPerSecond = (inputs.marketFramesPerSecond / 1000) * design.recordsPer1000Frames;
+  const peakBytesPerSecond = (inputs.marketFramesPerSecond / 1000) * design.bytesPer1000Frames;
+  return Math.max(
+    design.minShards,
+    Math.ceil(peakRecordsPerSecond / SHARD_RECORDS_PER_SECOND),
+    Math.ceil(peakBytesPerSecond / SHARD_BYTES_PER_SECOND),
+  );
+}
+
+function invocationsPerDay(records: number, shards: number, design: DesignInputs): number {
+  return Math.max(
+    records / design.batchSize,
+    (shards * TRADING_SECONDS) / Math.max(1, design.batchWindowSeconds),
+  );
+}
+
+/**
+ * The archive (issue 14): the transform writes each batch as one S3 object before deriving
+ * it, so a day is the stream's bytes plus the framing (`archiveBytesPer1000Frames`, from
+ * core/archive/format.ts) in one PUT per invocation; Standard for 30 days, Standard-IA to
+ * day 90, then Glacier Instant Retrieval (infra/constructs/frame-archive.ts).
+ */
+export function archiveCost(inputs: CostInputs, archiveBytesPer1000Frames: number): ArchiveCost {
+  const design = inputs.pipeline;
+  const frames = inputs.marketFramesPerSecond * TRADING_SECONDS;
+  const records = (frames / 1000) * design.recordsPer1000Frames;
+  const objects = invocationsPerDay(records, shardsFor(inputs, design), design);
+  const gb = ((frames / 1000) * archiveBytesPer1000Frames) / GB;
+  const p = PRICES;
+  const lines = [
+    line(
+      'S3 PUT (one object per batch)',
+      objects,
+      'requests',
+      `$${p.s3PutPerThousand}/1k`,
+      (objects / 1000) * p.s3PutPerThousand,
+    ),
+    line(
+      'S3 Standard, days 1-30',
+      gb,
+      'GB-month',
+      `$${p.s3StandardGbMonth}/GB-month`,
+      gb * p.s3StandardGbMonth,
+    ),
+    line(
+      'S3 lifecycle transitions (IA, Glacier IR)',
+      objects * 2,
+      'requests',
+      `$${p.s3TransitionIaPerThousand}+$${p.s3TransitionGlacierIrPerThousand}/1k`,
+      (objects / 1000) * (p.s3TransitionIaPerThousand + p.s3TransitionGlacierIrPerThousand),
+    ),
+    line(
+      'S3 Standard-IA, days 31-90',
+      gb * 2,
+      'GB-month',
+      `$${p.s3InfrequentGbMonth}/GB-month`,
+      gb * 2 * p.s3InfrequentGbMonth,
+    ),
+  ];
+  return {
+    bytesPer1000Frames: archiveBytesPer1000Frames,
+    gbPerDay: gb,
+    objectsPerDay: objects,
+    lines,
+    total: lines.reduce((n, l) => n + l.usd, 0),
+    perMonthAfter90Days: gb * p.s3GlacierIrGbMonth,
+  };
+}
+
+/** `archiveBytesPer1000Frames`: the archive's bytes per 1,000 frames. @default the stream's plus the framing */
+export function tradingDayCost(inputs: CostInputs, archiveBytesPer1000Frames?: number): DayCost {
+  const archiveBytes =
+    archiveBytesPer1000Frames ??
+    inputs.pipeline.bytesPer1000Frames + inputs.pipeline.recordsPer1000Frames * ARCHIVE_RECORD_OVERHEAD_BYTES;
   return {
     framesPerDay: inputs.marketFramesPerSecond * TRADING_SECONDS,
     pipeline: designCost(inputs, inputs.pipeline),
     naive: designCost(inputs, inputs.naive),
+    archive: archiveCost(inputs, archiveBytes),
   };
 }

@@ -112,6 +112,9 @@ if (cost.ok) {
       `AWS cost per trading day, Kinesis ${mode === 'provisioned' ? 'provisioned' : 'on-demand'}: this pipeline $${p.toFixed(2)}, naive $${n.toFixed(2)} (${(n / p).toFixed(1)}× cheaper)`,
     );
   }
+  log(
+    `Raw-feed archive per trading day: $${day.archive.total.toFixed(3)} (written and kept 90 days), then $${day.archive.perMonthAfter90Days.toFixed(4)}/month`,
+  );
   log('');
   log(formatCost(day, cost.rate, TRANSFORM_MEMORY_MB));
 } else {

@@ -22,6 +22,12 @@ export const ENV = {
   CASSANDRA_LOCAL_DC: 'CASSANDRA_LOCAL_DC',
   CASSANDRA_USERNAME: 'CASSANDRA_USERNAME',
   CASSANDRA_PASSWORD: 'CASSANDRA_PASSWORD',
+  /** The raw-feed archive's S3 bucket (transform; set by infra/). */
+  ARCHIVE_BUCKET: 'ARCHIVE_BUCKET',
+  /** Key prefix inside ARCHIVE_BUCKET (default none). */
+  ARCHIVE_PREFIX: 'ARCHIVE_PREFIX',
+  /** A directory to archive into instead of S3 (the embedded runtime's `<data dir>/archive`); wins over ARCHIVE_BUCKET. */
+  ARCHIVE_DIR: 'ARCHIVE_DIR',
 
   // --- ingest task
   IBOARD_URL: 'IBOARD_URL',

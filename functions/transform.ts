@@ -3,6 +3,8 @@
  * (DynamoDB and/or Keyspaces). A thin adapter over `core/derive` (`transformBatch`):
  *
  * - turns the Kinesis event into records (base64 data, sequence numbers, arrival times);
+ * - archives them first (`archive/archive-step.ts`, when an archive store is configured):
+ *   a failed archive write fails the whole batch, so nothing is derived unarchived;
  * - runs the batch against the sink chosen by `SINK` (config read once, on the first
  *   invocation, failing with the missing variable's name);
  * - answers with `batchItemFailures` (ReportBatchItemFailures): empty when everything is
@@ -20,10 +22,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { ArchiveStore } from '../core/archive/store.ts';
 import type { BatchRecord } from '../core/derive/decode-batch.ts';
 import type { TransformSink } from '../core/derive/sink.ts';
 import { type BatchOutcome, transformBatch } from '../core/derive/transform-batch.ts';
 import { METRIC_NAMESPACE, METRIC_SERVICES } from '../core/metric-names.ts';
+import { archiveStep } from './archive/archive-step.ts';
+import { createArchiveStore } from './archive/create-archive-store.ts';
 import { createSink } from './sinks/create-sink.ts';
 import { loadTransformConfig } from './transform-config.ts';
 import { TRANSFORM_METRICS as M } from './transform-metrics.ts';
@@ -39,6 +44,8 @@ export type TransformDeps = {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly now?: () => number;
+  /** Where every batch is archived before it is derived. @default none */
+  readonly archive?: ArchiveStore;
 };
 
 export type TransformHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
@@ -57,7 +64,7 @@ export function createTransformHandler(
     return ready;
   };
   return async (event) => {
-    const { sink, logger, metrics, now = Date.now } = await init();
+    const { sink, logger, metrics, now = Date.now, archive } = await init();
     const records = event.Records.map(toBatchRecord);
     if (records.length === 0) return { batchItemFailures: [] };
     const shardId = event.Records[0].eventID.split(':')[0];
@@ -68,6 +75,14 @@ export function createTransformHandler(
       records: records.length,
     };
     const started = now();
+    if (archive) {
+      const partitionKeys = event.Records.map((r) => r.kinesis.partitionKey);
+      const failure = await archiveStep({ store: archive, shardId, records, partitionKeys, logger, metrics });
+      if (failure) {
+        metrics.publishStoredMetrics();
+        return failure;
+      }
+    }
     try {
       const outcome = await transformBatch(records, shardId, sink);
       const failed = outcome.failedRecord === undefined ? undefined : records[outcome.failedRecord];
@@ -179,5 +194,6 @@ export const handler: TransformHandler = createTransformHandler(async () => {
     sink: await createSink(config, dynamo),
     logger: new Logger({ serviceName: METRIC_SERVICES.transform }),
     metrics: new Metrics({ namespace: TRANSFORM_NAMESPACE, serviceName: METRIC_SERVICES.transform }),
+    archive: createArchiveStore(process.env),
   };
 });

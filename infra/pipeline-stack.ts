@@ -15,6 +15,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ENV } from '../core/settings.ts';
 import { TABLES } from '../core/tables.ts';
+import { FrameArchive } from './constructs/frame-archive.ts';
 import { FrameStream, streamName } from './constructs/frame-stream.ts';
 import { IngestService } from './constructs/ingest-service.ts';
 import { KeyspacesSink, keyspacesEndpoint } from './constructs/keyspaces.ts';
@@ -48,6 +49,7 @@ export const OUTPUTS = {
   sessionControlFunctionName: 'SessionControlFunctionName',
   dashboardName: 'DashboardName',
   keyspaceName: 'KeyspaceName',
+  archiveBucketName: 'ArchiveBucketName',
   ingestClusterName: 'IngestClusterName',
   ingestServiceName: 'IngestServiceName',
 } as const;
@@ -72,6 +74,7 @@ export class PipelineStack extends Stack {
       removalPolicy: dataRemoval,
     });
     const tables = new PipelineTables(this, 'Tables', { namePrefix: prefix, removalPolicy: dataRemoval });
+    const archive = new FrameArchive(this, 'Archive', { removalPolicy: dataRemoval });
 
     const keyspaces = settings.keyspaces
       ? new KeyspacesSink(this, 'Keyspaces', { keyspaceName: prefix.replaceAll('-', '_') })
@@ -79,6 +82,7 @@ export class PipelineStack extends Stack {
     const transform = new Transform(this, 'Transform', {
       stream,
       tables: tables.byName,
+      archiveBucket: archive.bucket,
       parallelizationFactor: settings.parallelizationFactor,
       batchWindowSeconds: settings.batchWindowSeconds,
       batchSize: settings.batchSize,
@@ -130,6 +134,7 @@ export class PipelineStack extends Stack {
     new CfnOutput(this, OUTPUTS.deadLetterQueueUrl, { value: transform.deadLetterQueue.queueUrl });
     new CfnOutput(this, OUTPUTS.transformFunctionName, { value: transform.fn.functionName });
     new CfnOutput(this, OUTPUTS.sessionControlFunctionName, { value: schedule.fn.functionName });
+    new CfnOutput(this, OUTPUTS.archiveBucketName, { value: archive.bucket.bucketName });
     new CfnOutput(this, OUTPUTS.dashboardName, { value: ops.dashboard.dashboardName });
     if (keyspaces) new CfnOutput(this, OUTPUTS.keyspaceName, { value: keyspaces.keyspaceName });
     if (ingest) {

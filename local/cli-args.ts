@@ -2,8 +2,10 @@
  * `npm start` flags, checked before anything starts: an unknown flag or a bad value is
  * one line naming the flag, and exit code 2.
  */
+
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isArchivedDay } from './simulator/archive-session.ts';
 
 export const USAGE = `npm start -- [options]
 
@@ -17,7 +19,8 @@ Source (one of):
     --symbols N|A,B,C     the N most active stocks, or these symbols (default: whole market)
     --rate R              stock frames per second, whole market (default 1000)
     --seed S              random seed (default 1)
-  --replay FILE           a recorded session (the simulator's JSON-lines format)
+  --replay FILE|DAY       a recorded session (the simulator's JSON-lines format), or an
+                          archived day (.local-data/archive/YYYY-MM-DD)
     --speed N             replay N times faster (default 1)
   --iboard-url URL        any iboard-compatible websocket (e.g. \`npm run simulate\`)
 
@@ -124,7 +127,8 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     };
   } else if (given('replay')) {
     const file = str('replay')!;
-    if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`--replay ${file}: no such file`);
+    if (!existsSync(file) || !(statSync(file).isFile() || isArchivedDay(file)))
+      throw new UsageError(`--replay ${file}: no such file (or archived day directory .../YYYY-MM-DD)`);
     source = { kind: 'replay', file, speed: positive('speed', str('speed') ?? '1', 10_000) };
   } else if (given('iboard-url')) {
     const url = str('iboard-url')!;

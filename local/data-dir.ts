@@ -3,8 +3,8 @@
  * and a pid file so two runtimes never share it (the emulators' LevelDB would refuse
  * with a less helpful message).
  *
- * Layout: kinesis/ and dynamodb/ (emulator LevelDB), cdk.out/ (the synthesized
- * template), checkpoints.json (event source positions), dlq/<queue>.jsonl (on-failure
+ * Layout: kinesis/ and dynamodb/ (emulator LevelDB), archive/YYYY-MM-DD/ (the raw-feed
+ * archive, see core/archive), cdk.out/ (the synthesized template), checkpoints.json (event source positions), dlq/<queue>.jsonl (on-failure
  * destination), logs/ingest.log, runtime.pid.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,11 @@ export class DataDirInUseError extends Error {
     );
     this.name = 'DataDirInUseError';
   }
+}
+
+/** The raw-feed archive's directory inside a data directory. */
+export function archiveDirOf(root: string): string {
+  return join(root, 'archive');
 }
 
 export type DataDir = {

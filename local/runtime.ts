@@ -17,7 +17,7 @@ import { dynamoClient, kinesisClient, LOCAL_ACCOUNT, LOCAL_REGION } from './aws-
 import { CheckpointStore } from './checkpoint-store.ts';
 import type { Source } from './cli-args.ts';
 import type { Clock } from './clock.ts';
-import { claimDataDir, type DataDir } from './data-dir.ts';
+import { archiveDirOf, claimDataDir, type DataDir } from './data-dir.ts';
 import { DeadLetterFile } from './dead-letter-file.ts';
 import type { KinesisEventSource } from './event-source.ts';
 import { countFrames } from './frame-count.ts';
@@ -182,6 +182,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const { env, conflicts } = functionEnvironment(template.functions, {
       ...runtimeEnvironment(router.url, LOCAL_REGION, options.verbose ? 'INFO' : 'WARN'),
       ...clock.env,
+      // The raw-feed archive as files under the data directory (the stack's bucket on AWS).
+      [ENV.ARCHIVE_DIR]: archiveDirOf(dir.root),
     });
     for (const conflict of conflicts) log(`note: functions disagree on ${conflict}`);
     Object.assign(process.env, env);

@@ -2,7 +2,9 @@
  * `npm run frames -- FILE` (FILE `-` reads stdin): look at the feed.
  *
  * Input, one per line: raw server frames, or a recorded session's JSON lines
- * `{"t": epochMs, "dir": "in", "raw": "<frame>"}` (lines with another `dir` are ignored).
+ * `{"t": epochMs, "dir": "in", "raw": "<frame>"}` (lines with another `dir` are ignored);
+ * or an archived day's directory (`.local-data/archive/YYYY-MM-DD`), read as recorded
+ * lines with `t` the receive time.
  * Output: one parsed JSON object per frame on stdout (with `t` first for recorded lines);
  * a rejected frame goes to stderr as one JSON object with its `reason` and input `line`.
  * Exit code 0, or 1 when the file cannot be read.
@@ -12,9 +14,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseFrame } from '../core/iboard/parse-frame.ts';
+import { archivedFrames, isArchivedDay } from '../local/simulator/archive-session.ts';
 
 type Input = { raw: string; t?: unknown } | undefined;
 
@@ -62,7 +65,9 @@ export async function printFrames(input: Readable, out: Writable, err: Writable)
 async function main(): Promise<void> {
   const file = process.argv[2];
   if (file === undefined) {
-    console.error('usage: npm run frames -- FILE   (FILE - reads stdin)');
+    console.error(
+      'usage: npm run frames -- FILE|DAY   (FILE - reads stdin; DAY: .local-data/archive/YYYY-MM-DD)',
+    );
     process.exitCode = 2;
     return;
   }
@@ -71,7 +76,16 @@ async function main(): Promise<void> {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
-  const input = file === '-' ? process.stdin : createReadStream(file);
+  const input =
+    file === '-'
+      ? process.stdin
+      : isArchivedDay(file)
+        ? Readable.from(
+            archivedFrames(file).map(
+              (f) => `${JSON.stringify({ t: f.receivedAt, dir: 'in', raw: f.raw })}\n`,
+            ),
+          )
+        : createReadStream(file);
   try {
     await printFrames(input, process.stdout, process.stderr);
   } catch (error) {

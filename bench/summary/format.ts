@@ -76,5 +76,26 @@ export function formatCost(cost: DayCost, marketRate: number, lambdaMb: number):
       ),
     );
   }
+  const { archive } = cost;
+  out.push(
+    '',
+    `Raw-feed archive (S3, either Kinesis mode): ${formatNumber(archive.bytesPer1000Frames)} bytes per 1,000 frames ` +
+      `(the stream's measured bytes plus the archive framing), ${formatNumber(archive.gbPerDay)} GB and ` +
+      `${formatNumber(archive.objectsPerDay)} objects a day; each day kept costs ${usd(archive.perMonthAfter90Days)} a month after day 90 (Glacier IR).`,
+    table(
+      header,
+      [
+        ...archive.lines.map((l) => [
+          'archive',
+          l.item,
+          `${formatNumber(l.quantity)} ${l.unit}`,
+          l.price,
+          usd(l.usd),
+        ]),
+        ['archive', 'total (written, kept 90 days)', '', '', usd(archive.total)],
+      ],
+      new Set([2, 4]),
+    ),
+  );
   return out.join('\n');
 }

@@ -9,9 +9,11 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../core/settings.ts';
@@ -22,6 +24,8 @@ import { PipelineFunction } from './pipeline-function.ts';
 export type TransformProps = {
   readonly stream: IStream;
   readonly tables: Readonly<Record<TableName, Table>>;
+  /** The raw-feed archive: every batch is written there before it is derived. @default no archive */
+  readonly archiveBucket?: IBucket;
   /** Concurrent batches per shard (1..10). @default 1 */
   readonly parallelizationFactor?: number;
   /** The event source's maximum batching window, seconds (1..300). @default 20 */
@@ -34,7 +38,7 @@ export type TransformProps = {
   readonly entry?: string;
   /**
    * Bundle the Cassandra driver and its SigV4 plugin (the Keyspaces sink). Without
-   * them the bundle is ~0.6 MB instead of ~10 MB (the plugin pulls in AWS SDK v2);
+   * them the bundle is ~0.8 MB (0.2 of it the S3 client of the archive) instead of ~10 MB (the plugin pulls in AWS SDK v2);
    * the sink imports them lazily, so a DynamoDB-only function never needs them.
    * @default false
    */
@@ -125,6 +129,17 @@ export class Transform extends Construct {
     });
     for (const [name, actions] of Object.entries(TRANSFORM_TABLE_ACTIONS)) {
       tables[name as keyof typeof TRANSFORM_TABLE_ACTIONS].grant(this.fn, ...actions);
+    }
+    if (props.archiveBucket) {
+      // PutObject only (grantPut would add tagging, retention and Abort*): the transform
+      // never reads, lists or deletes the archive.
+      this.fn.addEnvironment(ENV.ARCHIVE_BUCKET, props.archiveBucket.bucketName);
+      this.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:PutObject'],
+          resources: [props.archiveBucket.arnForObjects('*')],
+        }),
+      );
     }
     this.fn.addEventSource(
       new KinesisEventSource(props.stream, {

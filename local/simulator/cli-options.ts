@@ -12,7 +12,8 @@ import type { SimulatorOptions } from './simulator.ts';
 export const SIMULATE_USAGE = `usage: npm run simulate -- [options]
   --port N              listen port (default 8080; 0 = any free port)
   --host H              listen address (default 127.0.0.1; 0.0.0.0 to reach it from containers)
-  --replay FILE         replay a recorded session (JSON lines {"t","dir":"in","raw"}) instead of the synthetic market
+  --replay FILE|DAY     replay a recorded session (JSON lines {"t","dir":"in","raw"}) or an archived
+                        day (.local-data/archive/YYYY-MM-DD) instead of the synthetic market
   --speed N|max         replay speed factor, max = as fast as the client reads (default 1)
   --loop                replay: start again at the end, times shifted forward
   --symbols N|LIST      synthetic: the N most active stocks, or ALL/HOSE/HNX/UPCOM/A,B,C (default ALL)

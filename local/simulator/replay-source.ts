@@ -9,6 +9,7 @@
  * replayed: the simulator answers each client's own messages live.
  */
 import { readFileSync } from 'node:fs';
+import { isArchivedDay, loadArchivedSession } from './archive-session.ts';
 
 export type ReplayLine = {
   /** Recorded receive time, epoch ms. */
@@ -36,7 +37,9 @@ export class ReplayFileError extends Error {
   }
 }
 
+/** A recorded session file, or an archived day's directory (`<archive>/YYYY-MM-DD`). */
 export function loadSession(path: string): ReplaySession {
+  if (isArchivedDay(path)) return loadArchivedSession(path);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -72,7 +75,8 @@ export function parseSession(text: string): ReplaySession {
 
 const ACK_TYPES = new Set(['ack', 'unsub']);
 
-function classify(t: number, raw: string): ReplayLine | undefined {
+/** A frame as a replay line; undefined for the server acknowledgements, which are not replayed. */
+export function classify(t: number, raw: string): ReplayLine | undefined {
   if (raw.startsWith('Subscribed ') || raw.startsWith('Unsubscribed ')) return undefined;
   if (raw.startsWith('{')) {
     try {

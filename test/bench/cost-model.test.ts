@@ -7,6 +7,7 @@ import {
   TRADING_SECONDS,
   tradingDayCost,
 } from '../../bench/cost-model.ts';
+import { ARCHIVE_RECORD_OVERHEAD_BYTES } from '../../core/archive/format.ts';
 
 const inputs: CostInputs = {
   marketFramesPerSecond: 2000,
@@ -92,5 +93,23 @@ describe('trading-day cost model', () => {
   it('makes the naive design dearer at these rates', () => {
     const day = tradingDayCost(inputs);
     assert.ok(day.naive.provisioned.total > 5 * day.pipeline.provisioned.total);
+  });
+
+  it('prices the archive: one PUT per batch, the stream bytes plus framing stored 30 days Standard then IA', () => {
+    const { archive } = tradingDayCost(inputs);
+    // 30,600 records a day of 50 KB + 75 bytes of framing each.
+    const bytes = 30_600 * (50 * 1024 + ARCHIVE_RECORD_OVERHEAD_BYTES);
+    assert.equal(archive.gbPerDay, bytes / 1024 ** 3);
+    // 2 shards × 15,300 s / a 1 s window = 30,600 batches (more than 30,600 / 500 by size).
+    assert.equal(item(archive.lines, 'S3 PUT').quantity, 30_600);
+    assert.equal(item(archive.lines, 'S3 PUT').usd, 30.6 * PRICES.s3PutPerThousand);
+    assert.equal(item(archive.lines, 'S3 Standard').usd, archive.gbPerDay * PRICES.s3StandardGbMonth);
+    assert.equal(item(archive.lines, 'S3 Standard-IA').quantity, archive.gbPerDay * 2);
+    assert.equal(archive.perMonthAfter90Days, archive.gbPerDay * PRICES.s3GlacierIrGbMonth);
+    assert.equal(
+      archive.total,
+      archive.lines.reduce((n, l) => n + l.usd, 0),
+    );
+    assert.equal(tradingDayCost(inputs, 100_000).archive.bytesPer1000Frames, 100_000, 'a measured size wins');
   });
 });

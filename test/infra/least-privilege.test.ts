@@ -124,9 +124,26 @@ describe('least privilege', () => {
     ]);
     const all = grants.flatMap((g) => g.resources);
     assert.ok(
-      all.every((r) => /^(Tables|TransformDlq|FramesStream|TransformFunctionLogs)/.test(r)),
+      all.every((r) => /^(Tables|TransformDlq|FramesStream|TransformFunctionLogs|ArchiveBucket)/.test(r)),
       all.join(),
     );
+  });
+
+  it('lets the transform put archive objects and nothing else on the archive bucket', () => {
+    const grants = roleGrants(fargate, 'TransformFunctionRole');
+    const archive = grants.filter((g) => g.resources.some((r) => /^ArchiveBucket/.test(r)));
+    assert.deepEqual(archive, [{ actions: ['s3:PutObject'], resources: [archive[0].resources[0]] }]);
+    assert.match(
+      archive[0].resources[0],
+      /^ArchiveBucket[0-9A-F]+\/\*$/,
+      'objects of the archive bucket only',
+    );
+    for (const template of [fargate, keyspaces]) {
+      for (const [role, roleGrantList] of grantsByRole(template)) {
+        if (role.startsWith('TransformFunctionRole') || role.startsWith('CustomS3AutoDelete')) continue;
+        assert.deepEqual(actionsOn(roleGrantList, /^ArchiveBucket/), [], `${role} has no archive access`);
+      }
+    }
   });
 
   it('lets the ingest task only put to the stream and read the control item', () => {

@@ -31,6 +31,7 @@ export const MOTO_GAPS = [
   'Kinesis StreamEncryption: stream reports EncryptionType NONE',
   'DynamoDB PointInTimeRecoverySpecification and TimeToLiveSpecification: not applied',
   'Lambda Architectures: reported as x86_64',
+  'S3 PublicAccessBlockConfiguration and LifecycleConfiguration: not applied',
 ];
 
 let moto: Moto | undefined;
@@ -229,5 +230,28 @@ describe('cdklocal deploy to moto_server', { skip: toolsMissing, timeout: 300_00
     )) as { Attributes: Record<string, string> };
     assert.equal(Attributes.MessageRetentionPeriod, String(14 * 24 * 3600));
     assert.equal(Attributes.SqsManagedSseEnabled, 'true');
+  });
+
+  it('creates the archive bucket encrypted, named to the transform', async () => {
+    const bucket = outputs.ArchiveBucketName;
+    assert.ok(bucket, 'ArchiveBucketName output');
+    const encryption = (await aws('s3api', 'get-bucket-encryption', '--bucket', bucket)) as {
+      ServerSideEncryptionConfiguration: {
+        Rules: { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: string } }[];
+      };
+    };
+    assert.equal(
+      encryption.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm,
+      'AES256',
+    );
+    const fn = (await aws(
+      'lambda',
+      'get-function-configuration',
+      '--function-name',
+      outputs.TransformFunctionName,
+    )) as {
+      Environment: { Variables: Record<string, string> };
+    };
+    assert.equal(fn.Environment.Variables.ARCHIVE_BUCKET, bucket);
   });
 });

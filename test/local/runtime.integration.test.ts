@@ -13,9 +13,12 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { readArchivedDay } from '../../core/archive/index.ts';
 import { ENV } from '../../core/settings.ts';
+import { FileArchiveStore } from '../../functions/archive/file-archive-store.ts';
 import { dynamoClient, kinesisClient } from '../../local/aws-clients.ts';
 import { type Clock, simulatedClock } from '../../local/clock.ts';
+import { archiveDirOf } from '../../local/data-dir.ts';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../../local/runtime.ts';
 import { startSimulator } from '../../local/simulator/simulator.ts';
 import { replayStart } from '../../local/sources.ts';
@@ -258,10 +261,13 @@ describe('embedded runtime end to end', () => {
         const processedSecond = second.eventSources.reduce((n, es) => n + es.stats.records, 0);
         assert.ok(processedSecond > 0, 'the second run processed what the first left');
         // Exactly once across the restart: every record in the stream, none twice.
-        assert.equal(
-          processedFirst + processedSecond,
-          await countStreamRecords(second.endpoint, second.streamName),
-        );
+        const inStream = await countStreamRecords(second.endpoint, second.streamName);
+        assert.equal(processedFirst + processedSecond, inStream);
+        // And the archive holds every record once, across both runs.
+        let archived = 0;
+        const archive = new FileArchiveStore(archiveDirOf(join(root, 'restart')));
+        for await (const _ of readArchivedDay(archive, '2026-04-14')) archived++;
+        assert.equal(archived, inStream, 'every record archived once');
         const ddb = dynamoClient({ endpoint: second.endpoint });
         try {
           const checked = await checkAgainstLedger(ddb, second.tables, sim.ledger, sim.ledger.clientIds());
