@@ -32,11 +32,13 @@ import { archivedShards } from '../core/archive/read-archive.ts';
 import { type RederiveSummary, rederiveDay } from '../core/archive/rederive.ts';
 import type { ArchiveStore } from '../core/archive/store.ts';
 import { assertTradingDate } from '../core/archive/store.ts';
+import { formatReconciliation } from '../core/derive/reconcile.ts';
 import { ENV } from '../core/settings.ts';
 import { FileArchiveStore } from '../functions/archive/file-archive-store.ts';
 import { parseS3Url, S3ArchiveStore } from '../functions/archive/s3-archive-store.ts';
 import { createSink } from '../functions/sinks/create-sink.ts';
 import { loadTransformConfig, type TransformConfig } from '../functions/transform-config.ts';
+import { reconcileTables } from '../local/reconcile-tables.ts';
 import { deleteDayRows, deleteRejects, rejectKeysOf } from './rederive-tables.ts';
 
 const USAGE =
@@ -181,6 +183,13 @@ export async function runRederive(args: RederiveArgs, deps: RederiveDeps): Promi
     const rejectsRemoved =
       nowParse.length > 0 ? await deleteRejects(dynamo, config.tables.rejects, date, nowParse) : 0;
     for (const line of summaryLines(summary, rejectsRemoved)) log(line);
+    // The day's reconciliation, as `npm run reconcile` prints it.
+    const report = await reconcileTables(
+      dynamo,
+      { trades: config.tables.trades, quotes: config.tables.quotes },
+      { date, symbols: args.symbols ? [...args.symbols] : undefined },
+    );
+    for (const line of formatReconciliation(report)) log(line);
     return { summary, deleted, rejectsRemoved };
   } finally {
     await inner.close?.();
@@ -191,10 +200,7 @@ function rowCount(rows: RederiveSummary['rows']): number {
   return rows.trades + rows.quotes + rows.bars + rows.indices + rows.rejects;
 }
 
-/**
- * The end-of-run summary: per-kind totals of frames and rows.
- * Hook: when the reconciliation module (issue 13) lands, print its report of the day here.
- */
+/** The end-of-run summary: per-kind totals of frames and rows (the reconciliation follows it). */
 export function summaryLines(summary: RederiveSummary, rejectsRemoved: number): string[] {
   const { counts, rows, archive } = summary;
   return [

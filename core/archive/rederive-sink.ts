@@ -7,8 +7,9 @@
  *   which would make every frame of the day stale. Stored quotes newer than the day are
  *   ignored, and the quotes derived during the run are kept in memory and read back by the
  *   next batch, so the run carries its own checkpoint from batch to batch. The stored quote
- *   is still written when it is not older (the sink's newer-only rule decides). A stored
- *   quote of the day itself is honoured: a second run finds every frame stale and writes
+ *   is left alone when it is a later day's (counted as not newer); otherwise it is written
+ *   over the checkpoint version it was derived from, as always. A stored quote of the day
+ *   itself is honoured: a second run finds every frame stale and writes
  *   nothing, so re-derivation is idempotent.
  * - **Symbols.** With a symbol set, trades, bars, quotes and index rows of other instruments
  *   are derived (the records are replayed whole, so frame positions and reject keys stay
@@ -42,6 +43,8 @@ export function rederiveSink(inner: TransformSink, options: RederiveSinkOptions)
   const { date, symbols } = options;
   const wanted = (id: string) => symbols === undefined || symbols.has(id);
   const derived = new Map<string, QuoteRow>();
+  /** Symbols whose stored quote is a later day's: the latest state stays as it is. */
+  const later = new Set<string>();
   const rows: PerTable = { trades: 0, quotes: 0, bars: 0, indices: 0, rejects: 0 };
   const rejectKeys = new Set<string>();
 
@@ -69,6 +72,7 @@ export function rederiveSink(inner: TransformSink, options: RederiveSinkOptions)
       for (const key of keys) {
         const quote = derived.get(key.symbol) ?? stored.get(key.symbol);
         if (quote && quote.tradingDate <= date) previous.set(key.symbol, quote);
+        else if (quote) later.add(key.symbol);
       }
       return previous;
     },
@@ -102,13 +106,14 @@ export function rederiveSink(inner: TransformSink, options: RederiveSinkOptions)
       return result;
     },
     async writeQuotes(given: readonly QuoteRow[]) {
-      const kept = given.filter((q) => wanted(q.symbol));
+      const kept = given.filter((q) => wanted(q.symbol) && !later.has(q.symbol));
       const result = await inner.writeQuotes(kept);
       const failed = new Set(result.failed);
-      // The next batch starts from what was derived, stored or not (a newer day's quote wins in the table).
+      // The next batch starts from what was derived, stored or not (a later day's quote stays in the table).
       for (const quote of given) if (!failed.has(quote)) derived.set(quote.symbol, quote);
       rows.quotes += kept.length - failed.size - (result.notNewer ?? 0);
-      return result;
+      const notNewer = (result.notNewer ?? 0) + given.filter((q) => later.has(q.symbol)).length;
+      return { ...result, notNewer };
     },
     close: inner.close ? () => inner.close!() : undefined,
   };

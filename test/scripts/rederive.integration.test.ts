@@ -101,6 +101,9 @@ async function snapshot(ddb: DynamoDBClient, tables: Readonly<Record<string, str
   const out: Record<string, Row[]> = {};
   for (const table of [...DERIVED, 'rejects'] as const)
     out[table] = (await scanAll(ddb, tables[table])).sort(byKey);
+  // The checkpoint's version counts the quote's writes (it depends on the batching): left out.
+  for (const quote of out.quotes ?? [])
+    delete (quote.checkpoint as { version?: number } | undefined)?.version;
   return out;
 }
 
@@ -217,6 +220,7 @@ describe('npm run rederive on the embedded runtime', { timeout: 300_000 }, () =>
       lines.some((l) => /^rederived 2026-04-14: 1 shard\(s\)/.test(l)),
       lines.join('\n'),
     );
+    assert.match(lines.at(-1)!, /^reconciliation: (\d+)\/\1 symbol-days agree with the exchange total/);
     const rebuilt = await snapshot(ddb, runtime.tables);
     for (const table of DERIVED) assert.deepEqual(rebuilt[table], first[table], table);
   });
