@@ -14,6 +14,7 @@ import { dynamoClient, kinesisClient, LOCAL_ACCOUNT, LOCAL_REGION } from './aws-
 import { CheckpointStore } from './checkpoint-store.ts';
 import type { Source } from './cli-args.ts';
 import type { Clock } from './clock.ts';
+import { cqlEnvironment, prepareCql } from './cql-sink.ts';
 import { claimDataDir, type DataDir } from './data-dir.ts';
 import { DeadLetterFile } from './dead-letter-file.ts';
 import type { KinesisEventSource } from './event-source.ts';
@@ -51,8 +52,18 @@ export type RuntimeOptions = {
   readonly ingestEnv?: Readonly<Record<string, string>>;
   /** Status line period; 0: none. @default 5000 */
   readonly statusIntervalMs?: number;
+  /** Also write to Cassandra (`SINK=both`) or only there (`keyspaces`): `--sink`. */
+  readonly cql?: CqlSinkOptions;
   /** Aborts a start in progress (Ctrl-C while starting): what was started is stopped. */
   readonly signal?: AbortSignal;
+};
+
+export type CqlSinkOptions = {
+  readonly sink: 'keyspaces' | 'both';
+  /** `CASSANDRA_CONTACT_POINTS`: `host[:port]` list. */
+  readonly contactPoints: string;
+  readonly localDataCenter: string;
+  readonly keyspace: string;
 };
 
 export class StartAbortedError extends Error {
@@ -169,9 +180,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const line of provisioned.lines) log(line);
     checkpoint();
 
+    const cqlWrites = options.cql ? await prepareCql(options.cql, log) : undefined;
+    if (cqlWrites) cleanup.push({ name: 'cql counter', stop: async () => cqlWrites.stop() });
     const { env, conflicts } = functionEnvironment(template.functions, {
       ...runtimeEnvironment(router.url, LOCAL_REGION, options.verbose ? 'INFO' : 'WARN'),
       ...clock.env,
+      ...(options.cql ? cqlEnvironment(options.cql) : {}),
     });
     for (const conflict of conflicts) log(`note: functions disagree on ${conflict}`);
     Object.assign(process.env, env);
@@ -257,6 +271,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ingest,
       eventSources,
       writes,
+      ...(cqlWrites ? { cqlWrites } : {}),
       roles,
       deadLetters: [...deadLetters.values()],
     });
@@ -294,6 +309,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         );
         await dashboard?.stop();
         await router.stop();
+        cqlWrites?.stop();
         kinesisSdk.destroy();
         dynamoSdk.destroy();
         await Promise.all(emulators.map((e) => e.stop()));

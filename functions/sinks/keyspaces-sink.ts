@@ -35,6 +35,7 @@ import { type BarKey, barId } from '../../core/derive/bars.ts';
 import type { BarWrite, QuoteKey, TransformSink, WriteResult } from '../../core/derive/sink.ts';
 import { TransientSinkError } from '../../core/derive/sink.ts';
 import type { BarRow, IndexRow, QuoteRow, TradeRow } from '../../core/derive/types.ts';
+import { publishCqlRows } from './cql-row-events.ts';
 import { barFromCql, quoteFromCql } from './cql-rows.ts';
 import {
   barLwtCql,
@@ -104,6 +105,7 @@ export class KeyspacesSink implements RowSink {
         failed.push(write);
       }
     });
+    publishCqlRows('bars', rows.length - failed.length - notNewer);
     return { failed, error: lastError, retries: 0, writeUnits: 0, requests, notNewer };
   }
 
@@ -212,6 +214,7 @@ export class KeyspacesSink implements RowSink {
         for (const row of batch) failed.push(rowToWrite.get(row) as W);
       }
     });
+    publishCqlRows(codec.table.name, rowToWrite.size - failed.length);
     return { failed, error: lastError, retries: 0, writeUnits: 0, requests: batches.length };
   }
 }
