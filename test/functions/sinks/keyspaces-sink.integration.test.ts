@@ -218,6 +218,27 @@ describe('Keyspaces sink against Cassandra', { skip }, () => {
     assert.deepEqual((await cqlTables()).bars, bars);
   });
 
+  it('writes a bar merged onto a watermark it does not hold (Keyspaces switched on mid-day)', async () => {
+    const bar: BarRow = {
+      symbol: 'FPT',
+      tradingDate: DATE,
+      minute: '09:30',
+      start: T0,
+      open: 1,
+      high: 2,
+      low: 1,
+      close: 2,
+      volume: 300,
+      value: 500,
+      trades: 2,
+      lastTrade: tradeSortKey(T0 + 9, 300),
+    };
+    const result = await sink.writeBars([{ bar, expectedLastTrade: tradeSortKey(T0 + 1, 100) }]);
+    assert.equal(result.failed.length, 0);
+    assert.equal(result.requests, 2, 'the UPDATE ... IF found no row, the INSERT ... IF NOT EXISTS wrote it');
+    assert.deepEqual((await cqlTables()).bars, [bar]);
+  });
+
   it('rewrites the Keyspaces rows on the retry after a failed Keyspaces write (SINK=both)', async () => {
     // A Keyspaces write that fails once, for each table in turn; everything else reaches Cassandra.
     for (const method of ['writeTrades', 'writeBars', 'writeQuotes', 'writeIndices'] as const) {
