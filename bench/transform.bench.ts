@@ -31,6 +31,14 @@
  *   handler on them, so it is close to what a Lambda holding one batch needs (plus the
  *   bench's own frame text).
  *
+ * - `cqlRowsPer1000Frames`, `cqlRowsPerSec`: the same handler with the CQL sink alone
+ *   (`SINK=keyspaces`: previous state read from and rows written to Cassandra) on the
+ *   deployed batch size, against the Cassandra of `CASSANDRA_CONTACT_POINTS` (`npm run
+ *   cassandra -- start`), keyspace `vn_stock_bench`; rows as Cassandra acknowledged them
+ *   (the sink's `diagnostics_channel` count), per 1,000 frames and per second of handler
+ *   time. A local single node on the bench's own 2 cores, not Keyspaces' throughput.
+ *   Without a reachable Cassandra the figure is skipped and `cqlSkipped` says why.
+ *
  * Writes `bench/results/transform.json`. Options: `--quick` (fewer batches and naive
  * frames, for CI's smoke run), `--naive-frames N` (default 5,000: the naive handler is
  * per-frame, so a sample suffices), `--cpu-only` (print `framesPerSec` alone).
@@ -47,13 +55,20 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
+import { CQL_TABLES } from '../core/cql/schema.ts';
 import type { TransformSink, WriteResult } from '../core/derive/sink.ts';
 import { encodeRecord } from '../core/records/index.ts';
 import { kinesisEventFrom } from '../functions/kinesis-event.ts';
+import { createCassandraClient } from '../functions/sinks/cassandra-client.ts';
+import { combineSinks } from '../functions/sinks/combined-sink.ts';
+import { ensureCqlSchema } from '../functions/sinks/cql-setup.ts';
 import { DynamoSink } from '../functions/sinks/dynamodb-sink.ts';
+import { KeyspacesSink } from '../functions/sinks/keyspaces-sink.ts';
 import { createTransformHandler, TRANSFORM_NAMESPACE } from '../functions/transform.ts';
+import { loadTransformConfig } from '../functions/transform-config.ts';
 import { DEFAULT_SETTINGS } from '../infra/context.ts';
 import { startAwsFaultProxy } from '../local/chaos/aws-fault-proxy.ts';
+import { CqlRowCounter } from '../local/cql-row-counter.ts';
 import { startDynamo } from '../local/emulators.ts';
 import { SyntheticMarket } from '../local/simulator/synthetic-market.ts';
 import { iboardListing } from '../local/simulator/universe.ts';
@@ -71,6 +86,8 @@ const { values } = parseArgs({
     child: { type: 'string' },
     /** Internal: measure `framesPerSec` and report it to the parent. */
     'child-cpu': { type: 'boolean', default: false },
+    /** Internal: run the deployed batch size with the CQL sink and report to the parent. */
+    'child-cql': { type: 'boolean', default: false },
     'batch-frames': { type: 'string' },
     batches: { type: 'string' },
   },
@@ -279,6 +296,64 @@ async function withWrites(
   };
 }
 
+type CqlFigures = { frames: number; seconds: number; rows: number };
+
+/** The keyspace the bench writes (truncated first). */
+const BENCH_KEYSPACE = 'vn_stock_bench';
+
+// --- 3. the handler with the CQL sink alone, against the local Cassandra
+async function withCqlWrites(batchFrames: number, batches: number): Promise<CqlFigures> {
+  const { frames } = marketFrames(WARM_UP_FRAMES + batchFrames * batches);
+  const warmUp = eventsOf(frames, 0, WARM_UP_FRAMES, 1);
+  const events = eventsOf(frames, WARM_UP_FRAMES, batchFrames, batches);
+  frames.length = 0;
+  const config = loadTransformConfig({
+    ...process.env,
+    SINK: 'keyspaces',
+    REJECTS_TABLE: 'unused',
+    KEYSPACE_NAME: BENCH_KEYSPACE,
+  });
+  const client = await createCassandraClient(config.cassandra!);
+  await ensureCqlSchema(client, BENCH_KEYSPACE);
+  for (const table of CQL_TABLES) await client.execute(`TRUNCATE ${BENCH_KEYSPACE}.${table.name}`);
+  const cql = new KeyspacesSink({ client, keyspace: BENCH_KEYSPACE });
+  // Rejects go to DynamoDB in every mode; the market has none, and they are not CQL rows.
+  const noRejects = { writeRejects: async () => ({ failed: [], retries: 0, writeUnits: 0, requests: 0 }) };
+  const sink = combineSinks({ name: 'keyspaces', reader: cql, writers: [cql], rejects: noRejects });
+  const handler = createTransformHandler({
+    sink,
+    logger: new Logger({ serviceName: 'transform', logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: TRANSFORM_NAMESPACE, serviceName: 'transform' }),
+  });
+  let counter: CqlRowCounter | undefined;
+  let seconds = 0;
+  for (const event of [...warmUp, ...events]) {
+    if (event === events[0]) counter = new CqlRowCounter();
+    const started = performance.now();
+    const { batchItemFailures } = await handler(event);
+    if (batchItemFailures.length > 0) throw new Error('a bench batch failed (CQL)');
+    if (counter) seconds += (performance.now() - started) / 1000;
+  }
+  const rows = Object.values(counter!.rows).reduce((a, b) => a + b, 0);
+  counter!.stop();
+  await client.shutdown();
+  return { frames: batchFrames * batches, seconds, rows };
+}
+
+/** Why the CQL figure cannot be measured, or undefined when Cassandra answers. */
+async function cqlUnavailable(): Promise<string | undefined> {
+  if (!process.env.CASSANDRA_CONTACT_POINTS)
+    return 'Cassandra is not running (CASSANDRA_CONTACT_POINTS unset; npm run cassandra -- start)';
+  try {
+    const config = loadTransformConfig({ ...process.env, SINK: 'keyspaces', REJECTS_TABLE: 'unused' });
+    const client = await createCassandraClient(config.cassandra!);
+    await client.shutdown();
+    return undefined;
+  } catch (error) {
+    return `Cassandra at ${process.env.CASSANDRA_CONTACT_POINTS} does not answer: ${(error as Error).message}`;
+  }
+}
+
 /**
  * Runs this file in a fresh process with `args` (same frames: same seed) and resolves with
  * its last message; `onCounting` is called when a write child starts counting (after its
@@ -313,6 +388,9 @@ const writeChildArgs = (endpoint: string, size: BatchSize) => [
 if (values['child-cpu']) {
   const framesPerSec = await cpuFramesPerSec();
   process.send?.({ framesPerSec }, () => process.exit(0));
+} else if (values['child-cql']) {
+  const figures = await withCqlWrites(Number(values['batch-frames']), Number(values.batches));
+  process.send?.(figures, () => process.exit(0));
 } else if (values.child) {
   const client = dynamoClient(values.child, 4);
   const figures = await withWrites(client, Number(values['batch-frames']), Number(values.batches));
@@ -372,6 +450,28 @@ if (values['child-cpu']) {
     }
     const deployed = byBatch.find((b) => b.name === 'deployed')!;
     const tenK = byBatch.find((b) => b.name === '10k')!;
+    const cqlSkipped = await cqlUnavailable();
+    let cqlFigures: Record<string, number> = {};
+    if (cqlSkipped) console.log(`CQL rows: not measured: ${cqlSkipped}`);
+    else {
+      const size = BATCH_SIZES[0];
+      const cql = await inChild<CqlFigures>([
+        '--child-cql',
+        '--batch-frames',
+        String(size.batchFrames),
+        '--batches',
+        String(size.batches),
+      ]);
+      cqlFigures = {
+        cqlRowsPer1000Frames: per1000(cql.rows, cql.frames),
+        cqlRowsPerSec: Math.round(cql.rows / cql.seconds),
+        cqlFramesPerSecWithWrites: Math.round(cql.frames / cql.seconds),
+      };
+      console.log(
+        `CQL sink alone, batches of ${size.batchFrames.toLocaleString('en')} frames: ${cqlFigures.cqlRowsPer1000Frames} rows per 1,000 frames, ` +
+          `${cqlFigures.cqlRowsPerSec} rows/s, ${cqlFigures.cqlFramesPerSecWithWrites} frames/s (local Cassandra)`,
+      );
+    }
     const results = {
       framesPerSec,
       framesPerSecWithWrites: deployed.framesPerSecWithWrites,
@@ -382,6 +482,8 @@ if (values['child-cpu']) {
       writeRequestsPer1000Frames: deployed.writeRequestsPer1000Frames,
       naiveWriteRequestsPer1000Frames: per1000(theirs.calls, theirs.frames),
       rowsWrittenPer1000Frames: deployed.rowsWrittenPer1000Frames,
+      ...cqlFigures,
+      ...(cqlSkipped ? { cqlSkipped } : {}),
       peakRssMb: tenK.peakRssMb,
       peakRssMbDeployedBatch: deployed.peakRssMb,
       batchFrames: DEPLOYED_BATCH_FRAMES,

@@ -32,6 +32,10 @@ of the latest trading day, so the schedule fires at once; live uses real time):
 Transform:
   --batch-window S        gather S seconds of records per batch (1-300; default: the
                           stack's batchWindowSeconds, 20: fewer writes, rows ~20 s late)
+  --sink S                dynamodb (default), both (DynamoDB and Cassandra) or keyspaces
+                          (Cassandra only): needs CASSANDRA_CONTACT_POINTS, e.g. 127.0.0.1
+                          after \`npm run cassandra -- start\` (also CASSANDRA_LOCAL_DC,
+                          default datacenter1, and KEYSPACE_NAME, default vn_stock)
 
 Where:
   --data-dir DIR          where data is kept across restarts (default .local-data)
@@ -68,7 +72,12 @@ export type StartArgs = {
   readonly verbose: boolean;
   /** Overrides the stack's `batchWindowSeconds` for this run. */
   readonly batchWindowSeconds?: number;
+  /** Where the transform writes rows (`SINK`); `dynamodb` as the stack's default. */
+  readonly sink: StartSink;
 };
+
+export const START_SINKS = ['dynamodb', 'keyspaces', 'both'] as const;
+export type StartSink = (typeof START_SINKS)[number];
 
 export class UsageError extends Error {
   readonly code = 'BAD_FLAG';
@@ -92,6 +101,7 @@ const OPTIONS = {
   'endpoint-port': { type: 'string' },
   'dashboard-port': { type: 'string' },
   'batch-window': { type: 'string' },
+  sink: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -158,7 +168,14 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
     ...(given('batch-window')
       ? { batchWindowSeconds: seconds('batch-window', str('batch-window')!, 1, 300) }
       : {}),
+    sink: sinkOf(str('sink') ?? 'dynamodb'),
   };
+}
+
+function sinkOf(text: string): StartSink {
+  if (!(START_SINKS as readonly string[]).includes(text))
+    throw new UsageError(`--sink must be one of ${START_SINKS.join(', ')}, got "${text}"`);
+  return text as StartSink;
 }
 
 function seconds(flag: string, text: string, min: number, max: number): number {

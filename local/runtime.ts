@@ -17,6 +17,7 @@ import { dynamoClient, kinesisClient, LOCAL_ACCOUNT, LOCAL_REGION } from './aws-
 import { CheckpointStore } from './checkpoint-store.ts';
 import type { Source } from './cli-args.ts';
 import type { Clock } from './clock.ts';
+import { cqlEnvironment, prepareCql } from './cql-sink.ts';
 import { archiveDirOf, claimDataDir, type DataDir } from './data-dir.ts';
 import { DeadLetterFile } from './dead-letter-file.ts';
 import type { KinesisEventSource } from './event-source.ts';
@@ -61,8 +62,18 @@ export type RuntimeOptions = {
    * since the check is level-triggered. @default true
    */
   readonly catchUp?: boolean;
+  /** Also write to Cassandra (`SINK=both`) or only there (`keyspaces`): `--sink`. */
+  readonly cql?: CqlSinkOptions;
   /** Aborts a start in progress (Ctrl-C while starting): what was started is stopped. */
   readonly signal?: AbortSignal;
+};
+
+export type CqlSinkOptions = {
+  readonly sink: 'keyspaces' | 'both';
+  /** `CASSANDRA_CONTACT_POINTS`: `host[:port]` list. */
+  readonly contactPoints: string;
+  readonly localDataCenter: string;
+  readonly keyspace: string;
 };
 
 export class StartAbortedError extends Error {
@@ -179,11 +190,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const line of provisioned.lines) log(line);
     checkpoint();
 
+    const cqlWrites = options.cql ? await prepareCql(options.cql, log) : undefined;
+    if (cqlWrites) cleanup.push({ name: 'cql counter', stop: async () => cqlWrites.stop() });
     const { env, conflicts } = functionEnvironment(template.functions, {
       ...runtimeEnvironment(router.url, LOCAL_REGION, options.verbose ? 'INFO' : 'WARN'),
       ...clock.env,
       // The raw-feed archive as files under the data directory (the stack's bucket on AWS).
       [ENV.ARCHIVE_DIR]: archiveDirOf(dir.root),
+      ...(options.cql ? cqlEnvironment(options.cql) : {}),
     });
     for (const conflict of conflicts) log(`note: functions disagree on ${conflict}`);
     Object.assign(process.env, env);
@@ -269,6 +283,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ingest,
       eventSources,
       writes,
+      ...(cqlWrites ? { cqlWrites } : {}),
       roles,
       deadLetters: [...deadLetters.values()],
     });
@@ -307,6 +322,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         log(await reconciliationLine(dynamoSdk, roles, tradingDate(clock.now())));
         await dashboard?.stop();
         await router.stop();
+        cqlWrites?.stop();
         kinesisSdk.destroy();
         dynamoSdk.destroy();
         await Promise.all(emulators.map((e) => e.stop()));

@@ -4,10 +4,13 @@
  * Exit codes: 0 after a clean stop; 1 when something failed to start (one line says
  * what); 2 on a bad flag; 130 on a second Ctrl-C.
  */
+
+import { DEFAULT_KEYSPACE } from '../core/cql/schema.ts';
 import { isMarketTradingAt, nextMarketOpen } from '../core/market/calendar.ts';
+import { ENV } from '../core/settings.ts';
 import { parseStartArgs, type StartArgs, USAGE, UsageError } from './cli-args.ts';
 import { type Clock, realClock, simulatedClock } from './clock.ts';
-import { type Runtime, startRuntime } from './runtime.ts';
+import { type CqlSinkOptions, type Runtime, startRuntime } from './runtime.ts';
 import { defaultSimulatedStart, replayStart } from './sources.ts';
 
 const log = (line: string) => console.log(line);
@@ -46,6 +49,21 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  let cql: CqlSinkOptions | undefined;
+  if (args.sink !== 'dynamodb') {
+    const contactPoints = process.env[ENV.CASSANDRA_CONTACT_POINTS]?.trim();
+    if (!contactPoints)
+      fail(
+        `--sink ${args.sink} needs CASSANDRA_CONTACT_POINTS: npm run cassandra -- start, then CASSANDRA_CONTACT_POINTS=127.0.0.1 npm start -- --sink ${args.sink}`,
+        2,
+      );
+    cql = {
+      sink: args.sink,
+      contactPoints,
+      localDataCenter: process.env[ENV.CASSANDRA_LOCAL_DC]?.trim() || 'datacenter1',
+      keyspace: process.env[ENV.KEYSPACE_NAME]?.trim() || DEFAULT_KEYSPACE,
+    };
+  }
   let clock: Clock;
   try {
     clock = clockFor(args);
@@ -80,6 +98,7 @@ async function main(): Promise<void> {
       log,
       verbose: args.verbose,
       ...(args.batchWindowSeconds === undefined ? {} : { batchWindowSeconds: args.batchWindowSeconds }),
+      ...(cql ? { cql } : {}),
     });
   } catch (error) {
     if (starting.signal.aborted) {

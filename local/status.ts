@@ -3,8 +3,12 @@
  * doing, sampled every few seconds.
  *
  * `12:03:05 ICT (sim ×1) | ingest open | in 1,987 fr/s | put 4,210 rec / 402,311 fr | rows trades 51,210 quotes 8,112 bars 3,902 indices 610 | lag 0.8 s | rejects 0 | dlq 0`
+ *
+ * With `--sink both|keyspaces` a `cql` part follows `rows`: the rows the CQL sink wrote
+ * to Cassandra (`cql trades 51,210 quotes 8,112 bars 3,902 indices 610`).
  */
 import type { Clock } from './clock.ts';
+import type { CqlRowCounter } from './cql-row-counter.ts';
 import type { DeadLetterFile } from './dead-letter-file.ts';
 import type { KinesisEventSource } from './event-source.ts';
 import { type EventSourceStats, emptyStats } from './event-source-types.ts';
@@ -35,6 +39,8 @@ export type RuntimeStatus = {
   readonly eventSource: EventSourceStats;
   /** Row writes acknowledged by DynamoDB, by table role. */
   readonly rows: Readonly<Record<string, number>>;
+  /** Rows written to Cassandra / Keyspaces, by table (only with a CQL sink). */
+  readonly cqlRows?: Readonly<Record<string, number>>;
   readonly deadLetters: number;
 };
 
@@ -43,6 +49,8 @@ export type StatusSources = {
   readonly ingest: IngestProcess;
   readonly eventSources: readonly KinesisEventSource[];
   readonly writes: WriteCounter;
+  /** Present when the transform writes to Cassandra too. */
+  readonly cqlWrites?: CqlRowCounter;
   readonly roles: Readonly<Record<string, string>>;
   readonly deadLetters: readonly DeadLetterFile[];
 };
@@ -75,6 +83,7 @@ export class StatusSampler {
       framesPerSecond,
       eventSource: sumStats(eventSources.map((es) => es.stats)),
       rows: Object.fromEntries(Object.entries(roles).map(([role, table]) => [role, writes.total(table)])),
+      ...(this.sources.cqlWrites ? { cqlRows: { ...this.sources.cqlWrites.rows } } : {}),
       deadLetters: deadLetters.reduce((n, d) => n + d.written, 0),
     };
   }
@@ -94,10 +103,12 @@ export function formatStatus(status: RuntimeStatus, clock: Clock, ingest?: Inges
     : ingest?.running
       ? 'starting'
       : `down${ingest?.lastExit ? ` (exit ${ingest.lastExit.code ?? ingest.lastExit.signal})` : ''}`;
-  const rows = ['trades', 'quotes', 'bars', 'indices']
-    .filter((role) => role in status.rows)
-    .map((role) => `${role} ${n(status.rows[role])}`)
-    .join(' ');
+  const perTable = (counts: Readonly<Record<string, number>>) =>
+    ['trades', 'quotes', 'bars', 'indices']
+      .filter((role) => role in counts)
+      .map((role) => `${role} ${n(counts[role])}`)
+      .join(' ');
+  const rows = perTable(status.rows);
   const es = status.eventSource;
   return [
     `${time} ICT${clockNote}`,
@@ -106,6 +117,7 @@ export function formatStatus(status: RuntimeStatus, clock: Clock, ingest?: Inges
     `put ${n(i?.recordsPut ?? 0)} rec / ${n(i?.framesPut ?? 0)} fr${i?.shed ? ` (shed ${n(i.shed)})` : ''}`,
     `processed ${n(es.records)} rec / ${n(es.frames)} fr`,
     `rows ${rows || '-'}`,
+    ...(status.cqlRows ? [`cql ${perTable(status.cqlRows)}`] : []),
     `lag ${(es.iteratorAgeMs / 1000).toFixed(1)} s`,
     `rejects ${n(status.rows.rejects ?? 0)}${rejectRate(status.rows.rejects ?? 0, es.frames)}`,
     `dlq ${n(status.deadLetters)}`,

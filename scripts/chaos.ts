@@ -8,15 +8,19 @@
  *   npm run chaos                      # the full run (~2.5 min)
  *   npm run chaos -- --short           # --scale 0.1 with a smaller market (~35 s; what npm test runs)
  *   npm run chaos -- --scale 0.5 --symbols 50 --rate 400 --json out.json --keep
+ *   npm run chaos -- --sink both       # also Cassandra (CASSANDRA_CONTACT_POINTS): the checks on the CQL tables too
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ENV } from '../core/settings.ts';
+import { emptyCqlKeyspace, readCqlTables } from '../local/chaos/cql-evidence.ts';
 import { readEvidence } from '../local/chaos/evidence.ts';
 import { chaosPlan } from '../local/chaos/plan.ts';
 import { buildReport, formatReport } from '../local/chaos/report.ts';
 import { runChaosSession } from '../local/chaos/session.ts';
+import type { CqlSinkOptions } from '../local/runtime.ts';
 
 const USAGE = `npm run chaos -- [options]
 
@@ -29,6 +33,9 @@ const USAGE = `npm run chaos -- [options]
   --keep             keep the temporary data directory
   --template FILE    a synthesized CDK template to use instead of synthesizing infra/
   --batch-window S   the stack's batchWindowSeconds for the run (default 1; the stack's is 20)
+  --sink S           dynamodb (default) or both: the transform also writes to the Cassandra of
+                     CASSANDRA_CONTACT_POINTS (npm run cassandra -- start), keyspace vn_stock_chaos
+                     (emptied first); the table checks run on the CQL tables too, then compare them
   --json FILE        also write the report as JSON
   -h, --help         this text`;
 
@@ -58,6 +65,7 @@ try {
       template: { type: 'string' },
       'batch-window': { type: 'string' },
       json: { type: 'string' },
+      sink: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -85,6 +93,23 @@ const dataDir = resolve(given ?? mkdtempSync(join(tmpdir(), 'chaos-')));
 const batchWindowSeconds = number('batch-window', values['batch-window'] as string | undefined, 1);
 if (!Number.isInteger(batchWindowSeconds) || batchWindowSeconds > 300)
   fail(`--batch-window must be a whole number of seconds 1-300, got "${values['batch-window']}"`, 2);
+const sink = (values.sink as string | undefined) ?? 'dynamodb';
+if (sink !== 'dynamodb' && sink !== 'both') fail(`--sink must be dynamodb or both, got "${sink}"`, 2);
+let cql: CqlSinkOptions | undefined;
+if (sink === 'both') {
+  const contactPoints = process.env[ENV.CASSANDRA_CONTACT_POINTS]?.trim();
+  if (!contactPoints)
+    fail(
+      '--sink both needs CASSANDRA_CONTACT_POINTS (npm run cassandra -- start, then CASSANDRA_CONTACT_POINTS=127.0.0.1)',
+      2,
+    );
+  cql = {
+    sink: 'both',
+    contactPoints,
+    localDataCenter: process.env[ENV.CASSANDRA_LOCAL_DC]?.trim() || 'datacenter1',
+    keyspace: 'vn_stock_chaos',
+  };
+}
 const templateFile = values.template as string | undefined;
 let template: unknown;
 if (templateFile) {
@@ -104,7 +129,12 @@ try {
     `chaos: data dir ${dataDir}; ${symbols} symbols at ${rate} frames/s; scale ${plan.scale}; ` +
       `batching window ${batchWindowSeconds} s`,
   );
+  if (cql) {
+    await emptyCqlKeyspace(cql);
+    log(`chaos: SINK=both: keyspace ${cql.keyspace} on ${cql.contactPoints} emptied`);
+  }
   const session = await runChaosSession({
+    ...(cql ? { cql } : {}),
     plan,
     dataDir,
     symbols,
@@ -121,7 +151,8 @@ try {
     tables: session.tables,
     ledger: session.ledger,
   });
-  const report = buildReport(plan, session, evidence, dataDir);
+  const cqlTables = cql ? await readCqlTables(cql, evidence.tables.rejects) : undefined;
+  const report = buildReport(plan, session, evidence, dataDir, cqlTables);
   console.log(formatReport(report));
   if (values.json) writeFileSync(values.json as string, `${JSON.stringify(report, null, 2)}\n`);
   exitCode = report.ok ? 0 : 1;

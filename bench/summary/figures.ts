@@ -168,6 +168,24 @@ export function figureRows(results: Results, missing: Readonly<Record<string, st
     },
     {
       section: 'transform',
+      figure: 'CQL rows / 1,000 frames, as deployed',
+      unit: 'rows',
+      pipeline: pick(transform, 'cqlRowsPer1000Frames'),
+      better: 'lower',
+      note:
+        why('transform') ??
+        cqlNote(transform, 'SINK=keyspaces: one row per statement Cassandra acknowledged'),
+    },
+    {
+      section: 'transform',
+      figure: 'CQL rows written/s (local Cassandra)',
+      unit: 'rows/s',
+      pipeline: pick(transform, 'cqlRowsPerSec'),
+      better: 'higher',
+      note: why('transform') ?? cqlNote(transform, 'one node on the bench machine, not Keyspaces'),
+    },
+    {
+      section: 'transform',
       figure: 'peak RSS, batch of 10,000 frames',
       unit: 'MB',
       pipeline: pick(transform, 'peakRssMb'),
@@ -240,6 +258,12 @@ function deployedBatchNote(transform: Record<string, unknown> | undefined): stri
   const rate = pick(transform, 'peakFramesPerSecond');
   if (frames === undefined || window === undefined || rate === undefined) return undefined;
   return `batches of ${frames.toLocaleString('en')} frames: the ${window} s window at ${rate.toLocaleString('en')} frames/s`;
+}
+
+/** Why the CQL figures are missing (`cqlSkipped`), else `note`. */
+function cqlNote(transform: Record<string, unknown> | undefined, note: string): string {
+  const skipped = transform?.cqlSkipped;
+  return typeof skipped === 'string' ? `not measured: ${skipped}` : note;
 }
 
 function windowNote(e2e: Record<string, unknown> | undefined): string | undefined {

@@ -74,7 +74,10 @@ export const CQL_TABLES: readonly CqlTable[] = [
     partitionKey: SYMBOL_DAY,
     clustering: [asc('trade_time', 'timestamp'), asc('cum_volume', 'bigint')],
     columns: [
+      col('kind', 'text'),
+      col('gap_start', 'timestamp'),
       col('price', 'double'),
+      // Negative for a `correction` row.
       col('quantity', 'bigint'),
       col('value', 'bigint'),
       col('cum_value', 'bigint'),
@@ -111,6 +114,8 @@ export const CQL_TABLES: readonly CqlTable[] = [
       col('ceiling', 'double'),
       col('floor', 'double'),
       col('reference', 'double'),
+      // The trade derivation's state (\`DerivationCheckpoint\`) as JSON: read back exactly as written.
+      col('checkpoint', 'text'),
     ],
     clientSideTimestamps: true,
   },
@@ -127,6 +132,7 @@ export const CQL_TABLES: readonly CqlTable[] = [
       col('volume', 'bigint'),
       col('value', 'bigint'),
       col('trade_count', 'int'),
+      col('other_volume', 'bigint'),
       col('last_trade', 'text'),
     ],
     clientSideTimestamps: false,
@@ -144,6 +150,13 @@ export const CQL_TABLES: readonly CqlTable[] = [
       col('advances', 'int'),
       col('declines', 'int'),
       col('unchanged', 'int'),
+      col('ceiling_count', 'int'),
+      col('floor_count', 'int'),
+      col('all_volume', 'bigint'),
+      col('all_value', 'bigint'),
+      col('open', 'double'),
+      col('high', 'double'),
+      col('low', 'double'),
     ],
     clientSideTimestamps: false,
   },
@@ -201,6 +214,22 @@ function createTableCql(keyspace: string, table: CqlTable, keyspaces: boolean): 
   }
   const withClause = options.length > 0 ? `\nWITH ${options.join('\nAND ')}` : '';
   return `CREATE TABLE IF NOT EXISTS ${keyspace}.${table.name} (\n${columns},\n  PRIMARY KEY (${primaryKey})\n)${withClause}`;
+}
+
+/**
+ * \`ALTER TABLE ... ADD\` for each column of the schema missing from a table that exists
+ * (\`CREATE TABLE IF NOT EXISTS\` leaves an older table as it is). \`existing\`: the table's
+ * column names, from \`system_schema.columns\`. Columns are only ever added, never retyped.
+ */
+export function cqlAddMissingColumns(
+  keyspace: string,
+  table: CqlTable,
+  existing: ReadonlySet<string>,
+): string[] {
+  assertIdentifier(keyspace);
+  return allColumns(table)
+    .filter((c) => !existing.has(c.name))
+    .map((c) => `ALTER TABLE ${keyspace}.${table.name} ADD ${c.name} ${c.type}`);
 }
 
 /** Thrown for a keyspace name that is not a plain CQL identifier. */

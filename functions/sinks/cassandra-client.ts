@@ -11,7 +11,7 @@
  * @example
  * const client = await createCassandraClient(config.cassandra);
  */
-import type { Client } from 'cassandra-driver';
+import type { Client, ClientOptions } from 'cassandra-driver';
 import type { CassandraConfig } from '../transform-config.ts';
 
 /** Keyspaces listens for CQL over TLS on 9142; Cassandra's default native port is 9042. */
@@ -20,7 +20,15 @@ const CASSANDRA_PORT = 9042;
 
 export async function createCassandraClient(config: CassandraConfig): Promise<Client> {
   const cassandra = (await import('cassandra-driver')).default;
-  const options: ConstructorParameters<typeof cassandra.Client>[0] = {
+  const client = new cassandra.Client(await cassandraClientOptions(config));
+  await client.connect();
+  return client;
+}
+
+/** The driver options of {@link createCassandraClient}, without connecting (unit-tested). */
+export async function cassandraClientOptions(config: CassandraConfig): Promise<ClientOptions> {
+  const cassandra = (await import('cassandra-driver')).default;
+  const options: ClientOptions = {
     contactPoints: [...config.contactPoints],
     localDataCenter: config.localDataCenter,
     protocolOptions: { port: config.keyspaces ? KEYSPACES_PORT : CASSANDRA_PORT },
@@ -34,7 +42,5 @@ export async function createCassandraClient(config: CassandraConfig): Promise<Cl
   } else if (config.username) {
     options.authProvider = new cassandra.auth.PlainTextAuthProvider(config.username, config.password ?? '');
   }
-  const client = new cassandra.Client(options);
-  await client.connect();
-  return client;
+  return options;
 }

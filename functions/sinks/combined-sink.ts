@@ -11,6 +11,14 @@
  * either side hands it back as failed, the batch is retried from there, and both stores
  * receive the same idempotent writes again.
  *
+ * Bars and quotes are the state the next batch reads back (watermarks, checkpoints), so
+ * for them the store it is read from is written **last**, and only with the rows every
+ * other store took. Were it written first, a retry after a failed Keyspaces write would
+ * read DynamoDB's moved watermark, find nothing new to merge and never rewrite the
+ * Keyspaces bar; written last, the reader's state never gets ahead of another store's,
+ * and the retry derives and writes the same rows to both. Trades and indices are plain
+ * idempotent puts, written to both at once.
+ *
  * @example
  * const sink = combineSinks({ name: 'both', reader: dynamo, writers: [dynamo, keyspaces], rejects: dynamo });
  */
@@ -29,12 +37,25 @@ type WriteMethod = 'writeTrades' | 'writeBars' | 'writeIndices' | 'writeQuotes';
 
 export function combineSinks(options: CombineOptions): TransformSink {
   const { reader, writers, rejects } = options;
+  const call = <M extends WriteMethod>(writer: RowSink, method: M, rows: readonly unknown[]) =>
+    (writer[method] as (r: readonly unknown[]) => Promise<WriteResult<unknown>>).call(writer, rows);
   const all =
     <M extends WriteMethod>(method: M) =>
+    async (rows: Parameters<RowSink[M]>[0]) =>
+      merge(await Promise.all(writers.map((w) => call(w, method, rows)))) as never;
+  // The reader last; the others (in the given order) first, each with what the previous took.
+  const ordered = [...writers.filter((w) => w !== reader), ...writers.filter((w) => w === reader)];
+  const readerLast =
+    <M extends WriteMethod>(method: M) =>
     async (rows: Parameters<RowSink[M]>[0]) => {
-      const results = await Promise.all(
-        writers.map((w) => (w[method] as (r: typeof rows) => Promise<WriteResult<unknown>>)(rows)),
-      );
+      const results: WriteResult<unknown>[] = [];
+      let pending: readonly unknown[] = rows;
+      for (const writer of ordered) {
+        const result = await call(writer, method, pending);
+        results.push(result);
+        const failed = new Set(result.failed);
+        if (failed.size > 0) pending = pending.filter((row) => !failed.has(row));
+      }
       return merge(results) as never;
     };
   return {
@@ -42,9 +63,9 @@ export function combineSinks(options: CombineOptions): TransformSink {
     readQuotes: (keys) => reader.readQuotes(keys),
     readBars: (keys) => reader.readBars(keys),
     writeTrades: all('writeTrades'),
-    writeBars: all('writeBars'),
+    writeBars: readerLast('writeBars'),
     writeIndices: all('writeIndices'),
-    writeQuotes: all('writeQuotes'),
+    writeQuotes: readerLast('writeQuotes'),
     writeRejects: (rows) => rejects.writeRejects(rows),
     close: options.close,
   };

@@ -62,6 +62,8 @@ export const TABLE_CODECS = {
       trading_date: (r) => r.tradingDate,
       trade_time: (r) => r.time,
       cum_volume: (r) => r.cumVolume,
+      kind: (r) => r.kind,
+      gap_start: (r) => r.gapStart,
       price: (r) => r.price,
       quantity: (r) => r.quantity,
       value: (r) => whole(r.value),
@@ -101,6 +103,7 @@ export const TABLE_CODECS = {
       ceiling: (r) => r.ceiling,
       floor: (r) => r.floor,
       reference: (r) => r.reference,
+      checkpoint: (r) => (r.checkpoint === undefined ? undefined : JSON.stringify(r.checkpoint)),
     },
   } satisfies TableCodec<QuoteRow>,
   bars: {
@@ -118,6 +121,7 @@ export const TABLE_CODECS = {
       volume: (r) => r.volume,
       value: (r) => whole(r.value),
       trade_count: (r) => r.trades,
+      other_volume: (r) => r.otherVolume,
       last_trade: (r) => r.lastTrade,
     },
   } satisfies TableCodec<BarRow>,
@@ -136,6 +140,13 @@ export const TABLE_CODECS = {
       advances: (r) => r.advances,
       declines: (r) => r.declines,
       unchanged: (r) => r.unchanged,
+      ceiling_count: (r) => r.ceilingCount,
+      floor_count: (r) => r.floorCount,
+      all_volume: (r) => r.allVolume,
+      all_value: (r) => whole(r.allValue),
+      open: (r) => r.open,
+      high: (r) => r.high,
+      low: (r) => r.low,
     },
   } satisfies TableCodec<IndexRow>,
 } as const;
@@ -183,6 +194,35 @@ export function partitionBatches<T>(
     for (let i = 0; i < group.length; i += max) batches.push(group.slice(i, i + max));
   }
   return batches;
+}
+
+/**
+ * The two conditional writes (lightweight transactions) of a bar, which only ever moves
+ * forward: `INSERT ... IF NOT EXISTS` for a bar not stored yet, and
+ * `UPDATE ... SET <every other column> WHERE <key> IF last_trade <= ?` (bound to the new
+ * bar's own watermark) for one that is. See `KeyspacesSink.writeBars`.
+ */
+export function barLwtCql(keyspace: string): { insert: string; update: string } {
+  assertIdentifier(keyspace);
+  const table = cqlTable('bars');
+  const keys = [...table.partitionKey, ...table.clustering].map((c) => c.name);
+  const set = table.columns.map((c) => `${c.name} = ?`).join(', ');
+  return {
+    insert: `${insertCql(keyspace, table)} IF NOT EXISTS`,
+    update: `UPDATE ${keyspace}.bars SET ${set} WHERE ${keys.map((k) => `${k} = ?`).join(' AND ')} IF last_trade <= ?`,
+  };
+}
+
+/** Bound values of {@link barLwtCql}'s `update`: the other columns, the key, then the watermark. */
+export function barUpdateValues(bar: BarRow): unknown[] {
+  const codec = TABLE_CODECS.bars;
+  const table = codec.table;
+  const value = (name: string) => codec.values[name as keyof typeof codec.values](bar);
+  return [
+    ...table.columns.map((c) => value(c.name)),
+    ...[...table.partitionKey, ...table.clustering].map((c) => value(c.name)),
+    bar.lastTrade,
+  ];
 }
 
 /** `SELECT * FROM ks.quotes WHERE symbol = ? AND trading_date = ?` (a symbol's previous state). */

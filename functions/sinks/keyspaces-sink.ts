@@ -11,9 +11,16 @@
  *   consistent reads);
  * - quotes are written `USING TIMESTAMP` = quote time in µs: Cassandra keeps the newest
  *   write, so an old batch replayed late cannot regress a quote (the CQL counterpart of
- *   the DynamoDB conditional put). Bars are full-row upserts of the merged bar, hence
- *   idempotent; the watermark check happens in the DynamoDB sink (mode `both`) or relies
- *   on the per-shard ordering of the event source (mode `keyspaces`).
+ *   the DynamoDB conditional put);
+ * - bars only move forward: one lightweight transaction per bar, `INSERT ... IF NOT
+ *   EXISTS` or `UPDATE ... IF last_trade <= <the new bar's watermark>`. A stored bar that
+ *   is already further on (a late redelivery of an older batch) is left as it is and
+ *   counted in `notNewer`, not as a failure; an equal one is rewritten with the same
+ *   values (a retry after a write that landed but reported a timeout). Every bar state
+ *   with watermark W is the same (the same trades folded in, in sort-key order), so
+ *   "never backwards" keeps the table right whatever order writes arrive in, including
+ *   a store that is behind the one the watermark was read from (`SINK=both`, or
+ *   Keyspaces switched on mid-day).
  *
  * A batch that fails with a transient error (timeouts, unavailable, overloaded, no host)
  * hands its rows back as failed; other errors are rethrown. Rejects are not written here:
@@ -28,7 +35,11 @@ import { type BarKey, barId } from '../../core/derive/bars.ts';
 import type { BarWrite, QuoteKey, TransformSink, WriteResult } from '../../core/derive/sink.ts';
 import { TransientSinkError } from '../../core/derive/sink.ts';
 import type { BarRow, IndexRow, QuoteRow, TradeRow } from '../../core/derive/types.ts';
+import { publishCqlRows } from './cql-row-events.ts';
+import { barFromCql, quoteFromCql } from './cql-rows.ts';
 import {
+  barLwtCql,
+  barUpdateValues,
   insertCql,
   insertValues,
   partitionBatches,
@@ -51,6 +62,12 @@ export type KeyspacesSinkOptions = {
 
 /** `LOCAL_QUORUM` in the CQL protocol (the driver's `types.consistencies.localQuorum`). */
 const LOCAL_QUORUM = 6;
+/** `LOCAL_SERIAL`: the Paxos phase of a lightweight transaction stays in the local data centre. */
+const LOCAL_SERIAL = 9;
+/** Conditional writes of one bar before it counts as failed (each lost race re-reads the row). */
+const BAR_ATTEMPTS = 4;
+
+type BarOutcome = 'written' | 'not-newer';
 
 export class KeyspacesSink implements RowSink {
   readonly name = 'keyspaces';
@@ -72,8 +89,49 @@ export class KeyspacesSink implements RowSink {
     return this.insert(TABLE_CODECS.indices, rows, (r) => r);
   }
 
-  writeBars(rows: readonly BarWrite[]) {
-    return this.insert(TABLE_CODECS.bars, rows, (w) => w.bar);
+  /** One lightweight transaction per bar (see the module comment); `expectedLastTrade` picks the first one to try. */
+  async writeBars(rows: readonly BarWrite[]): Promise<WriteResult<BarWrite>> {
+    const failed: BarWrite[] = [];
+    let lastError: unknown;
+    let requests = 0;
+    let notNewer = 0;
+    await mapLimit(rows, this.concurrency, async (write) => {
+      try {
+        const outcome = await this.moveBarForward(write, () => requests++);
+        if (outcome === 'not-newer') notNewer++;
+      } catch (error) {
+        if (!(error instanceof TransientSinkError) && !isTransient(error)) throw error;
+        lastError = error;
+        failed.push(write);
+      }
+    });
+    publishCqlRows('bars', rows.length - failed.length - notNewer);
+    return { failed, error: lastError, retries: 0, writeUnits: 0, requests, notNewer };
+  }
+
+  private async moveBarForward(write: BarWrite, sent: () => void): Promise<BarOutcome> {
+    const { bar } = write;
+    const cql = barLwtCql(this.keyspace);
+    const options = { prepare: true, consistency: LOCAL_QUORUM, serialConsistency: LOCAL_SERIAL };
+    let exists = write.expectedLastTrade !== undefined;
+    for (let attempt = 0; attempt < BAR_ATTEMPTS; attempt++) {
+      sent();
+      const result = exists
+        ? await this.client.execute(cql.update, barUpdateValues(bar), options)
+        : await this.client.execute(cql.insert, insertValues(TABLE_CODECS.bars, bar), options);
+      const row = result.first();
+      if (row.get('[applied]') === true) return 'written';
+      const stored = row.get('last_trade');
+      if (typeof stored !== 'string') {
+        exists = false; // UPDATE ... IF on a missing row: insert it instead
+        continue;
+      }
+      if (stored > bar.lastTrade) return 'not-newer';
+      exists = true; // IF NOT EXISTS lost to a stored bar not newer than ours: move it forward
+    }
+    throw new TransientSinkError(
+      `bar ${bar.symbol} ${bar.minute}: still contended after ${BAR_ATTEMPTS} conditional writes`,
+    );
   }
 
   writeQuotes(rows: readonly QuoteRow[]) {
@@ -156,84 +214,7 @@ export class KeyspacesSink implements RowSink {
         for (const row of batch) failed.push(rowToWrite.get(row) as W);
       }
     });
+    publishCqlRows(codec.table.name, rowToWrite.size - failed.length);
     return { failed, error: lastError, retries: 0, writeUnits: 0, requests: batches.length };
   }
-}
-
-/** A driver value to a plain one: `Long` → number, `Date` → epoch ms, `LocalDate` → `YYYY-MM-DD`. */
-export function plain(value: unknown): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === 'object') {
-    const v = value as { toNumber?: () => number; year?: number; toString(): string };
-    if (typeof v.toNumber === 'function') return v.toNumber();
-    if (typeof v.year === 'number') return v.toString();
-  }
-  return value;
-}
-
-type CqlRow = { get(name: string): unknown };
-
-function fields(row: CqlRow, names: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [field, column] of Object.entries(names)) {
-    const value = plain(row.get(column));
-    if (value !== undefined) out[field] = value;
-  }
-  return out;
-}
-
-/** A `quotes` row back to a {@link QuoteRow}. */
-export function quoteFromCql(row: CqlRow): QuoteRow {
-  const level = (side: 'bid' | 'offer', i: number) =>
-    fields(row, { price: `${side}${i}_price`, volume: `${side}${i}_volume` });
-  return {
-    ...fields(row, {
-      symbol: 'symbol',
-      tradingDate: 'trading_date',
-      time: 'quote_time',
-      serverTime: 'server_time',
-      receivedAt: 'received_at',
-      exchange: 'exchange',
-      session: 'session',
-      lastPrice: 'last_price',
-      lastVolume: 'last_volume',
-      openPrice: 'open_price',
-      high: 'high',
-      low: 'low',
-      averagePrice: 'average_price',
-      change: 'change',
-      changePercent: 'change_percent',
-      totalVolume: 'total_volume',
-      totalValue: 'total_value',
-      foreignBuyVolume: 'foreign_buy_volume',
-      foreignBuyValue: 'foreign_buy_value',
-      foreignSellVolume: 'foreign_sell_volume',
-      foreignSellValue: 'foreign_sell_value',
-      foreignRoom: 'foreign_room',
-      ceiling: 'ceiling',
-      floor: 'floor',
-      reference: 'reference',
-    }),
-    bids: [1, 2, 3].map((i) => level('bid', i)),
-    offers: [1, 2, 3].map((i) => level('offer', i)),
-  } as unknown as QuoteRow;
-}
-
-/** A `bars` row back to a {@link BarRow}. */
-export function barFromCql(row: CqlRow): BarRow {
-  return fields(row, {
-    symbol: 'symbol',
-    tradingDate: 'trading_date',
-    minute: 'minute',
-    start: 'bar_start',
-    open: 'open',
-    high: 'high',
-    low: 'low',
-    close: 'close',
-    volume: 'volume',
-    value: 'value',
-    trades: 'trade_count',
-    lastTrade: 'last_trade',
-  }) as BarRow;
 }

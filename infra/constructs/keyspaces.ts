@@ -63,7 +63,9 @@ export class KeyspacesSink extends Construct {
   /**
    * Lets a principal write rows to this keyspace's tables (each named: no wildcard), and
    * read the `system*` keyspaces (system, system_schema, system_schema_mcs...), which the
-   * Cassandra driver queries on connect for peers and schema.
+   * Cassandra driver queries on connect for peers and schema. Bars are written with
+   * lightweight transactions (`IF NOT EXISTS` / `IF last_trade <= ?`), whose condition
+   * reads the row: a conditional write needs SELECT on its table as well as MODIFY.
    */
   grantWrite(grantee: IGrantable): void {
     const { region, account, partition } = Stack.of(this);
@@ -75,7 +77,10 @@ export class KeyspacesSink extends Construct {
       }),
     );
     grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['cassandra:Select'], resources: [`${base}/system*`] }),
+      new PolicyStatement({
+        actions: ['cassandra:Select'],
+        resources: [`${base}/system*`, `${base}/${this.keyspaceName}/table/bars`],
+      }),
     );
   }
 }

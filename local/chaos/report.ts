@@ -22,7 +22,8 @@ import {
   volumeConservation,
 } from './checks.ts';
 import { framesInTransit, type Reconnect, reconnects, type TransitFigures } from './connection-checks.ts';
-import type { Evidence, Row } from './evidence.ts';
+import { cqlEqualsDynamo } from './cql-evidence.ts';
+import type { Evidence, Row, TableRows } from './evidence.ts';
 import type { ChaosPlan } from './plan.ts';
 import type { ChaosSession } from './session.ts';
 
@@ -51,6 +52,8 @@ export function buildReport(
   session: ChaosSession,
   evidence: Evidence,
   dataDir: string,
+  /** The CQL tables (`--sink both`), judged like DynamoDB's, then compared with them. */
+  cqlTables?: TableRows,
 ): ChaosReport {
   const { analysis, tables } = evidence;
   const reconnect = reconnects(analysis, session.events, plan.reconnectLimitSeconds);
@@ -64,6 +67,7 @@ export function buildReport(
     rejectsComplete(analysis, tables, session.corruptRecords, session.ledger),
     reconnect.check,
     transit.check,
+    ...(cqlTables ? cqlChecks(analysis, tables, cqlTables, session) : []),
   ];
   return {
     ok: checks.every((c) => c.ok),
@@ -154,4 +158,21 @@ export function formatReport(report: ChaosReport): string {
       : `chaos: ${report.checks.filter((c) => !c.ok).length} check(s) failed`,
   );
   return lines.join('\n');
+}
+
+/** The table checks again on the CQL rows, then the two stores compared. */
+function cqlChecks(
+  analysis: Evidence['analysis'],
+  dynamo: TableRows,
+  cql: TableRows,
+  session: ChaosSession,
+): Check[] {
+  const named = (c: Check): Check => ({ ...c, name: `${c.name} (CQL)` });
+  return [
+    named(volumeConservation(analysis, cql, session.ledger)),
+    named(tradesMatchStream(analysis, cql)),
+    named(noDuplicateRows(cql)),
+    named(quotesMatchLedger(analysis, cql, session.ledger)),
+    cqlEqualsDynamo(dynamo, cql),
+  ];
 }

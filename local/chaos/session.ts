@@ -22,7 +22,7 @@ import { nextMarketOpen } from '../../core/market/calendar.ts';
 import { ENV } from '../../core/settings.ts';
 import { simulatedClock } from '../clock.ts';
 import { freePort } from '../ports.ts';
-import { type Runtime, type RuntimeOptions, startRuntime } from '../runtime.ts';
+import { type CqlSinkOptions, type Runtime, type RuntimeOptions, startRuntime } from '../runtime.ts';
 import { startSimulator } from '../simulator/simulator.ts';
 import { defaultSimulatedStart } from '../sources.ts';
 import { synthesize } from '../synth.ts';
@@ -54,6 +54,8 @@ export type ChaosSessionOptions = {
    * depend on it, and the run ends sooner than with the stack's 20 s)
    */
   readonly batchWindowSeconds?: number;
+  /** The transform also writes to this Cassandra (`--sink both`). */
+  readonly cql?: CqlSinkOptions;
   readonly log: (line: string) => void;
 };
 
@@ -110,6 +112,7 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
       clock,
       template,
       statusIntervalMs: 10_000,
+      ...(options.cql ? { cql: options.cql } : {}),
       log: (line) => {
         runtimeLog.push(line);
         log(`  runtime | ${line}`);

@@ -181,7 +181,7 @@ describe('least privilege', () => {
     assert.ok(grants.flatMap((g) => g.actions).every((a) => !a.startsWith('ecs:')));
   });
 
-  it('lets the transform write its own keyspace and read only the system keyspaces', () => {
+  it('lets the transform write its own keyspace and read only the system keyspaces and the bars (LWT)', () => {
     const grants = roleGrants(keyspaces, 'TransformFunctionRole');
     const cassandra = grants.filter((g) => g.actions.some((a) => a.startsWith('cassandra:')));
     const short = (arn: string) => arn.replace(/^.*:\/keyspace/, '');
@@ -197,7 +197,7 @@ describe('least privilege', () => {
             '/vn_stock/table/trades',
           ],
         },
-        { actions: ['cassandra:Select'], resources: ['/system*'] },
+        { actions: ['cassandra:Select'], resources: ['/system*', '/vn_stock/table/bars'] },
       ],
     );
   });

@@ -12,7 +12,13 @@ describe('parseStartArgs', () => {
       dashboardPort: 3000,
       clockSpeed: 1,
       verbose: false,
+      sink: 'dynamodb',
     });
+  });
+
+  it('reads where the transform writes: dynamodb, both or keyspaces', () => {
+    assert.equal(parseStartArgs(['--sink', 'both']).sink, 'both');
+    assert.equal(parseStartArgs(['--sink', 'keyspaces']).sink, 'keyspaces');
   });
 
   it('reads a simulation with a symbol count or list', () => {
@@ -85,6 +91,7 @@ describe('parseStartArgs', () => {
     [['--batch-window', '301'], /--batch-window must be a whole number of seconds 1-300, got "301"/],
     [['--batch-window', '1.5'], /--batch-window must be a whole number of seconds/],
     [['--batch-window', '0'], /--batch-window must be a whole number of seconds 1-300, got "0"/],
+    [['--sink', 'cassandra'], /--sink must be one of dynamodb, keyspaces, both, got "cassandra"/],
   ];
   for (const [args, message] of bad) {
     it(`rejects ${args.join(' ')}`, () => {

@@ -32,6 +32,15 @@ describe('formatStatus', () => {
     }
   });
 
+  it("counts the CQL rows beside DynamoDB's when the transform writes to Cassandra too", () => {
+    assert.doesNotMatch(formatStatus(status, clock), /cql/);
+    const cqlRows = { trades: 5_432, quotes: 1_199, bars: 800, indices: 40 };
+    assert.match(
+      formatStatus({ ...status, cqlRows }, clock),
+      / \| rows trades 5,432 quotes 1,200 bars 800 indices 40 \| cql trades 5,432 quotes 1,199 bars 800 indices 40 \| /,
+    );
+  });
+
   it('says when the schedule keeps the ingest task idle', () => {
     const idle = { ...status, ingest: { ...status.ingest!, wanted: false } };
     assert.match(formatStatus(idle, clock), /ingest waiting for the schedule/);

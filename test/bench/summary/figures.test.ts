@@ -64,6 +64,21 @@ describe('bench summary figures', () => {
     assert.equal(rows.find((r) => r.figure.endsWith('1 s window'))?.pipeline, 650);
   });
 
+  it('shows the CQL rows beside the write units, or says why Cassandra was not measured', () => {
+    const cql = (transform: Record<string, unknown>) =>
+      figureRows({ transform }, {}).filter((r) => r.figure.startsWith('CQL rows'));
+    const measured = cql({ cqlRowsPer1000Frames: 257.3, cqlRowsPerSec: 4915 });
+    assert.deepEqual(
+      measured.map((r) => r.pipeline),
+      [257.3, 4915],
+    );
+    const skipped = cql({ writeUnitsPer1000Frames: 257, cqlSkipped: 'Cassandra is not running' });
+    for (const row of skipped) {
+      assert.equal(row.pipeline, undefined);
+      assert.equal(row.note, 'not measured: Cassandra is not running');
+    }
+  });
+
   it('says worse when the baseline wins', () => {
     assert.equal(ratioText({ pipeline: 100, baseline: 150, better: 'higher' }), '1.5× worse');
     assert.equal(ratioText({ pipeline: 100, baseline: undefined, better: 'higher' }), '');

@@ -50,6 +50,28 @@ describe('combineSinks (SINK=both)', () => {
     assert.equal(dynamo.quotes.has('FPT'), true);
   });
 
+  for (const table of ['bars', 'quotes'] as const) {
+    it(`rewrites the CQL ${table} on the retry after a failed CQL write (the reader is written last)`, async () => {
+      const dynamo = new MemorySink();
+      const cql = new MemorySink();
+      cql.failWrites(
+        table,
+        (row: { symbol?: string; bar?: { symbol: string } }) => (row.symbol ?? row.bar?.symbol) === 'FPT',
+        1,
+      );
+      const sink = combineSinks({ name: 'both', reader: dynamo, writers: [dynamo, cql], rejects: dynamo });
+      const batch = records();
+      const first = await transformBatch(batch, 's', sink);
+      assert.notEqual(first.failedRecord, undefined, `the failed CQL ${table} write fails the batch`);
+      const retry = await transformBatch(batch.slice(first.failedRecord), 's', sink);
+      assert.equal(retry.failedRecord, undefined);
+      const { rejects: _, ...stored } = dynamo.snapshot();
+      const { rejects: __, ...copy } = cql.snapshot();
+      assert.deepEqual(copy, stored, 'the CQL store holds what DynamoDB holds');
+      assert.ok(cql.bars.size > 0 && cql.quotes.has('FPT'));
+    });
+  }
+
   it('merges results: union of failed rows, sums of counters', () => {
     const a = { id: 1 };
     const b = { id: 2 };

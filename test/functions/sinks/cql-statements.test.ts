@@ -4,7 +4,10 @@ import { allColumns } from '../../../core/cql/schema.ts';
 import { quoteFromFrame } from '../../../core/derive/quotes.ts';
 import type { TradeRow } from '../../../core/derive/types.ts';
 import { tradeSortKey, tradingDate } from '../../../core/tables.ts';
+import { barFromCql, indexFromCql, quoteFromCql, tradeFromCql } from '../../../functions/sinks/cql-rows.ts';
 import {
+  barLwtCql,
+  barUpdateValues,
   insertCql,
   insertValues,
   MAX_BATCH_STATEMENTS,
@@ -12,7 +15,6 @@ import {
   partitionOf,
   TABLE_CODECS,
 } from '../../../functions/sinks/cql-statements.ts';
-import { barFromCql, quoteFromCql } from '../../../functions/sinks/keyspaces-sink.ts';
 import { stockFrame, T0 } from '../../support/frames.ts';
 
 const trade = (symbol: string, time: number, cumVolume: number, extra: Partial<TradeRow> = {}): TradeRow => ({
@@ -48,7 +50,7 @@ describe('CQL statements', () => {
   it('builds a prepared INSERT listing every column, with USING TIMESTAMP only for quotes', () => {
     assert.equal(
       insertCql('vn_stock', TABLE_CODECS.trades.table),
-      'INSERT INTO vn_stock.trades (symbol, trading_date, trade_time, cum_volume, price, quantity, value, cum_value, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO vn_stock.trades (symbol, trading_date, trade_time, cum_volume, kind, gap_start, price, quantity, value, cum_value, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const quotes = insertCql('vn_stock', TABLE_CODECS.quotes.table);
     assert.match(quotes, /^INSERT INTO vn_stock\.quotes \(symbol, trading_date, quote_time, /);
@@ -67,6 +69,8 @@ describe('CQL statements', () => {
       '2026-04-14',
       T0,
       1500,
+      'trade',
+      undefined,
       76_400,
       100,
       undefined,
@@ -95,7 +99,15 @@ describe('CQL statements', () => {
       totalVolume: 3_733_300,
       totalValue: 286_268_130_000,
     });
-    const quote = quoteFromFrame(frame, T0, T0 + 300);
+    const checkpoint = {
+      version: 7,
+      date: '2026-04-14',
+      volume: 3_733_300,
+      value: 286_268_130_000,
+      clock: T0,
+      lost: true,
+    };
+    const quote = { ...quoteFromFrame(frame, T0, T0 + 300), checkpoint };
     assert.deepEqual(
       quoteFromCql(rowFrom(TABLE_CODECS.quotes, insertValues(TABLE_CODECS.quotes, quote))),
       quote,
@@ -112,9 +124,70 @@ describe('CQL statements', () => {
       volume: 300,
       value: 600,
       trades: 3,
+      otherVolume: 1200,
       lastTrade: tradeSortKey(T0 + 5, 300),
     };
     assert.deepEqual(barFromCql(rowFrom(TABLE_CODECS.bars, insertValues(TABLE_CODECS.bars, bar))), bar);
+  });
+
+  it('reads trades of every kind and index rows back as written', () => {
+    const rows: TradeRow[] = [
+      trade('FPT', T0, 1500, {
+        price: 76_400,
+        value: 7_640_000,
+        cumValue: 114_600_000,
+        flags: ['off-tick', 'x'],
+      }),
+      trade('FPT', T0 + 9, 1200, { kind: 'correction', quantity: -300 }),
+      trade('FPT', T0 + 20, 2000, { kind: 'gap', gapStart: T0 + 9, quantity: 800 }),
+    ];
+    for (const row of rows)
+      assert.deepEqual(
+        tradeFromCql(rowFrom(TABLE_CODECS.trades, insertValues(TABLE_CODECS.trades, row))),
+        row,
+      );
+    const index = {
+      indexId: 'VNINDEX',
+      tradingDate: '2026-04-14',
+      time: T0,
+      value: 1250.5,
+      advances: 200,
+      declines: 150,
+      unchanged: 50,
+      ceilingCount: 7,
+      floorCount: 3,
+      allVolume: 900_000_000,
+      allValue: 21_000_000_000_000,
+      open: 1240,
+      high: 1260.25,
+      low: 1238,
+    };
+    assert.deepEqual(
+      indexFromCql(rowFrom(TABLE_CODECS.indices, insertValues(TABLE_CODECS.indices, index))),
+      index,
+    );
+  });
+
+  it('moves a bar forward only: INSERT IF NOT EXISTS, or UPDATE IF the stored watermark is not newer', () => {
+    const cql = barLwtCql('vn_stock');
+    assert.match(cql.insert, /^INSERT INTO vn_stock\.bars \(.*\) IF NOT EXISTS$/);
+    assert.match(
+      cql.update,
+      /^UPDATE vn_stock\.bars SET minute = \?, .*last_trade = \? WHERE symbol = \? AND trading_date = \? AND bar_start = \? IF last_trade <= \?$/,
+    );
+    const bar = {
+      symbol: 'FPT',
+      tradingDate: '2026-04-14',
+      minute: '09:30',
+      start: T0,
+      volume: 1,
+      value: 0,
+      trades: 1,
+      lastTrade: 'L',
+    };
+    const values = barUpdateValues(bar);
+    assert.equal(values.length, cql.update.split('?').length - 1);
+    assert.deepEqual(values.slice(-4), ['FPT', '2026-04-14', T0, 'L']);
   });
 
   it('batches rows only within one partition, at most 30 statements a batch, order kept', () => {
