@@ -82,6 +82,9 @@ export const CQL_TABLES: readonly CqlTable[] = [
       col('value', 'bigint'),
       col('cum_value', 'bigint'),
       col('flags', 'text'),
+      // `trade` rows: the day high/low when it moved within the minute (bars widen to it).
+      col('day_high', 'double'),
+      col('day_low', 'double'),
     ],
     clientSideTimestamps: false,
   },

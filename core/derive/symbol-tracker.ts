@@ -232,10 +232,13 @@ export class SymbolTracker {
     if (!quote) return undefined;
     const cp = this.cp;
     if (!cp) return quote;
-    const withCheckpoint: Mutable<QuoteRow> = { ...quote, checkpoint: { ...cp, version: this.version + 1 } };
+    const withCheckpoint: Mutable<QuoteRow> = { ...quote, checkpoint: { ...cp, version: this.version } };
     // The quote carries the day's known volume forward across frames that lack field 54.
     if (quote.totalVolume === undefined && quote.tradingDate === cp.date)
       withCheckpoint.totalVolume = cp.volume;
+    // A replayed batch re-applies the frame the checkpoint ends on: the same quote, nothing to write.
+    if (this.previous && sameValue(withCheckpoint, this.previous)) return undefined;
+    withCheckpoint.checkpoint = { ...cp, version: this.version + 1 };
     return withCheckpoint;
   }
 
@@ -457,6 +460,18 @@ function isStale(time: number, volume: number | undefined, clock: number, cp: De
   if (time < clock - CLOCK_TOLERANCE_MS) return true;
   if (volume === undefined || volume === cp.volume) return time < clock; // same time: a book update
   return volume < cp.volume && time <= clock;
+}
+
+/** Deep equality of plain data, where an absent property and an `undefined` one are the same. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  for (const key in left) if (left[key] !== undefined && !sameValue(left[key], right[key])) return false;
+  for (const key in right) if (right[key] !== undefined && left[key] === undefined) return false;
+  return true;
 }
 
 function clearPending(cp: Mutable<DerivationCheckpoint>): void {

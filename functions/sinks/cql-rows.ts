@@ -58,6 +58,8 @@ export function tradeFromCql(row: CqlRow): TradeRow {
     value: 'value',
     cumVolume: 'cum_volume',
     cumValue: 'cum_value',
+    dayHigh: 'day_high',
+    dayLow: 'day_low',
   });
   const flags = row.get('flags');
   if (typeof flags === 'string' && flags !== '') trade.flags = flags.split(',');

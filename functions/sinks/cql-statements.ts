@@ -69,6 +69,8 @@ export const TABLE_CODECS = {
       value: (r) => whole(r.value),
       cum_value: (r) => whole(r.cumValue),
       flags: (r) => r.flags?.join(','),
+      day_high: (r) => r.dayHigh,
+      day_low: (r) => r.dayLow,
     },
   } satisfies TableCodec<TradeRow>,
   quotes: {

@@ -50,7 +50,7 @@ describe('CQL statements', () => {
   it('builds a prepared INSERT listing every column, with USING TIMESTAMP only for quotes', () => {
     assert.equal(
       insertCql('vn_stock', TABLE_CODECS.trades.table),
-      'INSERT INTO vn_stock.trades (symbol, trading_date, trade_time, cum_volume, kind, gap_start, price, quantity, value, cum_value, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO vn_stock.trades (symbol, trading_date, trade_time, cum_volume, kind, gap_start, price, quantity, value, cum_value, flags, day_high, day_low) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const quotes = insertCql('vn_stock', TABLE_CODECS.quotes.table);
     assert.match(quotes, /^INSERT INTO vn_stock\.quotes \(symbol, trading_date, quote_time, /);
@@ -62,7 +62,7 @@ describe('CQL statements', () => {
   it('binds values in column order: unset for absent trade fields, null for absent quote fields', () => {
     const values = insertValues(
       TABLE_CODECS.trades,
-      trade('FPT', T0, 1500, { price: 76_400, flags: ['off-tick', 'x'] }),
+      trade('FPT', T0, 1500, { price: 76_400, flags: ['off-tick', 'x'], dayHigh: 77_000 }),
     );
     assert.deepEqual(values, [
       'FPT',
@@ -76,6 +76,8 @@ describe('CQL statements', () => {
       undefined,
       undefined,
       'off-tick,x',
+      77_000,
+      undefined,
     ]);
     const frame = stockFrame({
       symbol: 'FPT',
