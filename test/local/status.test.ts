@@ -25,7 +25,7 @@ describe('formatStatus', () => {
       'processed 990 rec / 48,500 fr',
       'rows trades 5,432 quotes 1,200 bars 800 indices 40',
       'lag 1.3 s',
-      'rejects 2',
+      'rejects 2 (0.00%)',
       'dlq 1',
     ]) {
       assert.ok(line.includes(part), `${part} in ${line}`);
@@ -39,6 +39,13 @@ describe('formatStatus', () => {
       formatStatus({ ...status, cqlRows }, clock),
       / \| rows trades 5,432 quotes 1,200 bars 800 indices 40 \| cql trades 5,432 quotes 1,199 bars 800 indices 40 \| /,
     );
+  });
+
+  it('shows the reject rate of the frames processed', () => {
+    const many = { ...status, rows: { ...status.rows, rejects: 970 } };
+    assert.match(formatStatus(many, clock), / \| rejects 970 \(2\.00%\) \| /);
+    const none = { ...status, eventSource: { ...status.eventSource, frames: 0 }, rows: { rejects: 0 } };
+    assert.match(formatStatus(none, clock), / \| rejects 0 \| /);
   });
 
   it('says when the schedule keeps the ingest task idle', () => {
