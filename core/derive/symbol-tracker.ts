@@ -315,7 +315,8 @@ export class SymbolTracker {
     const cp = this.cp as Mutable<DerivationCheckpoint>;
     if (cp.volume === 0 && kind !== TRADE_KINDS.CORRECTION) {
       const auction = openingAuction(frame);
-      if (auction && auction.volume <= cumVolume) {
+      // The auction of this day only (a frame before today's auction may still carry the last one).
+      if (auction && auction.volume <= cumVolume && tradingDateOf(auction.time) === cp.date) {
         const value = cp.value === undefined ? undefined : auction.value;
         this.push(TRADE_KINDS.OPENING, auction.time, auction.volume, value, auction.price, frame, counters);
       }

@@ -87,6 +87,16 @@ describe('SymbolTracker: rows add up to the exchange total', () => {
     assert.equal(tracker.trades[1].value, 500 * 77_100);
   });
 
+  it("takes no opening row from a frame that still carries another day's auction", () => {
+    const yesterday = {
+      openingAuctionVolume: 50_000,
+      openingAuctionPrice: 75_000,
+      openingAuctionTime: T0 - 86_400_000,
+    };
+    const { tracker } = run([f(0, 60_000, yesterday)]);
+    assert.deepEqual(kinds(tracker.trades), [['pre-existing', 60_000]]);
+  });
+
   it('makes one trade per growth between consecutive frames of one connection', () => {
     const { tracker } = run([
       f(0, 1000),
