@@ -2,15 +2,20 @@
  * What the checks need from the simulator's ledger, taken once the source has stopped:
  * per connection, what was sent; per symbol and index, the last frame sent (to any
  * connection: connections follow one another, so the latest connection that got a
- * symbol's frame got its last one); and what was generated but never sent.
+ * symbol's frame got its last one); what was generated but never sent; the exchange
+ * corrections made.
  */
-import type { Ledger, MalformedKind } from '../simulator/ledger.ts';
+import type { AlteredKind, Ledger, LedgerCorrection, MalformedKind } from '../simulator/ledger.ts';
 
 export type ClientSummary = {
   readonly id: number;
   /** Data frames sent (stock, index), malformed ones not included. */
   readonly framesSent: number;
   readonly malformed: Readonly<Record<MalformedKind, number>>;
+  /** Data frames sent altered (an extra field, junk in an unused field): counted in `framesSent`. */
+  readonly altered: Readonly<Record<AlteredKind, number>>;
+  /** How far ahead field 101 ran on this connection (another server's clock). */
+  readonly serverTimeSkewMs: number;
   readonly droppedSilence: number;
   readonly droppedBackpressure: number;
 };
@@ -30,6 +35,8 @@ export type LedgerSummary = {
    * server time and a state), so finding one in the stream names the connection it came by.
    */
   readonly clientOfRaw: ReadonlyMap<string, number>;
+  /** Exchange corrections the market made (the totals above include them). */
+  readonly corrections: readonly LedgerCorrection[];
 };
 
 export function summariseLedger(ledger: Ledger): LedgerSummary {
@@ -51,6 +58,7 @@ export function summariseLedger(ledger: Ledger): LedgerSummary {
     lastFrames,
     finalVolumes,
     clientOfRaw,
+    corrections: [...ledger.corrections],
   };
 }
 

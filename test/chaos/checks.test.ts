@@ -42,6 +42,8 @@ function ledgerOf(frames: Map<string, string>, sent: number[], malformed = 0): L
       id: i + 1,
       framesSent,
       malformed: { 'field-count': malformed, garbage: 0, binary: 0, oversized: 0 },
+      altered: { 'extra-field': 0, 'junk-field': 0 },
+      serverTimeSkewMs: 0,
       droppedSilence: 0,
       droppedBackpressure: 0,
     })),
@@ -51,6 +53,7 @@ function ledgerOf(frames: Map<string, string>, sent: number[], malformed = 0): L
     lastFrames: frames,
     finalVolumes: new Map(),
     clientOfRaw,
+    corrections: [],
   };
 }
 
