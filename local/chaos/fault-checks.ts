@@ -37,7 +37,9 @@ export function alteredFramesStored(analysis: StreamAnalysis, ledger: LedgerSumm
 /**
  * Every `correction` row the stream implies is stored with its quantity, and no other; each
  * correction the market made is among them (confirmed by a frame 10 s later), or the
- * violation says why it could not be (no frame that late: the run ended too soon).
+ * violation says why it could not be (no frame that late: the run ended too soon); and
+ * none is implied where the market made none (late frames of the overlapping connection
+ * must not pass for one).
  */
 export function correctionsStored(analysis: StreamAnalysis, tables: TableRows, ledger: LedgerSummary): Check {
   const stored = new Map(
@@ -45,9 +47,14 @@ export function correctionsStored(analysis: StreamAnalysis, tables: TableRows, l
   );
   const violations: string[] = [];
   let implied = 0;
-  for (const seen of analysis.symbols.values()) {
+  for (const [symbol, seen] of analysis.symbols) {
     for (const [key, quantity] of seen.corrections) {
       implied++;
+      // The rule's premise: only the exchange lowers a volume for longer than the confirmation delay.
+      if (!ledger.corrections.some((c) => c.symbol === symbol && c.time <= sortKeyTime(key)))
+        violations.push(
+          `correction ${key} (${quantity}), but the exchange made none: a late frame taken for one`,
+        );
       const got = stored.get(key);
       if (got === undefined) violations.push(`missing correction ${key} (${quantity})`);
       else if (got !== quantity)

@@ -149,6 +149,11 @@ describe('chaos fault checks', () => {
     const missing = correctionsStored(analysis, tables([]), summary);
     assert.match(missing.violations.join('\n'), /missing correction FPT#2026-04-14\|.*\(-300\)/);
     assert.equal(missing.violations.length, 1, 'the stream implies it: only the stored row is missing');
+    const invented = correctionsStored(analysis, tables([row]), ledger());
+    assert.match(
+      invented.violations[0],
+      /correction FPT#2026-04-14\|.* \(-300\), but the exchange made none/,
+    );
     const wrong = correctionsStored(analysis, tables([{ ...row, quantity: -200 }]), summary);
     assert.match(wrong.violations[0], /quantity -200, frames say -300/);
   });
