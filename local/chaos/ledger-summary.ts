@@ -1,8 +1,7 @@
 /**
  * What the checks need from the simulator's ledger, taken once the source has stopped:
- * per connection, what was sent; per symbol and index, the last frame sent (to any
- * connection: connections follow one another, so the latest connection that got a
- * symbol's frame got its last one); what was generated but never sent; the exchange
+ * per connection, what was sent; per symbol, the last frame sent (to any connection: two
+ * may overlap); what was generated but never sent; the exchange
  * corrections made.
  */
 import type { AlteredKind, Ledger, LedgerCorrection, MalformedKind } from '../simulator/ledger.ts';
@@ -41,21 +40,15 @@ export type LedgerSummary = {
 
 export function summariseLedger(ledger: Ledger): LedgerSummary {
   const ids = [...ledger.clientIds()].sort((a, b) => a - b);
-  const lastFrames = new Map<string, string>();
   const clientOfRaw = new Map<string, number>();
-  for (const id of ids) {
-    for (const [symbol, raw] of ledger.lastFrames(id)) {
-      lastFrames.set(symbol, raw);
-      clientOfRaw.set(raw, id);
-    }
-  }
+  for (const id of ids) for (const raw of ledger.lastFrames(id).values()) clientOfRaw.set(raw, id);
   const finalVolumes = new Map(ledger.tradedSymbols().map((s) => [s, ledger.totals(s).volume]));
   return {
     clients: ids.map((id) => ({ id, ...ledger.client(id) })),
     framesWithoutClients: ledger.framesWithoutClients,
     framesGenerated: ledger.framesGenerated,
     upgradesRejected: { ...ledger.upgradesRejected },
-    lastFrames,
+    lastFrames: new Map(ledger.lastStockFrames()),
     finalVolumes,
     clientOfRaw,
     corrections: [...ledger.corrections],

@@ -96,6 +96,10 @@ export class StreamAnalysis {
   readonly undecodable: UndecodableRecord[] = [];
   /** Symbols whose ledger last frame is in the stream. */
   readonly lastFramesDelivered = new Set<string>();
+  /** Of those, the ones whose last frame the rule skipped (stale, or a pending lower volume). */
+  readonly lastFramesSkipped = new Set<string>();
+  /** Per symbol, the last frame the rule applied (the one the quote must show). */
+  readonly lastApplied = new Map<string, string>();
   /** Frames seen more than once (same connection and sequence number: a record put twice). */
   duplicateFrames = 0;
   /**
@@ -154,11 +158,13 @@ export class StreamAnalysis {
       }
       if (frame.kind !== 'stock') continue;
       this.stockFrames++;
-      if (!duplicate && this.ledger.lastFrames.get(frame.symbol) === envelope.raw)
-        this.lastFramesDelivered.add(frame.symbol);
+      const last = !duplicate && this.ledger.lastFrames.get(frame.symbol) === envelope.raw;
+      if (last) this.lastFramesDelivered.add(frame.symbol);
       const client = this.ledger.clientOfRaw.get(envelope.raw);
       if (client !== undefined) this.clientOf.set(envelope.connectionId, client);
-      this.apply(frame, envelope.receivedAt, envelope.connectionId);
+      if (this.apply(frame, envelope.receivedAt, envelope.connectionId))
+        this.lastApplied.set(frame.symbol, envelope.raw);
+      else if (last) this.lastFramesSkipped.add(frame.symbol);
     }
   }
 
@@ -192,8 +198,8 @@ export class StreamAnalysis {
     return false;
   }
 
-  /** One stock frame, by the rule in the module comment. */
-  private apply(frame: StockFrame, receivedAt: number, connection: string): void {
+  /** One stock frame, by the rule in the module comment; whether it was applied (the quote shows it). */
+  private apply(frame: StockFrame, receivedAt: number, connection: string): boolean {
     const hasServerTime = frame.serverTime !== undefined;
     const time = frame.serverTime ?? receivedAt;
     const volume = frame.totalVolume;
@@ -202,21 +208,21 @@ export class StreamAnalysis {
     if (seen && volume !== undefined) seen.lastFrameTime = Math.max(seen.lastFrameTime, time);
     if (seen && date < seen.date) {
       seen.stale++;
-      return;
+      return false;
     }
     const sameDay = seen !== undefined && date === seen.date;
     if (seen && sameDay) {
       const clock = hasServerTime ? seen.clock : seen.receivedClock;
       if (clock !== undefined && isStale(time, volume, clock, seen.volume)) {
         seen.stale++;
-        return;
+        return false;
       }
     }
-    if (volume === undefined) return; // a book-only frame: no volume to account
+    if (volume === undefined) return true; // no volume to account; the quote shows it
     if (!seen || !sameDay) {
       seen = this.startDay(frame, seen, date, time, volume);
     } else if (volume < seen.volume) {
-      if (!this.lower(seen, frame, time, volume)) return;
+      if (!this.lower(seen, frame, time, volume)) return false;
     } else {
       if (seen.pending) {
         seen.pendingDropped++;
@@ -229,6 +235,7 @@ export class StreamAnalysis {
     seen.lost = false;
     if (hasServerTime) seen.clock = Math.max(seen.clock ?? time, time);
     else seen.receivedClock = Math.max(seen.receivedClock ?? time, time);
+    return true;
   }
 
   /** A day's first volume: a fresh sum, the volume so far taken as opening / pre-existing. */

@@ -73,6 +73,8 @@ export class Ledger {
   private readonly tradeLists = new Map<string, LedgerTrade[]>();
   private readonly totalsBySymbol = new Map<string, { date: string; volume: number; value: number }>();
   private readonly clientRecords = new Map<number, ClientRecord>();
+  /** Per symbol, the stock frame sent last, to whichever client (connections may overlap). */
+  private readonly lastSent = new Map<string, string>();
 
   constructor(options: { recordTrades?: boolean } = {}) {
     this.recordTrades = options.recordTrades ?? true;
@@ -148,6 +150,11 @@ export class Ledger {
     return this.clientRecords.get(clientId)?.lastFrames ?? new Map();
   }
 
+  /** Per symbol, the last stock frame sent to any client (raw text). */
+  lastStockFrames(): ReadonlyMap<string, string> {
+    return this.lastSent;
+  }
+
   /** The last index frame sent to a client for an index id (e.g. `VNINDEX`). */
   lastIndexFrame(clientId: number, indexId: string): string | undefined {
     return this.clientRecords.get(clientId)?.lastIndexFrames.get(indexId);
@@ -162,6 +169,7 @@ export class Ledger {
     const record = this.record(clientId);
     record.framesSent++;
     record.lastFrames.set(symbol, raw);
+    this.lastSent.set(symbol, raw);
   }
 
   noteIndexSent(clientId: number, indexId: string, raw: string): void {

@@ -4,6 +4,9 @@ import { emptyCounters, SymbolTracker } from '../../core/derive/symbol-tracker.t
 import { formatStockFrame } from '../../core/iboard/format-frame.ts';
 import { parseFrame, stockSymbolOf } from '../../core/iboard/parse-frame.ts';
 import { type Envelope, encodeRecord } from '../../core/records/index.ts';
+import { quotesMatchLedger } from '../../local/chaos/checks.ts';
+import type { TableRows } from '../../local/chaos/evidence.ts';
+import type { LedgerSummary } from '../../local/chaos/ledger-summary.ts';
 import { StreamAnalysis } from '../../local/chaos/stream-analysis.ts';
 import { withExtraField, withJunkField } from '../../local/simulator/altered.ts';
 import { createRandom } from '../../local/simulator/prng.ts';
@@ -37,6 +40,17 @@ function analyse(sent: readonly Sent[]): StreamAnalysis {
   }
   return analysis;
 }
+
+const emptyLedger = (): LedgerSummary => ({
+  clients: [],
+  framesWithoutClients: 0,
+  framesGenerated: 0,
+  upgradesRejected: {},
+  lastFrames: new Map(),
+  finalVolumes: new Map(),
+  clientOfRaw: new Map(),
+  corrections: [],
+});
 
 const on = (connection: string, ...frames: [number, number][]): Sent[] =>
   frames.map(([dt, volume]) => ({ raw: stock(volume, T0 + dt), connection }));
@@ -99,6 +113,42 @@ describe('StreamAnalysis: the rows the frames imply', () => {
     assert.equal(older.symbols.get('FPT')?.trades.size, 1);
   });
 
+  it('compares the quote with the last frame applied when the last one sent was stale by the rule', () => {
+    const sent = [...on('a', [0, 1000]), ...on('b', [1500, 1000]), ...on('a', [1000, 1000])];
+    const analysis = new StreamAnalysis({
+      lastFrames: new Map([['FPT', sent[2].raw]]),
+      clientOfRaw: new Map(),
+    });
+    for (const [i, { raw, connection }] of sent.entries()) {
+      const envelope: Envelope = { raw, receivedAt: T0 + i, connectionId: connection, seq: i };
+      analysis.addRecord({ shardId: 'shardId-0', sequenceNumber: String(i), data: encodeRecord([envelope]) });
+    }
+    assert.deepEqual([...analysis.lastFramesSkipped], ['FPT']);
+    assert.equal(analysis.lastApplied.get('FPT'), sent[1].raw);
+    const ledger = { ...emptyLedger(), lastFrames: new Map([['FPT', sent[2].raw]]) };
+    const quote = (serverTime: number): TableRows['quotes'][number] => ({
+      pk: 'FPT',
+      lastPrice: 10_050,
+      totalVolume: 1000,
+      serverTime,
+      bids: [{ price: 10_000, volume: 100 }, {}, {}],
+      offers: [{ price: 10_100, volume: 200 }, {}, {}],
+    });
+    const tables = (q: TableRows['quotes'][number]): TableRows => ({
+      trades: [],
+      quotes: [q],
+      bars: [],
+      indices: [],
+      rejects: [],
+    });
+    const ok = quotesMatchLedger(analysis, tables(quote(T0 + 1500)), ledger);
+    assert.equal(ok.ok, true, ok.violations.join('; '));
+    assert.match(ok.summary, /1 with the last frame applied/);
+    assert.deepEqual(quotesMatchLedger(analysis, tables(quote(T0 + 1000)), ledger).violations, [
+      `FPT: serverTime ${T0 + 1000} ≠ ${T0 + 1500}`,
+    ]);
+  });
+
   it('counts altered frames and takes them as data', () => {
     const a = analyse([
       { raw: stock(1000, T0), connection: 'a' },
@@ -131,6 +181,14 @@ describe('StreamAnalysis: the rows the frames imply', () => {
       assert.deepEqual([...(fpt?.trades ?? [])], rows('trade'), `seed ${seed}: trade rows`);
       assert.deepEqual([...(fpt?.corrections ?? [])], rows('correction'), `seed ${seed}: correction rows`);
       const sum = tracker.trades.reduce((n, r) => n + r.quantity, 0);
+      const quote = tracker.quote();
+      const shown = parseFrame(analysis.lastApplied.get('FPT') ?? '');
+      assert.ok(shown.kind === 'stock' && quote, `seed ${seed}: a quote`);
+      assert.deepEqual(
+        [quote.serverTime, quote.totalVolume],
+        [shown.serverTime, shown.totalVolume],
+        `seed ${seed}: the quote shows the last frame applied`,
+      );
       assert.equal(fpt?.volume, sum, `seed ${seed}: the analysis's sum is the rows' sum`);
       seen.trades += fpt?.trades.size ?? 0;
       seen.corrections += fpt?.corrections.size ?? 0;
