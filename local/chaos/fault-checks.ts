@@ -37,7 +37,9 @@ export function alteredFramesStored(analysis: StreamAnalysis, ledger: LedgerSumm
 /**
  * Every `correction` row the stream implies is stored with its quantity, and no other; each
  * correction the market made is among them (confirmed by a frame 10 s later), or the
- * violation says why it could not be (no frame that late: the run ended too soon); and
+ * violation says why it could not be (no frame that late: the run ended too soon), unless
+ * new trades took the volume back above the old total within those 10 s (then no frame can
+ * tell it from a late one; the session makes another); and
  * none is implied where the market made none (late frames of the overlapping connection
  * must not pass for one).
  */
@@ -65,7 +67,15 @@ export function correctionsStored(analysis: StreamAnalysis, tables: TableRows, l
   for (const key of stored.keys()) violations.push(`correction ${key} stored but not implied by the stream`);
   const made: string[] = [];
   for (const c of ledger.corrections) {
-    made.push(`${c.symbol} ${c.fromVolume.toLocaleString('en-US')} → ${c.toVolume.toLocaleString('en-US')}`);
+    const range = `${c.symbol} ${c.fromVolume.toLocaleString('en-US')} → ${c.toVolume.toLocaleString('en-US')}`;
+    if (c.overtakenAt !== undefined && c.overtakenAt < c.time + CONFIRM_AFTER_MS) {
+      // New trades took the volume back above the old total first: no frame can confirm it.
+      made.push(
+        `${range} (overtaken by new trades ${((c.overtakenAt - c.time) / 1000).toFixed(1)} s later: by the rule a late frame)`,
+      );
+      continue;
+    }
+    made.push(range);
     const seen = analysis.symbols.get(c.symbol);
     const rows = [...(seen?.corrections.entries() ?? [])].filter(([key]) => sortKeyTime(key) >= c.time);
     if (rows.length > 0) continue;

@@ -43,7 +43,7 @@ import {
   waitForFlow,
 } from './faults.ts';
 import { type LedgerSummary, summariseLedger } from './ledger-summary.ts';
-import { exchangeCorrection, overlappingIngest } from './market-faults.ts';
+import { confirmableCorrection, overlappingIngest } from './market-faults.ts';
 import type { ChaosPlan } from './plan.ts';
 
 export type ChaosSessionOptions = {
@@ -208,8 +208,9 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     note(await sendPoison(sim, plan.poisonFrames, FLOW_TIMEOUT_MS));
     const corrupt = await putCorruptRecords(endpoint, streamName, plan.corruptRecords);
     note(corrupt.event);
-    const corrected = exchangeCorrection(sim, plan.correctionFraction);
-    note(corrected.event);
+    // Runs beside the next steps: corrects again if new trades overtake the correction.
+    const correcting = confirmableCorrection(sim, plan.correctionFraction, clock.now, (e) => note(e));
+    correcting.catch(() => {}); // awaited below; a failure must not be an unhandled rejection meanwhile
     await flowing('before the refusal');
     const beforeRefusal = open();
     timed(
@@ -263,7 +264,8 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     await flowing('after the runtime restart');
     await sleep(plan.tailSeconds * 1000);
     // The correction is confirmed by a frame 10 s (frame time) after the first lower one.
-    const confirmable = corrected.correction.time + CONFIRM_AFTER_MS + CONFIRM_MARGIN_MS - clock.now();
+    const correction = await correcting;
+    const confirmable = correction.time + CONFIRM_AFTER_MS + CONFIRM_MARGIN_MS - clock.now();
     if (confirmable > 0) {
       log(`chaos: ${(confirmable / 1000).toFixed(1)} s more, for the correction's confirmation`);
       await sleep(confirmable);

@@ -37,6 +37,11 @@ export type LedgerCorrection = {
   readonly toVolume: number;
   readonly fromValue: number;
   readonly toValue: number;
+  /**
+   * Market clock when new trades took the volume back to `fromVolume` or above (set by the
+   * market): from then on no frame tells the correction from a late frame.
+   */
+  overtakenAt?: number;
 };
 
 export type ClientCounts = {

@@ -48,6 +48,8 @@ export class StockState {
   readonly offerVolumes = [0, 0, 0];
   openingAuction: Auction | undefined;
   date = '';
+  /** The latest correction, until new trades take the volume back above where it was. */
+  private correction: LedgerCorrection | undefined;
 
   constructor(
     readonly instrument: Instrument,
@@ -69,6 +71,7 @@ export class StockState {
     this.totalVolume = this.totalValue = 0;
     this.foreignBuyVolume = this.foreignBuyValue = this.foreignSellVolume = this.foreignSellValue = 0;
     this.openingAuction = undefined;
+    this.correction = undefined;
     this.placeBook(this.down(this.reference), this.reference);
   }
 
@@ -129,6 +132,7 @@ export class StockState {
     };
     this.totalVolume = correction.toVolume;
     this.totalValue = correction.toValue;
+    this.correction = correction;
     this.ledger.addCorrection(correction);
     return correction;
   }
@@ -231,6 +235,10 @@ export class StockState {
     this.totalVolume += quantity;
     this.totalValue += quantity * price;
     this.foreignFlow(quantity, price);
+    if (this.correction && this.totalVolume >= this.correction.fromVolume) {
+      this.correction.overtakenAt = time;
+      this.correction = undefined;
+    }
     this.ledger.addTrade(this.instrument.symbol, {
       time,
       date: this.date,

@@ -158,6 +158,29 @@ describe('chaos fault checks', () => {
     assert.match(wrong.violations[0], /quantity -200, frames say -300/);
   });
 
+  it('accept a correction overtaken by new trades within 10 s, which no frame can confirm', () => {
+    const overtaken = { ...CORRECTION, overtakenAt: CORRECTION.time + 1000 };
+    const summary = ledger({ corrections: [overtaken] });
+    const analysis = analyse(
+      [
+        ['a', 0, 1000],
+        ['a', 1000, 1500],
+        ['a', 2000, 1200],
+        ['a', 3000, 1600],
+      ],
+      summary,
+    );
+    const result = correctionsStored(analysis, tables([]), summary);
+    assert.equal(result.ok, true, result.violations.join('; '));
+    assert.match(result.summary, /overtaken by new trades 1\.0 s later: by the rule a late frame/);
+    const late = ledger({ corrections: [{ ...CORRECTION, overtakenAt: CORRECTION.time + 20_000 }] });
+    assert.equal(
+      correctionsStored(analysis, tables([]), late).ok,
+      false,
+      'overtaken only after it was confirmable',
+    );
+  });
+
   it('say so when the run ended before the correction could be confirmed', () => {
     const summary = ledger({ corrections: [CORRECTION] });
     const analysis = analyse(

@@ -258,7 +258,11 @@ describe('SymbolTracker: rows add up to the exchange total', () => {
     const once = run([f(0, 1000), f(1000, 1200), f(2000, 1500)]);
     const again = run([f(0, 1000), f(1000, 1200), f(2000, 1500), f(3000, 1600)], once.tracker.quote());
     assert.equal(again.counters.stale, 2);
-    assert.equal(again.tracker.firstRecord, 2, 'the frame equal to the checkpoint is applied again (harmless)');
+    assert.equal(
+      again.tracker.firstRecord,
+      2,
+      'the frame equal to the checkpoint is applied again (harmless)',
+    );
     assert.deepEqual(kinds(again.tracker.trades), [['trade', 100]]);
   });
 

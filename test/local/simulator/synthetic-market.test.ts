@@ -294,6 +294,11 @@ describe('SyntheticMarket.correct', () => {
     for (let i = 0; i < 2000; i++) market.nextFrame();
     const after = market.ledger.totals('FPT');
     assert.ok(after.volume >= correction.toVolume, 'trades add to the lowered total');
+    while (market.ledger.totals('FPT').volume < correction.fromVolume) market.nextFrame();
+    assert.ok(
+      correction.overtakenAt !== undefined && correction.overtakenAt > correction.time,
+      'the market notes when new trades took the volume back to where it was',
+    );
     assert.equal(market.correct('NOPE', 0.5), undefined);
     assert.throws(() => market.correct('FPT', 1), /fraction must be within/);
   });
