@@ -91,7 +91,7 @@ export function correctionsStored(analysis: StreamAnalysis, tables: TableRows, l
   return check(
     'exchange correction stored',
     violations,
-    `${made.length ? made.join(', ') : 'no correction made'}; ${implied} correction rows implied by the stream (confirmed ${CONFIRM_AFTER_MS / 1000} s later), ${implied - violations.filter((v) => v.startsWith('missing')).length} stored`,
+    `${made.length ? made.join(', ') : 'no correction made'}; ${implied} correction row${implied === 1 ? '' : 's'} implied by the stream (confirmed ${CONFIRM_AFTER_MS / 1000} s later), ${implied - violations.filter((v) => v.startsWith('missing')).length} stored`,
   );
 }
 
