@@ -94,6 +94,8 @@ export type Runtime = {
   readonly eventSources: readonly KinesisEventSource[];
   readonly scheduler: RuleScheduler;
   readonly ingest: IngestProcess;
+  /** The environment the ingest task runs with (a second task with it joins the same stream). */
+  readonly ingestEnvironment: Readonly<Record<string, string>>;
   readonly deadLetters: readonly DeadLetterFile[];
   readonly dashboardUrl?: string;
   status(): Promise<RuntimeStatus>;
@@ -244,24 +246,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const streamName = template.streams[0]?.name;
     if (!streamName) throw new Error('the template declares no Kinesis stream');
     const metricsPort = await freePort();
+    const ingestEnvironment: Readonly<Record<string, string>> = {
+      ...runtimeEnvironment(router.url, LOCAL_REGION),
+      ...clock.env,
+      [ENV.STREAM_NAME]: streamName,
+      ...(roles.control ? { [ENV.CONTROL_TABLE]: roles.control } : {}),
+      [ENV.INGEST_MODE]: 'control',
+      [ENV.METRICS_PORT]: String(metricsPort),
+      // Poll the control item often enough that a fast simulated clock still starts on time.
+      [ENV.CONTROL_POLL_SECONDS]: String(Math.max(0.2, Math.min(5, 5 / clock.speed))),
+      [ENV.EMF_METRICS]: 'off',
+      ...(source?.url ? { [ENV.IBOARD_URL]: source.url } : {}),
+      ...(options.source.kind === 'url' ? { [ENV.IBOARD_URL]: options.source.url } : {}),
+      ...(source?.symbols ? { [ENV.SYMBOLS]: source.symbols.join(',') } : {}),
+      ...options.ingestEnv,
+    };
     const ingest = new IngestProcess({
       metricsPort,
       logFile: join(dir.logs, 'ingest.log'),
-      env: {
-        ...runtimeEnvironment(router.url, LOCAL_REGION),
-        ...clock.env,
-        [ENV.STREAM_NAME]: streamName,
-        ...(roles.control ? { [ENV.CONTROL_TABLE]: roles.control } : {}),
-        [ENV.INGEST_MODE]: 'control',
-        [ENV.METRICS_PORT]: String(metricsPort),
-        // Poll the control item often enough that a fast simulated clock still starts on time.
-        [ENV.CONTROL_POLL_SECONDS]: String(Math.max(0.2, Math.min(5, 5 / clock.speed))),
-        [ENV.EMF_METRICS]: 'off',
-        ...(source?.url ? { [ENV.IBOARD_URL]: source.url } : {}),
-        ...(options.source.kind === 'url' ? { [ENV.IBOARD_URL]: options.source.url } : {}),
-        ...(source?.symbols ? { [ENV.SYMBOLS]: source.symbols.join(',') } : {}),
-        ...options.ingestEnv,
-      },
+      env: ingestEnvironment,
       onLog: (level, message) => {
         if (level === 'WARN' || level === 'ERROR' || level === 'TEXT' || options.verbose)
           log(`ingest: ${message}`);
@@ -302,6 +305,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       eventSources,
       scheduler,
       ingest,
+      ingestEnvironment,
       deadLetters: [...deadLetters.values()],
       dashboardUrl: dashboard?.url,
       status: () => sampler.sample(),

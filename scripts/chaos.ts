@@ -1,12 +1,14 @@
 /**
  * `npm run chaos`: one trading session from the synthetic market through the embedded
  * runtime with faults injected (source closes, silence, refusal; Kinesis unreachable and
- * partially failing; DynamoDB throttling; poison frames and corrupt records; the ingest
- * task and the whole runtime restarted), then the checks (see docs/proof.md).
+ * partially failing; DynamoDB throttling; poison frames and corrupt records; frames with a
+ * field appended or junk in an unused field; an exchange correction; the ingest task and
+ * the whole runtime restarted; a second ingest task overlapping the first), then the checks
+ * (see docs/proof.md).
  * Exit code: 0 when every check passes, 1 on a violation or a failed step, 2 on a bad flag.
  *
- *   npm run chaos                      # the full run (~2.5 min)
- *   npm run chaos -- --short           # --scale 0.1 with a smaller market (~35 s; what npm test runs)
+ *   npm run chaos                      # the full run (~3 min)
+ *   npm run chaos -- --short           # --scale 0.1 with a smaller market (~50 s; what npm test runs)
  *   npm run chaos -- --scale 0.5 --symbols 50 --rate 400 --json out.json --keep
  *   npm run chaos -- --sink both       # also Cassandra (CASSANDRA_CONTACT_POINTS): the checks on the CQL tables too
  */

@@ -165,14 +165,25 @@ const QUOTE_FIELDS = [
   'serverTime',
 ] as const;
 
-/** For every symbol whose last frame (per the ledger) reached the stream, the quote is that frame. */
+/**
+ * For every symbol whose last frame (per the ledger) reached the stream, the quote is that
+ * frame; or, when the rule skipped it (stale against a clock another connection set ahead),
+ * the last frame the rule applied.
+ */
 export function quotesMatchLedger(analysis: StreamAnalysis, tables: TableRows, ledger: LedgerSummary): Check {
   const quotes = new Map(tables.quotes.map((q) => [q.pk, q]));
   const violations: string[] = [];
   let compared = 0;
-  for (const [symbol, raw] of ledger.lastFrames) {
+  let skipped = 0;
+  for (const [symbol, sent] of ledger.lastFrames) {
     if (!analysis.lastFramesDelivered.has(symbol)) continue;
     compared++;
+    const raw = analysis.lastFramesSkipped.has(symbol) ? analysis.lastApplied.get(symbol) : sent;
+    if (raw !== sent) skipped++;
+    if (raw === undefined) {
+      violations.push(`${symbol}: no frame of it applied`);
+      continue;
+    }
     const frame = parseFrame(raw) as StockFrame;
     const quote = quotes.get(symbol);
     if (!quote) {
@@ -197,7 +208,7 @@ export function quotesMatchLedger(analysis: StreamAnalysis, tables: TableRows, l
   return check(
     'quotes = ledger last state',
     violations,
-    `${compared} symbols compared field by field${missing ? `; ${missing} whose last frame was never delivered skipped` : ''}`,
+    `${compared} symbols compared field by field${skipped ? ` (${skipped} with the last frame applied: the last one sent was stale by the rule)` : ''}${missing ? `; ${missing} whose last frame was never delivered skipped` : ''}`,
   );
 }
 

@@ -12,7 +12,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../aws-clients.ts';
 import type { Simulator } from '../simulator/simulator.ts';
 import { childPids, waitForExit } from './processes.ts';
 
-export type FaultTrack = 'source' | 'kinesis' | 'dynamodb' | 'poison' | 'process';
+export type FaultTrack = 'source' | 'kinesis' | 'dynamodb' | 'poison' | 'process' | 'market';
 
 export type FaultEvent = {
   readonly name: string;

@@ -1,16 +1,20 @@
 /**
  * What the checks need from the simulator's ledger, taken once the source has stopped:
- * per connection, what was sent; per symbol and index, the last frame sent (to any
- * connection: connections follow one another, so the latest connection that got a
- * symbol's frame got its last one); and what was generated but never sent.
+ * per connection, what was sent; per symbol, the last frame sent (to any connection: two
+ * may overlap); what was generated but never sent; the exchange
+ * corrections made.
  */
-import type { Ledger, MalformedKind } from '../simulator/ledger.ts';
+import type { AlteredKind, Ledger, LedgerCorrection, MalformedKind } from '../simulator/ledger.ts';
 
 export type ClientSummary = {
   readonly id: number;
   /** Data frames sent (stock, index), malformed ones not included. */
   readonly framesSent: number;
   readonly malformed: Readonly<Record<MalformedKind, number>>;
+  /** Data frames sent altered (an extra field, junk in an unused field): counted in `framesSent`. */
+  readonly altered: Readonly<Record<AlteredKind, number>>;
+  /** How far ahead field 101 ran on this connection (another server's clock). */
+  readonly serverTimeSkewMs: number;
   readonly droppedSilence: number;
   readonly droppedBackpressure: number;
 };
@@ -30,27 +34,24 @@ export type LedgerSummary = {
    * server time and a state), so finding one in the stream names the connection it came by.
    */
   readonly clientOfRaw: ReadonlyMap<string, number>;
+  /** Exchange corrections the market made (the totals above include them). */
+  readonly corrections: readonly LedgerCorrection[];
 };
 
 export function summariseLedger(ledger: Ledger): LedgerSummary {
   const ids = [...ledger.clientIds()].sort((a, b) => a - b);
-  const lastFrames = new Map<string, string>();
   const clientOfRaw = new Map<string, number>();
-  for (const id of ids) {
-    for (const [symbol, raw] of ledger.lastFrames(id)) {
-      lastFrames.set(symbol, raw);
-      clientOfRaw.set(raw, id);
-    }
-  }
+  for (const id of ids) for (const raw of ledger.lastFrames(id).values()) clientOfRaw.set(raw, id);
   const finalVolumes = new Map(ledger.tradedSymbols().map((s) => [s, ledger.totals(s).volume]));
   return {
     clients: ids.map((id) => ({ id, ...ledger.client(id) })),
     framesWithoutClients: ledger.framesWithoutClients,
     framesGenerated: ledger.framesGenerated,
     upgradesRejected: { ...ledger.upgradesRejected },
-    lastFrames,
+    lastFrames: new Map(ledger.lastStockFrames()),
     finalVolumes,
     clientOfRaw,
+    corrections: [...ledger.corrections],
   };
 }
 

@@ -12,7 +12,13 @@
  * - DynamoDB answering 50% of the transform's writes and reads with throttling or 500
  *   errors for 30 s (the SDK retries 4 times, then the transform reports a partial batch);
  * - 100 malformed frames from the source, 5 corrupt records put straight into the stream;
+ * - 1% of the stock frames sent with a field appended (SSI adding one), 1% with junk in a
+ *   field nothing stores (`1:2` in field 71, `-` in field 99): still data, all run long;
+ * - an exchange correction: the most traded symbol's cumulative volume and value halved,
+ *   and kept so; the run lasts at least 10 s of frames after it (its confirmation) + 3 s;
  * - the ingest task sent SIGTERM (the runtime restarts it, as ECS would);
+ * - a second ingest task on the same stream beside the first for 20 s (a deploy's
+ *   overlap), its feed server's clock and its own 1.5 s ahead, then stopped;
  * - the whole runtime stopped (drained) and started again on the same data directory.
  *
  * @example
@@ -38,6 +44,15 @@ export type ChaosPlan = {
   readonly dynamoErrorRate: number;
   readonly poisonFrames: number;
   readonly corruptRecords: number;
+  /** Share of stock frames sent with a field appended, and with junk in an unused field. */
+  readonly extraFieldRate: number;
+  readonly junkFieldRate: number;
+  /** Share of the corrected symbol's day volume (and value) the exchange correction takes back. */
+  readonly correctionFraction: number;
+  /** Seconds the second ingest task runs beside the first once its frames flow. */
+  readonly overlapSeconds: number;
+  /** How far ahead the second connection's clocks run (its server's field 101, its receive clock). */
+  readonly overlapSkewMs: number;
   /** Clean flow after the runtime restart, before the source falls silent and the checks start. */
   readonly tailSeconds: number;
   /** A reconnect slower than this (after the fault ended) is a violation. */
@@ -75,6 +90,12 @@ export function chaosPlan(scale = 1): ChaosPlan {
     dynamoErrorRate: 0.5,
     poisonFrames: 100,
     corruptRecords: 5,
+    extraFieldRate: 0.01,
+    junkFieldRate: 0.01,
+    correctionFraction: 0.5,
+    overlapSeconds: s(20),
+    // Servers' clocks seen 1–2 s apart: within the derivation's 5 s tolerance.
+    overlapSkewMs: 1_500,
     tailSeconds: s(20),
     // A full backoff step after the fault ends, plus time to subscribe and get a frame.
     reconnectLimitSeconds: reconnectMaxSeconds + watchdogSeconds + 5,

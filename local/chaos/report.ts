@@ -12,6 +12,7 @@ import {
   sumTrades,
   type TradeRowLike,
 } from '../../core/derive/reconcile.ts';
+import type { AlteredKind } from '../simulator/ledger.ts';
 import {
   type Check,
   drainedAndNoDeadLetters,
@@ -24,6 +25,7 @@ import {
 import { framesInTransit, type Reconnect, reconnects, type TransitFigures } from './connection-checks.ts';
 import { cqlEqualsDynamo } from './cql-evidence.ts';
 import type { Evidence, Row, TableRows } from './evidence.ts';
+import { alteredFramesStored, correctionsStored, overlapHappened } from './fault-checks.ts';
 import type { ChaosPlan } from './plan.ts';
 import type { ChaosSession } from './session.ts';
 
@@ -43,6 +45,8 @@ export type ChaosReport = {
     connections: number;
   };
   readonly proxies: ChaosSession['proxies'];
+  /** Data frames the source sent altered (still data), by kind. */
+  readonly altered: Readonly<Record<AlteredKind, number>>;
   /** The trades table reconciled: symbol-days, agreeing, volume by row kind. */
   readonly reconciliation: Reconciliation;
 };
@@ -65,6 +69,9 @@ export function buildReport(
     noDuplicateRows(tables),
     quotesMatchLedger(analysis, tables, session.ledger),
     rejectsComplete(analysis, tables, session.corruptRecords, session.ledger),
+    alteredFramesStored(analysis, session.ledger),
+    correctionsStored(analysis, tables, session.ledger),
+    overlapHappened(analysis, session.ledger),
     reconnect.check,
     transit.check,
     ...(cqlTables ? cqlChecks(analysis, tables, cqlTables, session) : []),
@@ -89,8 +96,18 @@ export function buildReport(
       connections: analysis.connections.size,
     },
     proxies: session.proxies,
+    altered: alteredSent(session),
     reconciliation: reconcile(sumTrades(tables.trades.map(tradeRowOf))),
   };
+}
+
+function alteredSent(session: ChaosSession): Record<AlteredKind, number> {
+  const sent = { 'extra-field': 0, 'junk-field': 0 };
+  for (const c of session.ledger.clients) {
+    sent['extra-field'] += c.altered['extra-field'];
+    sent['junk-field'] += c.altered['junk-field'];
+  }
+  return sent;
 }
 
 /** A scanned trades item as reconciliation reads it (symbol and date from its key). */
@@ -136,6 +153,7 @@ export function formatReport(report: ChaosReport): string {
     ),
     `  kinesis proxy: ${report.proxies.kinesis.resets} connections reset, ${report.proxies.kinesis.entriesRefused} PutRecords entries refused`,
     `  dynamodb proxy: ${report.proxies.dynamodb.errors} requests failed of ${report.proxies.dynamodb.requests}`,
+    `  source: ${report.altered['extra-field']} stock frames with a field appended, ${report.altered['junk-field']} with junk in an unused field (all run long)`,
     '',
     'reconnects (fault end → first frame on a new connection; outage = fault start → first frame):',
     ...report.reconnects.map(

@@ -13,11 +13,15 @@
  * 3. the runtime with `INGEST_MODE=always`: the chaos run proves the data path, not the
  *    schedule (which has its own tests), and the schedule's session-control function
  *    decides on the real time of day, not the simulated clock;
- * 4. the faults, in the plan's order; then the source falls silent, the runtime is
+ * 4. the faults, in the plan's order (frames altered by the feed all along; the exchange
+ *    correction and the second ingest task among them); then, once the correction has had
+ *    time to be confirmed, the source falls silent, the runtime is
  *    stopped (draining the ingest task and the event source mapping) and the simulator's
  *    ledger is summarised for the checks.
  */
 
+import { join } from 'node:path';
+import { CONFIRM_AFTER_MS } from '../../core/derive/symbol-tracker.ts';
 import { nextMarketOpen } from '../../core/market/calendar.ts';
 import { ENV } from '../../core/settings.ts';
 import { simulatedClock } from '../clock.ts';
@@ -39,6 +43,7 @@ import {
   waitForFlow,
 } from './faults.ts';
 import { type LedgerSummary, summariseLedger } from './ledger-summary.ts';
+import { confirmableCorrection, overlappingIngest } from './market-faults.ts';
 import type { ChaosPlan } from './plan.ts';
 
 export type ChaosSessionOptions = {
@@ -76,6 +81,8 @@ export type ChaosSession = {
 /** Simulated start: 20 minutes after the morning open (continuous matching on every exchange). */
 const SESSION_OFFSET_MS = 20 * 60_000;
 const FLOW_TIMEOUT_MS = 90_000;
+/** After the correction's confirmation is possible, time for the confirming frame to be put. */
+const CONFIRM_MARGIN_MS = 3_000;
 
 export async function runChaosSession(options: ChaosSessionOptions): Promise<ChaosSession> {
   const { plan, log } = options;
@@ -89,6 +96,7 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     seed: options.seed,
     clock: clock.now,
     recordTrades: false,
+    faults: { extraFieldRate: plan.extraFieldRate, junkFieldRate: plan.junkFieldRate },
   });
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
@@ -203,6 +211,9 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     note(await sendPoison(sim, plan.poisonFrames, FLOW_TIMEOUT_MS));
     const corrupt = await putCorruptRecords(endpoint, streamName, plan.corruptRecords);
     note(corrupt.event);
+    // Runs beside the next steps: corrects again if new trades overtake the correction.
+    const correcting = confirmableCorrection(sim, plan.correctionFraction, clock.now, (e) => note(e));
+    correcting.catch(() => {}); // awaited below; a failure must not be an unhandled rejection meanwhile
     await flowing('before the refusal');
     const beforeRefusal = open();
     timed(
@@ -228,6 +239,18 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     await flowing('after the ingest task restarted');
     await gap();
 
+    note(
+      await overlappingIngest({
+        sim,
+        env: runtime.ingestEnvironment,
+        seconds: plan.overlapSeconds,
+        skewMs: plan.overlapSkewMs,
+        logDir: join(options.dataDir, 'logs'),
+        timeoutMs: FLOW_TIMEOUT_MS,
+      }),
+    );
+    await flowing('after the second ingest task stopped');
+
     const restart: FaultEvent = {
       name: 'runtime: stopped and started again',
       track: 'process',
@@ -243,6 +266,13 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     restart.endedAt = Date.now();
     await flowing('after the runtime restart');
     await sleep(plan.tailSeconds * 1000);
+    // The correction is confirmed by a frame 10 s (frame time) after the first lower one.
+    const correction = await correcting;
+    const confirmable = correction.time + CONFIRM_AFTER_MS + CONFIRM_MARGIN_MS - clock.now();
+    if (confirmable > 0) {
+      log(`chaos: ${(confirmable / 1000).toFixed(1)} s more, for the correction's confirmation`);
+      await sleep(confirmable);
+    }
 
     // The end: nothing more is sent, what was sent is flushed, the runtime drains.
     const silencedAt = Date.now();

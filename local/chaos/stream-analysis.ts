@@ -1,27 +1,40 @@
 /**
  * Everything the checks need from the stream, gathered in one pass over its records in
- * shard order (no frame is kept): per connection what arrived, per symbol the trades the
- * frames imply, the poison frames and the undecodable records, and which of the ledger's
- * last frames made it.
+ * shard order (no frame is kept): per connection what arrived, per symbol the `trade` and
+ * `correction` rows the frames imply, the poison frames and the undecodable records,
+ * which of the ledger's last frames made it, and the altered data frames seen.
  *
- * The trades a symbol's frames imply follow the documented rule (core/derive's
- * symbol-tracker): frames are applied in stream order; a frame whose version
- * (time, cumulative volume) is older than the last applied one is stale and skipped; the
- * first frame of a day is not a trade (its volume is pre-existing); a later growth of the
- * cumulative volume is one `trade` keyed `tradeSortKey(time, cumulativeVolume)` when it
- * came on the same connection as the frame before, with no refused frame of the symbol
- * between (else the growth is a `gap`, not a trade); time = the V2 server time, else the
- * receive time. This is an independent re-statement of the rule (for the monotone
- * clocks and volumes the simulator sends), not a call into it.
+ * The rows a symbol's frames imply follow the documented rule (core/derive's
+ * symbol-tracker), re-stated here independently (only its two time constants are shared):
+ * - frames are applied in stream order, per symbol and ICT trading day; the day's rows
+ *   sum to the last cumulative volume applied (the *sum* below);
+ * - time = the V2 server time (field 101), else the receive time, and each of the two has
+ *   its own clock (the latest time applied); a frame is *stale* (skipped) when it is older
+ *   than its clock by more than the tolerance (5 s), or not after its clock and bringing no
+ *   higher volume (a frame at the clock's time with the sum's volume is a book update, and
+ *   is applied), or of an earlier day;
+ * - the first volume of a day starts the day (pre-existing volume, after the opening
+ *   auction when fields 96–100 tell it): no `trade` row;
+ * - growth of the sum is one `trade` row when the frame came on the connection of the
+ *   last applied frame with no refused frame of the symbol since (else a `gap`); its key
+ *   is `tradeSortKey(time, cumulative volume)`, the time never before the previous row's;
+ * - a lower volume after the clock is *pending*: a frame at or above the sum drops it; a
+ *   frame at least 10 s (by its own time) after the pending one and still below the sum
+ *   confirms it: a `correction` row down to the pending volume, then a `gap` up to the
+ *   confirming frame's volume (or, lower still, a new pending volume). The pending frames
+ *   move no clock.
  *
  * @example
  * const analysis = new StreamAnalysis(summariseLedger(sim.ledger));
  * for (const record of records) analysis.addRecord(record);
  */
 
+import { CLOCK_TOLERANCE_MS, CONFIRM_AFTER_MS } from '../../core/derive/symbol-tracker.ts';
 import { parseFrame, stockSymbolOf } from '../../core/iboard/parse-frame.ts';
+import type { StockFrame } from '../../core/iboard/types.ts';
 import { decodeRecord, RecordDecodeError } from '../../core/records/index.ts';
-import { dayPartition, rejectSortKey, tradeSortKey, tradingDate } from '../../core/tables.ts';
+import { rejectSortKey, tradeSortKey, tradingDate } from '../../core/tables.ts';
+import type { AlteredKind } from '../simulator/ledger.ts';
 import type { LedgerSummary } from './ledger-summary.ts';
 
 export type StreamRecordData = {
@@ -39,19 +52,29 @@ export type ConnectionSeen = {
 };
 
 export type SymbolSeen = {
-  /** Cumulative volume of the first frame applied (the baseline). */
-  firstVolume: number;
-  /** Cumulative volume of the last frame applied: the exchange total as last seen. */
-  volume: number;
-  /** Connection of the last frame applied, and whether a frame of the symbol was refused since. */
-  connection: string;
-  lost: boolean;
-  time: number;
-  /** ICT trading date of `time`: a new day starts over (no trade across days). */
+  /** ICT trading date of the day being summed (`YYYY-MM-DD`). */
   date: string;
-  /** Sort keys of the trades the frames imply, with their quantities; key = `pk|sk`. */
+  /** The day's rows so far sum to this: the cumulative volume last applied. */
+  volume: number;
+  /** Latest server time (field 101) applied, and latest receive time of frames without one. */
+  clock: number | undefined;
+  receivedClock: number | undefined;
+  /** A lower cumulative volume waiting for confirmation. */
+  pending: { time: number; volume: number } | undefined;
+  /** Connection of the last applied frame, and whether a frame of the symbol was refused since. */
+  connection: string | undefined;
+  lost: boolean;
+  /** Time of the day's last row: rows never go back in time. */
+  rowTime: number | undefined;
+  /** Latest time of any volume frame of the symbol in the stream (applied or not). */
+  lastFrameTime: number;
+  /** `trade` rows the frames imply, key `pk|sk` → quantity. */
   trades: Map<string, number>;
+  /** `correction` rows the frames imply, key `pk|sk` → (negative) quantity. */
+  corrections: Map<string, number>;
   stale: number;
+  /** Lower volumes dropped by a later frame at or above the sum (late frames, not corrections). */
+  pendingDropped: number;
 };
 
 export type PoisonFrame = { readonly rejectKey: string; readonly reason: string; readonly raw: string };
@@ -73,6 +96,10 @@ export class StreamAnalysis {
   readonly undecodable: UndecodableRecord[] = [];
   /** Symbols whose ledger last frame is in the stream. */
   readonly lastFramesDelivered = new Set<string>();
+  /** Of those, the ones whose last frame the rule skipped (stale, or a pending lower volume). */
+  readonly lastFramesSkipped = new Set<string>();
+  /** Per symbol, the last frame the rule applied (the one the quote must show). */
+  readonly lastApplied = new Map<string, string>();
   /** Frames seen more than once (same connection and sequence number: a record put twice). */
   duplicateFrames = 0;
   /**
@@ -81,6 +108,10 @@ export class StreamAnalysis {
    * appends a field past the end. Counted to reconcile the malformed frames sent.
    */
   malformedIndexCopies = 0;
+  /** Altered V2 stock frames (an extra field, junk in an unused field) seen, not duplicates. */
+  readonly altered: Record<AlteredKind, number> = { 'extra-field': 0, 'junk-field': 0 };
+  /** Of those, the ones that did not parse as a stock frame (they must: they are data). */
+  readonly alteredRefused: string[] = [];
   private readonly previousRaw = new Map<string, string>();
   /** Ingest connection id → the simulator's client id, from frames the ledger knows. */
   readonly clientOf = new Map<string, number>();
@@ -105,8 +136,10 @@ export class StreamAnalysis {
       this.frames++;
       const duplicate = this.noteConnection(envelope.connectionId, envelope.seq, envelope.receivedAt);
       const frame = parseFrame(envelope.raw);
+      if (!duplicate) this.noteAltered(envelope.raw, frame.kind === 'stock');
       if (frame.kind === 'rejected' || frame.kind === 'unknown') {
-        const symbol = stockSymbolOf(envelope.raw);
+        // Only a refused frame naming a known symbol is a loss of that symbol (as the transform says).
+        const symbol = frame.kind === 'rejected' ? stockSymbolOf(envelope.raw) : undefined;
         const seen = symbol === undefined ? undefined : this.symbols.get(symbol);
         if (seen) seen.lost = true;
         this.poison.push({
@@ -125,18 +158,26 @@ export class StreamAnalysis {
       }
       if (frame.kind !== 'stock') continue;
       this.stockFrames++;
-      if (!duplicate && this.ledger.lastFrames.get(frame.symbol) === envelope.raw)
-        this.lastFramesDelivered.add(frame.symbol);
+      const last = !duplicate && this.ledger.lastFrames.get(frame.symbol) === envelope.raw;
+      if (last) this.lastFramesDelivered.add(frame.symbol);
       const client = this.ledger.clientOfRaw.get(envelope.raw);
       if (client !== undefined) this.clientOf.set(envelope.connectionId, client);
-      if (frame.totalVolume === undefined) continue;
-      this.apply(
-        frame.symbol,
-        frame.serverTime ?? envelope.receivedAt,
-        frame.totalVolume,
-        envelope.connectionId,
-      );
+      if (this.apply(frame, envelope.receivedAt, envelope.connectionId))
+        this.lastApplied.set(frame.symbol, envelope.raw);
+      else if (last) this.lastFramesSkipped.add(frame.symbol);
     }
+  }
+
+  /** Counts an altered V2 stock frame (see the simulator's `altered.ts`) and whether it parsed. */
+  private noteAltered(raw: string, parsed: boolean): void {
+    const bar = raw.indexOf('|');
+    if (bar < 0 || !raw.startsWith('S#', bar + 1)) return;
+    const fields = raw.split('|');
+    const kinds: AlteredKind[] = [];
+    if (fields.length > V2_FIELDS) kinds.push('extra-field');
+    if (fields[71] === '1:2' || fields[99] === '-') kinds.push('junk-field');
+    for (const kind of kinds) this.altered[kind]++;
+    if (kinds.length > 0 && !parsed) this.alteredRefused.push(raw.slice(0, 80));
   }
 
   private noteConnection(id: string, seq: number, receivedAt: number): boolean {
@@ -157,34 +198,116 @@ export class StreamAnalysis {
     return false;
   }
 
-  private apply(symbol: string, time: number, volume: number, connection: string): void {
-    const seen = this.symbols.get(symbol);
-    if (!seen) {
-      this.symbols.set(symbol, {
-        firstVolume: volume,
-        volume,
-        connection,
-        lost: false,
-        time,
-        date: tradingDate(time),
-        trades: new Map(),
-        stale: 0,
-      });
-      return;
-    }
-    if (time < seen.time || (time === seen.time && volume < seen.volume)) {
+  /** One stock frame, by the rule in the module comment; whether it was applied (the quote shows it). */
+  private apply(frame: StockFrame, receivedAt: number, connection: string): boolean {
+    const hasServerTime = frame.serverTime !== undefined;
+    const time = frame.serverTime ?? receivedAt;
+    const volume = frame.totalVolume;
+    const date = tradingDate(time);
+    let seen = this.symbols.get(frame.symbol);
+    if (seen && volume !== undefined) seen.lastFrameTime = Math.max(seen.lastFrameTime, time);
+    if (seen && date < seen.date) {
       seen.stale++;
-      return;
+      return false;
     }
-    const date = time === seen.time ? seen.date : tradingDate(time);
-    if (date !== seen.date) seen.firstVolume = volume;
-    else if (volume > seen.volume && connection === seen.connection && !seen.lost) {
-      seen.trades.set(`${dayPartition(symbol, time)}|${tradeSortKey(time, volume)}`, volume - seen.volume);
+    const sameDay = seen !== undefined && date === seen.date;
+    if (seen && sameDay) {
+      const clock = hasServerTime ? seen.clock : seen.receivedClock;
+      if (clock !== undefined && isStale(time, volume, clock, seen.volume)) {
+        seen.stale++;
+        return false;
+      }
+    }
+    if (volume === undefined) return true; // no volume to account; the quote shows it
+    if (!seen || !sameDay) {
+      seen = this.startDay(frame, seen, date, time, volume);
+    } else if (volume < seen.volume) {
+      if (!this.lower(seen, frame, time, volume)) return false;
+    } else {
+      if (seen.pending) {
+        seen.pendingDropped++;
+        seen.pending = undefined;
+      }
+      const sameConnection = connection === seen.connection && !seen.lost && !frame.polled;
+      if (volume > seen.volume) this.grow(seen, frame, sameConnection ? 'trade' : 'gap', time, volume);
     }
     seen.connection = connection;
     seen.lost = false;
-    seen.date = date;
-    seen.time = time;
-    seen.volume = volume;
+    if (hasServerTime) seen.clock = Math.max(seen.clock ?? time, time);
+    else seen.receivedClock = Math.max(seen.receivedClock ?? time, time);
+    return true;
   }
+
+  /** A day's first volume: a fresh sum, the volume so far taken as opening / pre-existing. */
+  private startDay(
+    frame: StockFrame,
+    before: SymbolSeen | undefined,
+    date: string,
+    time: number,
+    volume: number,
+  ): SymbolSeen {
+    const seen: SymbolSeen = {
+      date,
+      volume: 0,
+      clock: undefined,
+      receivedClock: undefined,
+      pending: undefined,
+      connection: undefined,
+      lost: false,
+      rowTime: undefined,
+      lastFrameTime: time,
+      trades: before?.trades ?? new Map(),
+      corrections: before?.corrections ?? new Map(),
+      stale: before?.stale ?? 0,
+      pendingDropped: before?.pendingDropped ?? 0,
+    };
+    this.symbols.set(frame.symbol, seen);
+    if (volume > 0) this.grow(seen, frame, 'pre-existing', time, volume);
+    return seen;
+  }
+
+  /** A volume below the sum: pending, or confirming the pending one. Whether the frame was applied. */
+  private lower(seen: SymbolSeen, frame: StockFrame, time: number, volume: number): boolean {
+    const pending = seen.pending;
+    if (!pending) {
+      seen.pending = { time, volume };
+      return false;
+    }
+    if (time < pending.time + CONFIRM_AFTER_MS) return false;
+    seen.pending = undefined;
+    this.row(seen, frame.symbol, 'correction', time, pending.volume);
+    if (volume > pending.volume) this.grow(seen, frame, 'gap', time, volume);
+    else if (volume < pending.volume) seen.pending = { time, volume };
+    return true;
+  }
+
+  /** The rows that bring the sum up to `cumVolume`: the opening auction first on a growth from 0. */
+  private grow(seen: SymbolSeen, frame: StockFrame, kind: RowKind, time: number, cumVolume: number): void {
+    const auctionVolume = frame.openingAuctionVolume ?? 0;
+    const auctionTime = frame.openingAuctionTime ?? 0;
+    if (seen.volume === 0 && auctionVolume > 0 && auctionTime > 0 && auctionVolume <= cumVolume)
+      this.row(seen, frame.symbol, 'opening', auctionTime, auctionVolume);
+    if (cumVolume !== seen.volume) this.row(seen, frame.symbol, kind, time, cumVolume);
+  }
+
+  private row(seen: SymbolSeen, symbol: string, kind: RowKind, frameTime: number, cumVolume: number): void {
+    const time = seen.rowTime !== undefined && frameTime < seen.rowTime ? seen.rowTime : frameTime;
+    const key = `${symbol}#${seen.date}|${tradeSortKey(time, cumVolume)}`;
+    if (kind === 'trade') seen.trades.set(key, cumVolume - seen.volume);
+    if (kind === 'correction') seen.corrections.set(key, cumVolume - seen.volume);
+    seen.volume = cumVolume;
+    seen.rowTime = time;
+  }
+}
+
+type RowKind = 'trade' | 'opening' | 'pre-existing' | 'gap' | 'correction';
+
+/** V2 stock frames have 102 fields; more is a field SSI appended. */
+const V2_FIELDS = 102;
+
+/** Whether a frame brings nothing new against its clock and the day's sum (see the module comment). */
+function isStale(time: number, volume: number | undefined, clock: number, sum: number): boolean {
+  if (clock - time > CLOCK_TOLERANCE_MS) return true;
+  if (volume === undefined || volume === sum) return time < clock;
+  return volume < sum && time <= clock;
 }

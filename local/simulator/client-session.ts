@@ -4,6 +4,7 @@
  * the ledger's per-client counts live in one place.
  */
 import type { WebSocket } from 'ws';
+import { isV2Stock, withExtraField, withJunkField, withServerTimeSkew } from './altered.ts';
 import type { Faults } from './faults.ts';
 import { DEFAULT_OVERSIZED_BYTES } from './faults.ts';
 import type { Ledger } from './ledger.ts';
@@ -31,7 +32,10 @@ export class ClientSession {
   readonly markets = new Set<string>();
   wantsServerName = false;
   replay: ReplayPlayer | undefined;
+  /** Field 101 of the V2 stock frames sent here runs this far ahead (the knob when accepted). */
+  readonly serverTimeSkewMs: number;
   private dataFrames = 0;
+  private junkTurn = 0;
   private closed = false;
 
   constructor(
@@ -43,6 +47,7 @@ export class ClientSession {
     private readonly ledger: Ledger,
     private readonly random: Random,
   ) {
+    this.serverTimeSkewMs = faults.peek().serverTimeSkewMs ?? 0;
     ws.once('close', () => {
       this.closed = true;
       this.replay?.stop();
@@ -88,9 +93,10 @@ export class ClientSession {
   }
 
   /** A replayed frame (the player already waited for silence and backpressure). */
-  sendData(kind: 'stock' | 'index' | 'other', key: string, raw: string): void {
+  sendData(kind: 'stock' | 'index' | 'other', key: string, original: string): void {
     if (!this.isOpen) return;
-    this.maybeMalformed(raw);
+    this.maybeMalformed(original);
+    const raw = kind === 'stock' ? this.altered(original) : original;
     this.ws.send(raw);
     if (kind === 'stock') this.ledger.noteStockSent(this.id, key, raw);
     else if (kind === 'index') this.ledger.noteIndexSent(this.id, key, raw);
@@ -108,6 +114,19 @@ export class ClientSession {
     const code = this.faults.peek().closeCode;
     if (code === undefined) this.ws.terminate();
     else this.ws.close(code, 'simulated fault');
+  }
+
+  /** A V2 stock frame as this client gets it: skewed server time, maybe a field added or junk. */
+  private altered(raw: string): string {
+    if (!isV2Stock(raw)) return raw;
+    const skewed = withServerTimeSkew(raw, this.serverTimeSkewMs);
+    const knobs = this.faults.peek();
+    // No draw unless altering is on: the fault draws of a seed stay what they were.
+    if (!knobs.extraFieldRate && !knobs.junkFieldRate) return skewed;
+    const kind = this.faults.alteredKind(this.random.next());
+    if (kind === undefined) return skewed;
+    this.ledger.noteAltered(this.id, kind);
+    return kind === 'extra-field' ? withExtraField(skewed) : withJunkField(skewed, this.junkTurn++);
   }
 
   private maybeMalformed(raw: string): void {

@@ -8,8 +8,10 @@
  * sim.faults.silence(5);                      // nothing at all is sent for 5 s, sockets stay open
  * sim.faults.refuse(2);                       // new connections get HTTP 503 for 2 s
  * sim.faults.set({ malformedRate: 0.01, malformedKinds: ['garbage', 'binary'] });
+ * sim.faults.set({ extraFieldRate: 0.02, junkFieldRate: 0.02 }); // data frames altered, still data
+ * sim.faults.set({ serverTimeSkewMs: 1500 }); // connections accepted now get field 101 1.5 s ahead
  */
-import type { MalformedKind } from './ledger.ts';
+import type { AlteredKind, MalformedKind } from './ledger.ts';
 
 export const MALFORMED_KINDS: readonly MalformedKind[] = ['field-count', 'garbage', 'binary', 'oversized'];
 
@@ -32,6 +34,21 @@ export type FaultSettings = {
   malformedRate?: number;
   /** Kinds to draw from, in turn (default: all four). */
   malformedKinds?: readonly MalformedKind[];
+  /**
+   * Probability, per V2 stock frame sent, that it carries one field appended past the 102
+   * (as if SSI added a field): still a data frame, counted in the ledger (0..1).
+   */
+  extraFieldRate?: number;
+  /**
+   * Probability, per V2 stock frame sent, of junk in a field nothing stores (`1:2` in field
+   * 71, `-` in field 99, in turn): still a data frame, counted in the ledger (0..1).
+   */
+  junkFieldRate?: number;
+  /**
+   * Connections accepted while set get V2 stock frames whose server time (field 101) is
+   * this many ms ahead (negative: behind), as from another SSI server with its own clock.
+   */
+  serverTimeSkewMs?: number;
   /** Size of an oversized frame in bytes (default 1 MiB: a Kinesis record's limit). */
   oversizedBytes?: number;
   /** Answer 403 to a missing or library-default User-Agent, as the live server does (default true). */
@@ -78,6 +95,8 @@ export function isLibraryUserAgent(userAgent: string | undefined): boolean {
 }
 
 export const DEFAULT_OVERSIZED_BYTES = 1024 * 1024;
+/** Servers' clocks differ by seconds, not minutes: a larger skew is a mistake in the test. */
+const MAX_SKEW_MS = 60_000;
 
 export class Faults {
   private settings: FaultSettings = { rejectLibraryUserAgents: true };
@@ -160,6 +179,15 @@ export class Faults {
     return kind;
   }
 
+  /** How to alter the next V2 stock frame, drawn with `draw()` in [0, 1): extra field first, then junk. */
+  alteredKind(draw: number): AlteredKind | undefined {
+    const extra = this.settings.extraFieldRate ?? 0;
+    const junk = this.settings.junkFieldRate ?? 0;
+    if (draw < extra) return 'extra-field';
+    if (draw < extra + junk) return 'junk-field';
+    return undefined;
+  }
+
   /** Marks the one-shot `closeAt` as done. */
   consumeCloseAt(): void {
     this.settings = { ...this.settings, closeAt: undefined };
@@ -181,6 +209,16 @@ function validate(s: FaultSettings): void {
   if (s.malformedRate !== undefined && !(s.malformedRate >= 0 && s.malformedRate <= 1)) {
     throw new FaultSettingError('malformedRate', `must be within 0..1, got ${s.malformedRate}`);
   }
+  for (const key of ['extraFieldRate', 'junkFieldRate'] as const) {
+    const rate = s[key];
+    if (rate !== undefined && !(rate >= 0 && rate <= 1))
+      throw new FaultSettingError(key, `must be within 0..1, got ${rate}`);
+  }
+  if ((s.extraFieldRate ?? 0) + (s.junkFieldRate ?? 0) > 1)
+    throw new FaultSettingError('junkFieldRate', 'extraFieldRate + junkFieldRate must not exceed 1');
+  const skew = s.serverTimeSkewMs;
+  if (skew !== undefined && !(Number.isInteger(skew) && Math.abs(skew) <= MAX_SKEW_MS))
+    throw new FaultSettingError('serverTimeSkewMs', `must be whole ms within ±${MAX_SKEW_MS}, got ${skew}`);
   if (s.malformedKinds !== undefined) {
     if (s.malformedKinds.length === 0) throw new FaultSettingError('malformedKinds', 'must not be empty');
     const bad = s.malformedKinds.find((k) => !MALFORMED_KINDS.includes(k));

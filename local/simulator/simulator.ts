@@ -139,7 +139,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       random,
     );
     clients.set(client.id, client);
-    ledger.noteConnected(client.id);
+    ledger.noteConnected(client.id, client.serverTimeSkewMs);
     let settle: NodeJS.Timeout | undefined;
     ws.on('message', (data, isBinary) => {
       if (isBinary) return client.sendControl(JSON.stringify({ error: 'binary messages are not supported' }));

@@ -1,13 +1,14 @@
 /**
  * The state of one instrument during a synthetic trading day and the events that change
  * it: trades and book updates in continuous trading, book-only updates with a possibly
- * crossed book during auctions, the opening and closing auction matches. Prices stay on
- * the exchange's tick grid inside ceiling/floor (core/market rules); cumulative volume and
- * value only grow, value being the exact sum of quantity × price.
+ * crossed book during auctions, the opening and closing auction matches, and (on demand)
+ * an exchange correction. Prices stay on the exchange's tick grid inside ceiling/floor
+ * (core/market rules); cumulative volume and value only grow, value being the exact sum
+ * of quantity × price, except where a correction lowered them.
  */
 import type { StockFrame } from '../../core/iboard/types.ts';
 import { BOARD_LOT, priceLimits, tickSize } from '../../core/market/price-rules.ts';
-import type { Ledger } from './ledger.ts';
+import type { Ledger, LedgerCorrection } from './ledger.ts';
 import type { Random } from './prng.ts';
 import type { Instrument } from './universe.ts';
 
@@ -47,6 +48,8 @@ export class StockState {
   readonly offerVolumes = [0, 0, 0];
   openingAuction: Auction | undefined;
   date = '';
+  /** The latest correction, until new trades take the volume back above where it was. */
+  private correction: LedgerCorrection | undefined;
 
   constructor(
     readonly instrument: Instrument,
@@ -68,6 +71,7 @@ export class StockState {
     this.totalVolume = this.totalValue = 0;
     this.foreignBuyVolume = this.foreignBuyValue = this.foreignSellVolume = this.foreignSellValue = 0;
     this.openingAuction = undefined;
+    this.correction = undefined;
     this.placeBook(this.down(this.reference), this.reference);
   }
 
@@ -105,6 +109,32 @@ export class StockState {
   /** The closing match at the end of ATC: one large trade near the last price. */
   closingMatch(time: number): void {
     this.tradeNear(this.last ?? this.reference, 2, 5, time);
+  }
+
+  /**
+   * An exchange correction: the day's cumulative volume lowered by `fraction` of it (whole
+   * board lots) and its value by the same share at the day's average price, kept lowered
+   * (later trades add to the lower totals). Returns the ledger entry, or undefined when the
+   * symbol has not traded a whole lot's worth yet.
+   */
+  correct(fraction: number, time: number): LedgerCorrection | undefined {
+    const quantity = Math.floor((this.totalVolume * fraction) / BOARD_LOT) * BOARD_LOT;
+    if (quantity <= 0) return undefined;
+    const value = Math.round((this.totalValue * quantity) / this.totalVolume);
+    const correction: LedgerCorrection = {
+      symbol: this.instrument.symbol,
+      time,
+      date: this.date,
+      fromVolume: this.totalVolume,
+      toVolume: this.totalVolume - quantity,
+      fromValue: this.totalValue,
+      toValue: this.totalValue - value,
+    };
+    this.totalVolume = correction.toVolume;
+    this.totalValue = correction.toValue;
+    this.correction = correction;
+    this.ledger.addCorrection(correction);
+    return correction;
   }
 
   /** The frame object of the current state (`formatStockFrame` writes it). */
@@ -205,6 +235,10 @@ export class StockState {
     this.totalVolume += quantity;
     this.totalValue += quantity * price;
     this.foreignFlow(quantity, price);
+    if (this.correction && this.totalVolume >= this.correction.fromVolume) {
+      this.correction.overtakenAt = time;
+      this.correction = undefined;
+    }
     this.ledger.addTrade(this.instrument.symbol, {
       time,
       date: this.date,

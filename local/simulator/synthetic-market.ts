@@ -20,7 +20,7 @@ import { ALL_EXCHANGES } from '../../core/market/exchange.ts';
 import type { HolidaySet } from '../../core/market/holidays.ts';
 import { ictDate, MINUTE_MS } from '../../core/market/ict-time.ts';
 import { IndexBook } from './index-book.ts';
-import { Ledger } from './ledger.ts';
+import { Ledger, type LedgerCorrection } from './ledger.ts';
 import type { Random } from './prng.ts';
 import { createRandom } from './prng.ts';
 import type { Generation } from './stock-state.ts';
@@ -132,6 +132,23 @@ export class SyntheticMarket {
     return this.indexBook
       .frames(time)
       .map((frame) => ({ indexId: frame.indexId, raw: formatIndexFrame(frame) }));
+  }
+
+  /**
+   * An exchange correction now: the symbol's day volume and value lowered by `fraction`
+   * (see `StockState.correct`); its next frames show the lower totals. Undefined when the
+   * symbol is unknown or has not traded yet.
+   *
+   * @example
+   * market.correct('FPT', 0.5); // FPT's cumulative volume halved, in the ledger too
+   */
+  correct(symbol: string, fraction: number): LedgerCorrection | undefined {
+    if (!(fraction > 0 && fraction < 1))
+      throw new RangeError(`correction fraction must be within (0, 1), got ${fraction}`);
+    const time = this.now();
+    this.refresh(time);
+    const state = this.states.find((s) => s.instrument.symbol === symbol);
+    return state?.correct(fraction, time);
   }
 
   /** Phase changes since the last call (for `notifySessionByList` subscribers). */

@@ -39,6 +39,9 @@ describe(`npm run chaos -- --short${CQL ? ' --sink both' : ''}`, () => {
         'no duplicate rows',
         'quotes = ledger last state',
         'poison and corrupt input in rejects',
+        'altered frames stored as data',
+        'exchange correction stored',
+        'overlapping ingest connections',
         'reconnect after each source fault',
         'frames lost in transit',
         ...(CQL
@@ -64,5 +67,10 @@ describe(`npm run chaos -- --short${CQL ? ' --sink both' : ''}`, () => {
     assert.ok(report.proxies.kinesis.entriesRefused > 0, 'PutRecords partly failed');
     assert.ok(report.proxies.dynamodb.errors > 0, 'DynamoDB failed some requests');
     assert.ok(report.stream.frames > 1000, `${report.stream.frames} frames`);
+    assert.ok(report.altered['extra-field'] > 0 && report.altered['junk-field'] > 0, 'frames were altered');
+    assert.ok(report.faults.some((f) => /^exchange: .* volume corrected/.test(f.name)));
+    assert.ok(report.faults.some((f) => /^ingest: a second task on the same stream/.test(f.name)));
+    // The correction is stored as such: a negative row, and the day still sums to the total.
+    assert.ok(report.reconciliation.byKind.correction < 0, 'a correction row was stored');
   });
 });

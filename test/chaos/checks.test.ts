@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CLOCK_TOLERANCE_MS } from '../../core/derive/symbol-tracker.ts';
 import { formatStockFrame } from '../../core/iboard/format-frame.ts';
 import { type Envelope, encodeRecord } from '../../core/records/index.ts';
 import { dayPartition, tradeSortKey } from '../../core/tables.ts';
@@ -42,6 +43,8 @@ function ledgerOf(frames: Map<string, string>, sent: number[], malformed = 0): L
       id: i + 1,
       framesSent,
       malformed: { 'field-count': malformed, garbage: 0, binary: 0, oversized: 0 },
+      altered: { 'extra-field': 0, 'junk-field': 0 },
+      serverTimeSkewMs: 0,
       droppedSilence: 0,
       droppedBackpressure: 0,
     })),
@@ -51,6 +54,7 @@ function ledgerOf(frames: Map<string, string>, sent: number[], malformed = 0): L
     lastFrames: frames,
     finalVolumes: new Map(),
     clientOfRaw,
+    corrections: [],
   };
 }
 
@@ -252,10 +256,16 @@ describe('chaos checks', () => {
     assert.match(after.check.violations[0], /no new connection delivered frames/);
   });
 
-  it('scale the plan, keeping every duration at least one second', () => {
+  it('scale the plan, keeping every duration at least one second, with the new faults in it', () => {
     assert.equal(chaosPlan(1).refuseSeconds, 30);
     assert.equal(chaosPlan(1).silenceSeconds, 2 * chaosPlan(1).watchdogSeconds);
     assert.equal(chaosPlan(0.01).kinesisDownSeconds, 1);
     assert.throws(() => chaosPlan(0), /--scale must be within/);
+    assert.equal(chaosPlan(1).overlapSeconds, 20);
+    assert.equal(chaosPlan(0.1).overlapSeconds, 2);
+    // The overlapping connection's clock stays within what the derivation tolerates.
+    assert.ok(chaosPlan(1).overlapSkewMs < CLOCK_TOLERANCE_MS);
+    assert.ok(chaosPlan(1).extraFieldRate > 0 && chaosPlan(1).junkFieldRate > 0);
+    assert.ok(chaosPlan(1).correctionFraction > 0 && chaosPlan(1).correctionFraction < 1);
   });
 });

@@ -136,6 +136,44 @@ describe('fault injection', () => {
     assert.equal(c.texts.filter((t) => t.length === 300_000).length, counts.oversized);
   });
 
+  it('alters stock frames (field appended, junk in an unused field) that still parse, counted in the ledger', async () => {
+    const { url, faults, ledger } = await start({ faults: { extraFieldRate: 0.3, junkFieldRate: 0.3 } });
+    const c = await subscribed(url);
+    await c.waitFor(() => ledger.client(1).altered['junk-field'] >= 20, 3000, 'altered frames');
+    faults.silence(10);
+    await c.waitFor(() => stockFrames(c).length === ledger.client(1).framesSent, 3000, 'frames in flight');
+    const frames = stockFrames(c).map((t) => ({ raw: t, frame: parseFrame(t) }));
+    assert.ok(
+      frames.every((f) => f.frame.kind === 'stock'),
+      'every altered frame is still a stock frame',
+    );
+    const extra = frames.filter((f) => f.raw.split('|').length === 103);
+    const junk = frames.filter((f) => /^(1:2|-)$/.test(f.raw.split('|')[71]) || f.raw.split('|')[99] === '-');
+    assert.equal(extra.length, ledger.client(1).altered['extra-field']);
+    assert.equal(junk.length, ledger.client(1).altered['junk-field']);
+    assert.ok(extra.length >= 10);
+    assert.ok(
+      junk.some((f) => f.raw.split('|')[71] === '1:2') && junk.some((f) => f.raw.split('|')[99] === '-'),
+    );
+  });
+
+  it('skews field 101 for connections accepted while serverTimeSkewMs is set', async () => {
+    let now = Date.parse('2026-04-14T03:00:00Z');
+    const { url, faults, ledger } = await start({ clock: () => now });
+    faults.set({ serverTimeSkewMs: 1500 });
+    const skewed = await subscribed(url);
+    await skewed.waitFor(() => stockFrames(skewed).length > 0, 3000, 'frames');
+    faults.set({ serverTimeSkewMs: undefined });
+    const plain = await subscribed(url);
+    await plain.waitFor(() => stockFrames(plain).length > 0, 3000, 'frames');
+    now += 1;
+    const time = (c: TestClient) =>
+      (parseFrame(stockFrames(c).at(-1) ?? '') as { serverTime?: number }).serverTime;
+    await skewed.waitFor(() => time(skewed) === now + 1500, 3000, 'a frame at the new time');
+    await plain.waitFor(() => time(plain) === now, 3000, 'a frame at the new time');
+    assert.deepEqual([ledger.client(1).serverTimeSkewMs, ledger.client(2).serverTimeSkewMs], [1500, 0]);
+  });
+
   it('switches the User-Agent check at run time', async () => {
     const { url, faults } = await start();
     assert.equal(await upgradeOutcome(url, 'node'), 403);

@@ -36,6 +36,18 @@ describe('isLibraryUserAgent', () => {
 });
 
 describe('Faults', () => {
+  it('draws altered frames at their rates, extra field first, and validates the knobs', () => {
+    const faults = new Faults({ extraFieldRate: 0.1, junkFieldRate: 0.2 });
+    assert.equal(faults.alteredKind(0.05), 'extra-field');
+    assert.equal(faults.alteredKind(0.25), 'junk-field');
+    assert.equal(faults.alteredKind(0.35), undefined);
+    assert.throws(() => faults.set({ junkFieldRate: 1.5 }), /junkFieldRate: must be within 0..1/);
+    assert.throws(() => faults.set({ extraFieldRate: 0.9, junkFieldRate: 0.2 }), /must not exceed 1/);
+    assert.throws(() => faults.set({ serverTimeSkewMs: 120_000 }), /serverTimeSkewMs: must be whole ms/);
+    faults.set({ serverTimeSkewMs: -1500 });
+    assert.equal(faults.get().serverTimeSkewMs, -1500);
+  });
+
   it('turns durations into deadlines on its clock', () => {
     let now = 1000;
     const faults = new Faults({ silenceSeconds: 2 }, () => now);

@@ -265,3 +265,41 @@ describe('SyntheticMarket driven by a clock', () => {
     assert.equal(f.serverTime, undefined);
   });
 });
+
+describe('SyntheticMarket.correct', () => {
+  it('lowers a symbol cumulative volume and value once, keeps them lowered, and tells the ledger', () => {
+    const market = new SyntheticMarket({
+      seed: 3,
+      symbols: ['VCB', 'FPT'],
+      clock: steppingClock('2026-04-14T03:00:00Z'),
+    });
+    for (let i = 0; i < 2000; i++) market.nextFrame();
+    const before = market.ledger.totals('FPT');
+    const correction = market.correct('FPT', 0.5);
+    assert.ok(correction, 'FPT has traded');
+    assert.equal(correction.fromVolume, before.volume);
+    assert.equal(correction.toVolume % BOARD_LOT, 0);
+    assert.ok(correction.toVolume < before.volume && correction.toVolume >= before.volume / 2 - BOARD_LOT);
+    assert.ok(correction.toValue < before.value && correction.toValue > 0);
+    assert.deepEqual(market.ledger.corrections, [correction]);
+    assert.equal(market.ledger.totals('FPT').volume, correction.toVolume);
+    let next: StockFrame | undefined;
+    while (!next) {
+      const frame = market.nextFrame();
+      if (frame?.symbol === 'FPT') next = stock(frame.raw);
+    }
+    assert.ok(
+      (next.totalVolume ?? 0) >= correction.toVolume && (next.totalVolume ?? 0) < correction.fromVolume,
+    );
+    for (let i = 0; i < 2000; i++) market.nextFrame();
+    const after = market.ledger.totals('FPT');
+    assert.ok(after.volume >= correction.toVolume, 'trades add to the lowered total');
+    while (market.ledger.totals('FPT').volume < correction.fromVolume) market.nextFrame();
+    assert.ok(
+      correction.overtakenAt !== undefined && correction.overtakenAt > correction.time,
+      'the market notes when new trades took the volume back to where it was',
+    );
+    assert.equal(market.correct('NOPE', 0.5), undefined);
+    assert.throws(() => market.correct('FPT', 1), /fraction must be within/);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Data frames changed the way the real feed may change them while they stay data (the
+ * simulator's `extraFieldRate`, `junkFieldRate` and `serverTimeSkewMs` knobs), applied to
+ * V2 stock frames only (`MAIN|S#FPT|...`): a parser must take them, a pipeline store them.
+ *
+ * @example
+ * withExtraField('MAIN|S#FPT|...|1776137400000'); // 'MAIN|S#FPT|...|1776137400000|1' (103 fields)
+ * withJunkField(raw, 0); // field 71 (exercise price) = '1:2'
+ * withServerTimeSkew(raw, 1500); // field 101 1.5 s later
+ */
+
+/** What SSI would append: one more short field after field 101. */
+const EXTRA_FIELD = '1';
+/**
+ * Junk seen in fields nothing stores, in turn: an exercise ratio in the exercise price
+ * (field 71), a dash for "none" in the opening auction's change percent (field 99).
+ */
+const JUNK: readonly { field: number; value: string }[] = [
+  { field: 71, value: '1:2' },
+  { field: 99, value: '-' },
+];
+/** V2's server time (epoch ms), the last of its 102 fields. */
+const SERVER_TIME_FIELD = 101;
+
+/** Whether `raw` is a V2 stock frame (board id, then `S#`). */
+export function isV2Stock(raw: string): boolean {
+  const bar = raw.indexOf('|');
+  return bar > 0 && raw.startsWith('S#', bar + 1);
+}
+
+export function withExtraField(raw: string): string {
+  return `${raw}|${EXTRA_FIELD}`;
+}
+
+/** The frame with the `turn`-th junk value (cycling) in its field. */
+export function withJunkField(raw: string, turn: number): string {
+  const { field, value } = JUNK[turn % JUNK.length];
+  return withField(raw, field, value);
+}
+
+/** The frame with its server time moved by `skewMs` (unchanged when it has none). */
+export function withServerTimeSkew(raw: string, skewMs: number): string {
+  const fields = raw.split('|');
+  const time = Number(fields[SERVER_TIME_FIELD]);
+  if (skewMs === 0 || fields[SERVER_TIME_FIELD] === '' || !Number.isFinite(time)) return raw;
+  fields[SERVER_TIME_FIELD] = String(time + skewMs);
+  return fields.join('|');
+}
+
+function withField(raw: string, field: number, value: string): string {
+  const fields = raw.split('|');
+  if (field >= fields.length) return raw;
+  fields[field] = value;
+  return fields.join('|');
+}
