@@ -162,9 +162,9 @@ export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string,
         case 'rejected': {
           counts.rejected++;
           rejects.push({ row: frameReject(place, i, receivedAt, frame.reason, raw, frame.field), record });
-          // A refused frame of a known symbol is a loss: its next growth is a gap, not a trade.
+          // A refused frame of a known symbol is a loss on its connection: the next growth there is a gap.
           const symbol = stockSymbolOf(raw);
-          if (symbol !== undefined) tracker(symbol).markLost();
+          if (symbol !== undefined) tracker(symbol).markLost(envelope.connectionId);
           break;
         }
       }

@@ -13,7 +13,7 @@
  * | `opening` | the day's first growth from 0, for the auction volume of fields 96–100 (time 100, price 96) |
  * | `pre-existing` | the rest of the first cumulative volume seen that day (time of that frame, average price where derivable) |
  * | `trade` | growth between two consecutive volume frames of one connection, nothing lost between, not polled |
- * | `gap` | any other growth: a new connection, a rejected frame or undecodable record since, a polled snapshot (`gapStart` = time of the frame before) |
+ * | `gap` | any other growth: a new connection, a refused frame of the symbol on it since, a polled snapshot (`gapStart` = time of the frame before) |
  * | `correction` | a confirmed lower cumulative volume: a negative quantity |
  *
  * **Ordering.** One clock per time source: field 101 for frames that carry it, the receive
@@ -34,10 +34,13 @@
  * `correction` row brings the sum down to the pending volume, and further growth up to
  * the confirming frame is a `gap` (the frames in between were not applied).
  *
- * **Losses.** The caller says when something was lost since the symbol's last applied frame
- * ({@link SymbolTracker.markLost}: a rejected frame of the symbol, an undecodable record);
- * the ingest task gives frames after shed ones a new connection id. Either makes the next
- * growth a `gap`.
+ * **Connections.** The checkpoint remembers, for the few latest connections, the volume
+ * each one's last frame of the symbol showed (frames within the tolerance count, stale or
+ * not: they are what that connection saw; an older frame of the same connection is a replay). Growth is a `trade` when the frame's own
+ * connection showed exactly the checkpoint's volume before it: two overlapping connections
+ * (a deploy) each keep their trades. A refused frame of the symbol on a connection
+ * ({@link SymbolTracker.markLost}) forgets that connection; the ingest task gives frames
+ * after shed ones a new connection id. Either makes the next growth a `gap`.
  *
  * Rows of a symbol-day come out in strictly increasing sort-key order (time, then
  * cumulative volume; a row's time is never before the previous row's), which the bars'
@@ -68,6 +71,8 @@ import {
 export const CLOCK_TOLERANCE_MS = 5_000;
 /** A lower cumulative volume is confirmed by a frame this much later still below (> 2 x the tolerance). */
 export const CONFIRM_AFTER_MS = 10_000;
+/** Connections remembered per symbol: two overlap during a deploy; more is a reconnect storm. */
+export const CONNECTIONS_REMEMBERED = 4;
 
 /** What happened to frames, counted per batch. */
 export const DERIVE_REASONS = {
@@ -162,12 +167,12 @@ export class SymbolTracker {
     this.prevMinute = Math.floor(previous.time / MINUTE_MS);
   }
 
-  /** Something was lost since the last applied frame (a rejected frame, an undecodable record). */
-  markLost(): void {
-    if (this.cp && !this.cp.lost) {
-      this.cp.lost = true;
-      this.changed = true;
-    }
+  /** A frame of the symbol on `connectionId` was refused: that connection's next growth is a gap. */
+  markLost(connectionId: string): void {
+    if (this.cp?.seen?.[connectionId] === undefined) return;
+    const { [connectionId]: _, ...rest } = this.cp.seen;
+    this.cp.seen = rest;
+    this.changed = true;
   }
 
   /** Applies one frame; see the module comment. */
@@ -185,6 +190,9 @@ export class SymbolTracker {
     const clock = sameDay ? (hasServerTime ? cp.clock : cp.receivedClock) : undefined;
     if (clock !== undefined && isStale(time, volume, clock, cp as DerivationCheckpoint)) {
       counters.stale++;
+      // Still what its connection saw (unless older than any clock skew explains).
+      if (volume !== undefined && time >= clock - CLOCK_TOLERANCE_MS)
+        this.see(source.connectionId, volume, time);
       return;
     }
     if (this.firstRecord < 0) this.firstRecord = record;
@@ -216,7 +224,7 @@ export class SymbolTracker {
       if (kind === TRADE_KINDS.GAP) counters.gap++;
       this.addRow(kind, frame, time, volume, frame.totalValue, counters);
     }
-    this.moveOn(state, time, source);
+    this.moveOn(state, time, source, volume);
     this.advanceClock(hasServerTime, time);
     this.showInQuote(frame, time, source.receivedAt);
   }
@@ -256,7 +264,7 @@ export class SymbolTracker {
     this.cp = { version: this.version, date, volume: 0, value: value === undefined ? undefined : 0 };
     this.cpDay = day;
     if (volume > 0) this.addRow(TRADE_KINDS.PRE_EXISTING, frame, time, volume, value, counters);
-    this.moveOn(this.cp, time, source);
+    this.moveOn(this.cp, time, source, volume);
   }
 
   /** A cumulative volume below the checkpoint: pending, confirmed into a correction, or stale. */
@@ -268,6 +276,7 @@ export class SymbolTracker {
     counters: DeriveCounters,
   ) {
     const state = this.cp as Mutable<DerivationCheckpoint>;
+    this.see(source.connectionId, volume, time);
     if (state.pendingTime === undefined) {
       counters['volume-decreased']++;
       state.pendingTime = time;
@@ -289,14 +298,14 @@ export class SymbolTracker {
       state.pendingVolume = volume;
       state.pendingValue = frame.totalValue;
     }
-    this.moveOn(state, time, source);
+    this.moveOn(state, time, source, volume);
     this.advanceClock(frame.serverTime !== undefined, time);
     this.showInQuote(frame, time, source.receivedAt);
   }
 
   private growthKind(frame: StockFrame, source: FrameSource): TradeKind {
     const cp = this.cp as DerivationCheckpoint;
-    if (frame.polled || cp.lost || cp.connection !== source.connectionId) return TRADE_KINDS.GAP;
+    if (frame.polled || cp.seen?.[source.connectionId]?.volume !== cp.volume) return TRADE_KINDS.GAP;
     return TRADE_KINDS.TRADE;
   }
 
@@ -393,10 +402,27 @@ export class SymbolTracker {
   }
 
   /** After a frame with a volume was applied: it is now "the frame before" the next one. */
-  private moveOn(cp: Mutable<DerivationCheckpoint>, time: number, source: FrameSource): void {
+  private moveOn(cp: Mutable<DerivationCheckpoint>, time: number, source: FrameSource, volume: number): void {
     cp.frameTime = time;
-    cp.connection = source.connectionId;
-    cp.lost = undefined;
+    this.see(source.connectionId, volume, time);
+  }
+
+  /**
+   * Remembers the volume `connectionId` showed last, keeping the latest few connections. A
+   * connection's frames come in order: an older frame of it (a replayed batch) is ignored,
+   * so a redelivery changes nothing.
+   */
+  private see(connectionId: string, volume: number, time: number): void {
+    const cp = this.cp as Mutable<DerivationCheckpoint>;
+    const seen = cp.seen ?? {};
+    const last = seen[connectionId];
+    if (last && (time < last.time || (time === last.time && volume === last.volume))) return;
+    const { [connectionId]: _, ...others } = seen;
+    const next: Record<string, { volume: number; time: number }> = {};
+    for (const key of Object.keys(others).slice(-(CONNECTIONS_REMEMBERED - 1))) next[key] = others[key];
+    next[connectionId] = { volume, time };
+    cp.seen = next;
+    this.changed = true;
   }
 
   private advanceClock(hasServerTime: boolean, time: number): void {

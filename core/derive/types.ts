@@ -134,10 +134,12 @@ export type DerivationCheckpoint = {
   readonly rowTime?: number;
   /** Time of the last frame applied with a cumulative volume. */
   readonly frameTime?: number;
-  /** Connection of that frame: growth seen on another connection is a gap. */
-  readonly connection?: string;
-  /** A loss (rejected frame, lost record) since that frame: the next growth is a gap. */
-  readonly lost?: boolean;
+  /**
+   * Per connection (the few latest), the cumulative volume its last frame of the symbol
+   * showed, and that frame's time: growth is a `trade` only on a connection that showed the
+   * checkpoint's volume just before (a refused frame of the symbol removes its entry).
+   */
+  readonly seen?: Readonly<Record<string, { readonly volume: number; readonly time: number }>>;
   /** An unconfirmed lower cumulative volume: its time and volume (and value). */
   readonly pendingTime?: number;
   readonly pendingVolume?: number;

@@ -15,9 +15,11 @@
  *   is applied), or of an earlier day;
  * - the first volume of a day starts the day (pre-existing volume, after the opening
  *   auction when fields 96–100 tell it): no `trade` row;
- * - growth of the sum is one `trade` row when the frame came on the connection of the
- *   last applied frame with no refused frame of the symbol since (else a `gap`); its key
- *   is `tradeSortKey(time, cumulative volume)`, the time never before the previous row's;
+ * - growth of the sum is one `trade` row when the frame's own connection last showed the
+ *   sum (its last frame of the symbol, applied or stale within the tolerance, not older
+ *   than one it showed before), with no refused frame of the symbol on it since (else a
+ *   `gap`); its key is `tradeSortKey(time, cumulative volume)`, the time never before the
+ *   previous row's;
  * - a lower volume after the clock is *pending*: a frame at or above the sum drops it; a
  *   frame at least 10 s (by its own time) after the pending one and still below the sum
  *   confirms it: a `correction` row down to the pending volume, then a `gap` up to the
@@ -61,9 +63,12 @@ export type SymbolSeen = {
   receivedClock: number | undefined;
   /** A lower cumulative volume waiting for confirmation. */
   pending: { time: number; volume: number } | undefined;
-  /** Connection of the last applied frame, and whether a frame of the symbol was refused since. */
-  connection: string | undefined;
-  lost: boolean;
+  /**
+   * Per connection, the volume (and time) of its last frame of the symbol, applied or stale
+   * within the tolerance; a refused frame of the symbol on it removes it. Growth is a trade
+   * only on a connection that last showed the sum.
+   */
+  connections: Map<string, { volume: number; time: number }>;
   /** Time of the day's last row: rows never go back in time. */
   rowTime: number | undefined;
   /** Latest time of any volume frame of the symbol in the stream (applied or not). */
@@ -141,7 +146,7 @@ export class StreamAnalysis {
         // Only a refused frame naming a known symbol is a loss of that symbol (as the transform says).
         const symbol = frame.kind === 'rejected' ? stockSymbolOf(envelope.raw) : undefined;
         const seen = symbol === undefined ? undefined : this.symbols.get(symbol);
-        if (seen) seen.lost = true;
+        seen?.connections.delete(envelope.connectionId);
         this.poison.push({
           rejectKey: rejectSortKey(record.shardId, record.sequenceNumber, index),
           reason: frame.kind === 'rejected' ? frame.reason : 'unknown frame type',
@@ -215,6 +220,7 @@ export class StreamAnalysis {
       const clock = hasServerTime ? seen.clock : seen.receivedClock;
       if (clock !== undefined && isStale(time, volume, clock, seen.volume)) {
         seen.stale++;
+        if (volume !== undefined && clock - time <= CLOCK_TOLERANCE_MS) saw(seen, connection, volume, time);
         return false;
       }
     }
@@ -222,17 +228,17 @@ export class StreamAnalysis {
     if (!seen || !sameDay) {
       seen = this.startDay(frame, seen, date, time, volume);
     } else if (volume < seen.volume) {
+      saw(seen, connection, volume, time);
       if (!this.lower(seen, frame, time, volume)) return false;
     } else {
       if (seen.pending) {
         seen.pendingDropped++;
         seen.pending = undefined;
       }
-      const sameConnection = connection === seen.connection && !seen.lost && !frame.polled;
-      if (volume > seen.volume) this.grow(seen, frame, sameConnection ? 'trade' : 'gap', time, volume);
+      const showedSum = seen.connections.get(connection)?.volume === seen.volume && !frame.polled;
+      if (volume > seen.volume) this.grow(seen, frame, showedSum ? 'trade' : 'gap', time, volume);
     }
-    seen.connection = connection;
-    seen.lost = false;
+    saw(seen, connection, volume, time);
     if (hasServerTime) seen.clock = Math.max(seen.clock ?? time, time);
     else seen.receivedClock = Math.max(seen.receivedClock ?? time, time);
     return true;
@@ -252,8 +258,7 @@ export class StreamAnalysis {
       clock: undefined,
       receivedClock: undefined,
       pending: undefined,
-      connection: undefined,
-      lost: false,
+      connections: new Map(),
       rowTime: undefined,
       lastFrameTime: time,
       trades: before?.trades ?? new Map(),
@@ -304,6 +309,13 @@ type RowKind = 'trade' | 'opening' | 'pre-existing' | 'gap' | 'correction';
 
 /** V2 stock frames have 102 fields; more is a field SSI appended. */
 const V2_FIELDS = 102;
+
+/** What `connection` showed last of a symbol; an older frame of the same connection is a replay. */
+function saw(seen: SymbolSeen, connection: string, volume: number, time: number): void {
+  const last = seen.connections.get(connection);
+  if (last && time < last.time) return;
+  seen.connections.set(connection, { volume, time });
+}
 
 /** Whether a frame brings nothing new against its clock and the day's sum (see the module comment). */
 function isStale(time: number, volume: number | undefined, clock: number, sum: number): boolean {

@@ -108,9 +108,13 @@ describe('StreamAnalysis: the rows the frames imply', () => {
 
   it('applies a frame at the clock with the same volume (a book update), not one before it', () => {
     const same = analyse([...on('a', [0, 1000]), ...on('b', [0, 1000]), ...on('a', [1000, 1100])]);
-    assert.equal(same.symbols.get('FPT')?.trades.size, 0, 'the book update moved the connection to b');
+    assert.equal(same.symbols.get('FPT')?.stale, 0, "b's frame at the clock is applied");
+    assert.equal(same.symbols.get('FPT')?.trades.size, 1, 'a showed the sum just before: a trade');
     const older = analyse([...on('a', [0, 1000]), ...on('b', [-1, 1000]), ...on('a', [1000, 1100])]);
+    assert.equal(older.symbols.get('FPT')?.stale, 1, "b's frame before the clock is stale");
     assert.equal(older.symbols.get('FPT')?.trades.size, 1);
+    const fresh = analyse([...on('a', [0, 1000]), ...on('b', [1000, 1100])]);
+    assert.equal(fresh.symbols.get('FPT')?.trades.size, 0, 'b had shown nothing before: a gap');
   });
 
   it('compares the quote with the last frame applied when the last one sent was stale by the rule', () => {
@@ -173,7 +177,7 @@ describe('StreamAnalysis: the rows the frames imply', () => {
         const frame = parseFrame(raw);
         if (frame.kind === 'stock')
           tracker.apply(frame, { receivedAt: T0 + i, connectionId: connection }, i, counters);
-        else if (stockSymbolOf(raw) !== undefined) tracker.markLost();
+        else if (stockSymbolOf(raw) !== undefined) tracker.markLost(connection);
       }
       const rows = (kind: string) =>
         tracker.trades.filter((r) => r.kind === kind).map((r) => [`${PK}|${r.sk}`, r.quantity]);

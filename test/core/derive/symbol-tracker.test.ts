@@ -138,12 +138,15 @@ describe('SymbolTracker: rows add up to the exchange total', () => {
     const counters = emptyCounters();
     const source = { receivedAt: T0, connectionId: 'c1' };
     lost.apply(f(0, 1000), source, 0, counters);
-    lost.markLost();
+    lost.markLost('c2'); // another connection's loss: nothing to c1
+    lost.apply(f(500, 1200), source, 1, counters);
+    lost.markLost('c1');
     lost.apply(f(1000, 1500), source, 1, counters);
     lost.apply(f(2000, 1600), source, 2, counters);
     assert.deepEqual(kinds(lost.trades), [
       ['pre-existing', 1000],
-      ['gap', 500],
+      ['trade', 200],
+      ['gap', 300],
       ['trade', 100],
     ]);
     const { tracker } = run([f(0, 1000, { polled: true }), f(5000, 1200, { polled: true })]);
@@ -173,7 +176,26 @@ describe('SymbolTracker: rows add up to the exchange total', () => {
     assert.equal(sum(tracker.trades), 1700);
   });
 
-  it('counts growth on the other of two overlapping connections as a gap, never twice', () => {
+  it('keeps the trades of each of two overlapping connections, the other clock 1.5 s ahead', () => {
+    // A deploy: connection b joins with a server clock ahead; each connection sees every frame.
+    const { tracker } = run([
+      on('a', f(0, 1000)),
+      on('b', f(1500, 1000)), // b's first frame: the same volume, a book update
+      on('a', f(1000, 1100)), // a saw 1000 then 1100: a trade
+      on('b', f(2500, 1100)), // b too, nothing new
+      on('b', f(3500, 1300)), // b first sees the next growth: b saw 1100 just before, a trade
+      on('a', f(2000, 1300)), // stale for a, but what a saw
+      on('a', f(3000, 1350)), // a saw 1300 then 1350: a trade
+    ]);
+    assert.deepEqual(kinds(tracker.trades), [
+      ['pre-existing', 1000],
+      ['trade', 100],
+      ['trade', 200],
+      ['trade', 50],
+    ]);
+  });
+
+  it('counts growth on a connection that had not shown the total as a gap, never twice', () => {
     const { tracker } = run([
       on('c1', f(0, 1000)),
       on('c2', f(1800, 1200)), // c2 clock 2 s ahead, real news
@@ -183,7 +205,8 @@ describe('SymbolTracker: rows add up to the exchange total', () => {
     assert.equal(sum(tracker.trades), 1300);
     assert.deepEqual(
       tracker.trades.map((t) => t.kind),
-      ['pre-existing', 'gap', 'gap'],
+      ['pre-existing', 'gap', 'trade'],
+      'c2 had not shown 1000; c1 showed 1200 (a stale frame, but what it saw) just before 1300',
     );
   });
 
@@ -208,13 +231,16 @@ describe('SymbolTracker: rows add up to the exchange total', () => {
   });
 
   it('drops an unconfirmed lower volume when a later frame is back at or above the total', () => {
-    const { tracker, counters } = run([f(0, 1000), f(1000, 1500), f(2000, 1200), f(3000, 1600)]);
+    const { tracker, counters } = run([f(0, 1000), f(1000, 1500), on('c2', f(2000, 1200)), f(3000, 1600)]);
     assert.deepEqual(kinds(tracker.trades), [
       ['pre-existing', 1000],
       ['trade', 500],
       ['trade', 100],
     ]);
     assert.equal(counters['correction-dropped'], 1);
+    // On the same connection, 1500 → 1200 → 1600 is no clean growth from 1500: a gap.
+    const same = run([f(0, 1000), f(1000, 1500), f(2000, 1200), f(3000, 1600)]).tracker;
+    assert.deepEqual(kinds(same.trades).at(-1), ['gap', 100]);
   });
 
   it('keeps a pending lower volume across batches through the stored checkpoint', () => {
