@@ -1,6 +1,7 @@
 /**
  * An iboard-compatible websocket server for tests, benchmarks and demos: `startSimulator()`
- * listens (port 0 by default) on `/realtime`, speaks the V2 protocol (V1 with
+ * listens (port 0 by default) on `/realtime` (and answers iboard's REST snapshot,
+ * `/stock/exchange/<hose|hnx|upcom>`, see `rest-snapshot.ts`), speaks the V2 protocol (V1 with
  * `generation: 'v1'`), and feeds each client the frames of the symbols and indices it
  * subscribed to, from the synthetic market or from a replayed session file. Fault
  * injection and a ground-truth ledger are part of the returned handle.
@@ -30,6 +31,7 @@ import { createRandom } from './prng.ts';
 import { ReplayPlayer } from './replay-player.ts';
 import type { ReplaySession } from './replay-source.ts';
 import { loadSession } from './replay-source.ts';
+import { RestSnapshot } from './rest-snapshot.ts';
 import type { Generation } from './stock-state.ts';
 import { SyntheticFeed, TICK_MS } from './synthetic-feed.ts';
 import { SyntheticMarket } from './synthetic-market.ts';
@@ -73,6 +75,10 @@ export type Simulator = {
   readonly faults: Faults;
   /** The synthetic market (absent when replaying). */
   readonly market: SyntheticMarket | undefined;
+  /** The REST snapshot host on the same port (`restUrl`), with its test knobs. */
+  readonly rest: RestSnapshot;
+  /** Base URL of the REST snapshot (`<restUrl>/stock/exchange/hose`). */
+  readonly restUrl: string;
   clients(): ClientInfo[];
   /** Changes the synthetic rate (frames/s) while running. */
   setRate(framesPerSecond: number): void;
@@ -104,7 +110,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let nextId = 1;
   let stopped = false;
 
-  const httpServer = createServer((_req, res) => {
+  const rest = new RestSnapshot(market);
+  const httpServer = createServer((req, res) => {
+    if (rest.handle(req, res)) return;
     res.writeHead(426, { 'Content-Type': 'text/plain' }).end('websocket endpoint: /realtime\n');
   });
   const wss = new WebSocketServer({
@@ -217,6 +225,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ledger,
     faults,
     market,
+    rest,
+    restUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     clients: () => [...clients.values()].map((c) => c.info()),
     setRate(framesPerSecond) {
       checkOptions({ rate: framesPerSecond });
