@@ -17,6 +17,8 @@ type IngestMetrics = {
   connection: { state: string };
   frames: { in: number; put: number; shed: number };
   kinesis: { records: number };
+  /** Absent from ingest tasks older than the REST fallback. */
+  source?: { current: string; switchesToPolling: number; switchesToWebsocket: number };
 };
 
 export type RuntimeStatus = {
@@ -29,6 +31,9 @@ export type RuntimeStatus = {
         framesPut: number;
         recordsPut: number;
         shed: number;
+        /** `websocket` or `rest` (the snapshot fallback), with the switches so far. */
+        source: string;
+        switches: number;
       }
     | undefined;
   readonly framesPerSecond: number;
@@ -71,6 +76,8 @@ export class StatusSampler {
         framesPut: metrics.frames.put,
         recordsPut: metrics.kinesis.records,
         shed: metrics.frames.shed,
+        source: metrics.source?.current ?? 'websocket',
+        switches: (metrics.source?.switchesToPolling ?? 0) + (metrics.source?.switchesToWebsocket ?? 0),
       },
       framesPerSecond,
       eventSource: sumStats(eventSources.map((es) => es.stats)),
@@ -90,7 +97,7 @@ export function formatStatus(status: RuntimeStatus, clock: Clock, ingest?: Inges
   const clockNote = clock.simulated ? ` (sim ×${clock.speed})` : '';
   const i = status.ingest;
   const ingestState = i
-    ? `${i.wanted ? i.state : 'waiting for the schedule'}`
+    ? `${i.wanted ? i.state : 'waiting for the schedule'}${sourceNote(i)}`
     : ingest?.running
       ? 'starting'
       : `down${ingest?.lastExit ? ` (exit ${ingest.lastExit.code ?? ingest.lastExit.signal})` : ''}`;
@@ -110,6 +117,13 @@ export function formatStatus(status: RuntimeStatus, clock: Clock, ingest?: Inges
     `rejects ${n(status.rows.rejects ?? 0)}`,
     `dlq ${n(status.deadLetters)}`,
   ].join(' | ');
+}
+
+/** Shown once the source has ever switched: where the data comes from now. */
+function sourceNote(i: NonNullable<RuntimeStatus['ingest']>): string {
+  if (i.switches === 0 && i.source === 'websocket') return '';
+  const now = i.source === 'rest' ? 'REST polling' : 'websocket';
+  return ` (${now}, ${i.switches} switch${i.switches === 1 ? '' : 'es'})`;
 }
 
 function sumStats(stats: readonly EventSourceStats[]): EventSourceStats {

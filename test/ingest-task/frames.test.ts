@@ -46,7 +46,7 @@ describe('createFrameRouter', () => {
       router.onFrame(envelope(raw, i));
     });
     assert.deepEqual(forwarded, ['MAIN|S#FPT|1', 'I#VN30|1300', '{not json', 'L#hose:643|17550|300']);
-    assert.deepEqual(metrics.framesIn, { stock: 1, index: 1, trade: 1, other: 1, control: 3 });
+    assert.deepEqual(metrics.framesIn, { stock: 1, index: 1, trade: 1, other: 1, control: 3, polled: 0 });
     assert.ok(logger.lines.some((l) => l.level === 'info' && l.message === 'server notice'));
     assert.ok(logger.lines.some((l) => l.level === 'warn' && l.message === 'server reported an error'));
   });
