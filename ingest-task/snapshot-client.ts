@@ -15,18 +15,17 @@
  * const { quotes } = await client.exchange('hose'); // ~400 instruments
  */
 import pRetry, { AbortError } from 'p-retry';
+import { BROWSER_USER_AGENT, IBOARD_ORIGIN } from '../core/iboard/browser-headers.ts';
 import {
   type ExchangeSnapshot,
   parseExchangeSnapshot,
   type SnapshotExchange,
   SnapshotFormatError,
 } from '../core/iboard/snapshot.ts';
-import { BROWSER_USER_AGENT } from './connection.ts';
 
 /** The live REST host (spec, 2026). */
 export const DEFAULT_SNAPSHOT_URL = 'https://iboard-query.ssi.com.vn';
-/** What iboard's web page sends as its origin. */
-export const IBOARD_ORIGIN = 'https://iboard.ssi.com.vn';
+export { IBOARD_ORIGIN };
 
 /** A snapshot request that failed for good. `status` is absent when no HTTP answer came. */
 export class SnapshotRequestError extends Error {

@@ -213,6 +213,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (source) {
       cleanup.push({ name: 'source', stop: () => source.stop() });
       log(`source: ${source.description}`);
+      // The reconcile function (loaded above, reads it per call) compares with this exchange.
+      process.env[ENV.SNAPSHOT_URL] = source.simulator.restUrl;
     }
 
     const streamName = template.streams[0]?.name;
