@@ -26,6 +26,7 @@ import { startHealthServer } from './health-server.ts';
 import { createKinesisClient } from './kinesis-client.ts';
 import { logger as defaultLogger, type IngestLogger } from './logger.ts';
 import { IngestMetrics } from './metrics.ts';
+import { MqttConnection } from './mqtt-connection.ts';
 import { inlinePacker, workerPacker } from './packing.ts';
 import { KinesisProducer } from './producer.ts';
 import { ScheduleGate } from './schedule-gate.ts';
@@ -97,7 +98,7 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
         onPacked: () => buffer?.packerProgressed(),
       })
     : inlinePacker(packerOptions, sink);
-  let connection: IboardConnection | undefined;
+  let connection: IboardConnection | MqttConnection | undefined;
   buffer = new FrameBuffer({
     maxFrames: config.bufferMaxFrames,
     lingerMs: config.lingerMs,
@@ -111,20 +112,36 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
   });
   const frameBuffer = buffer;
   const router = createFrameRouter({ forward: (e) => frameBuffer.add(e), metrics, logger });
-  connection = new IboardConnection({
-    url: config.iboardUrl,
-    subscribeMessages: subscribeMessagesOf(config),
-    pingIntervalMs: config.pingIntervalMs,
-    watchdogMs: config.watchdogMs,
-    reconnectBaseMs: config.reconnectBaseMs,
-    reconnectMaxMs: config.reconnectMaxMs,
-    isMarketOpen,
-    onFrame: router.onFrame,
-    onRejected: router.onRejected,
-    metrics,
-    logger,
-    maxFrameBytes: MAX_FRAME_LENGTH,
-  });
+  const protocol = config.protocol;
+  connection =
+    protocol === 'mqtt'
+      ? new MqttConnection({
+          url: config.iboardUrl,
+          symbols: config.symbols,
+          subscribeChunkSize: config.subscribeChunkSize,
+          watchdogMs: config.watchdogMs,
+          reconnectBaseMs: config.reconnectBaseMs,
+          reconnectMaxMs: config.reconnectMaxMs,
+          isMarketOpen,
+          onFrame: router.onFrame,
+          onRejected: router.onRejected,
+          metrics,
+          logger,
+        })
+      : new IboardConnection({
+          url: config.iboardUrl,
+          subscribeMessages: subscribeMessagesOf({ ...config, protocol }),
+          pingIntervalMs: config.pingIntervalMs,
+          watchdogMs: config.watchdogMs,
+          reconnectBaseMs: config.reconnectBaseMs,
+          reconnectMaxMs: config.reconnectMaxMs,
+          isMarketOpen,
+          onFrame: router.onFrame,
+          onRejected: router.onRejected,
+          metrics,
+          logger,
+          maxFrameBytes: MAX_FRAME_LENGTH,
+        });
   const socket = connection;
   frameBuffer.start();
   let gateWanted = false;

@@ -25,13 +25,15 @@ import { DEFAULT_SNAPSHOT_URL } from './snapshot-client.ts';
 
 export { ConfigError } from './config-values.ts';
 
-export const PROTOCOLS = ['v2', 'v1'] as const;
+/** `mqtt` is experimental: MQTT over websocket with protobuf payloads (ingest-task/mqtt-connection.ts). */
+export const PROTOCOLS = ['v2', 'v1', 'mqtt'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 /** The live endpoints (shared/spec/iboard-protocol.md). */
 export const DEFAULT_URLS: Readonly<Record<Protocol, string>> = {
   v2: 'wss://iboard-pushstream.ssi.com.vn/realtime',
   v1: 'wss://pricestream-iboard.ssi.com.vn/realtime',
+  mqtt: 'wss://price-streaming.ssi.com.vn/mqtt',
 };
 
 /** First reconnect delay; capped by RECONNECT_MAX_SECONDS when that is smaller. */

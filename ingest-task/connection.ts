@@ -30,7 +30,8 @@ import type { ConnectionState, IngestMetrics } from './metrics.ts';
 /** What iboard's own web page sends; the live server refuses library User-Agents (HTTP 403). */
 export { BROWSER_USER_AGENT };
 
-export type RejectReason = 'binary' | 'oversized';
+/** `undecodable`: an MQTT payload that is not a StockData message. */
+export type RejectReason = 'binary' | 'oversized' | 'undecodable';
 
 export type ConnectionOptions = {
   readonly url: string;

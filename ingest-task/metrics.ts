@@ -28,8 +28,8 @@ export type MetricsSnapshot = {
     forwarded: number;
     put: number;
     shed: number;
-    /** Not iboard frames (binary, oversized): counted and logged, not forwarded. */
-    rejected: { binary: number; oversized: number };
+    /** Not iboard frames (binary, oversized, undecodable MQTT payloads): counted and logged, not forwarded. */
+    rejected: { binary: number; oversized: number; undecodable: number };
     /** Seconds since the last frame of any kind; null before the first. */
     lastFrameAgeSeconds: number | null;
   };
@@ -79,7 +79,7 @@ export class IngestMetrics {
   framesForwarded = 0;
   framesPut = 0;
   framesShed = 0;
-  readonly framesRejected = { binary: 0, oversized: 0 };
+  readonly framesRejected = { binary: 0, oversized: 0, undecodable: 0 };
   lastFrameAt = 0;
   /** Receipt time of the last pushed data frame (not control, not polled): the fallback watches it. */
   lastDataFrameAt = 0;
@@ -110,7 +110,8 @@ export class IngestMetrics {
   totalFramesIn(): number {
     let total = 0;
     for (const kind of FRAME_KINDS) total += this.framesIn[kind];
-    return total + this.framesRejected.binary + this.framesRejected.oversized;
+    const rejected = this.framesRejected;
+    return total + rejected.binary + rejected.oversized + rejected.undecodable;
   }
 
   snapshot(now = Date.now()): MetricsSnapshot {

@@ -49,6 +49,12 @@ describe('loadConfig', () => {
     assert.match(settingOf({ ...BASE, SNAPSHOT_URL: 'ws://x' }).message, /^SNAPSHOT_URL: must be a http/);
   });
 
+  it('selects the experimental MQTT transport and its endpoint', () => {
+    const config = loadConfig({ ...BASE, IBOARD_PROTOCOL: 'mqtt' });
+    assert.equal(config.protocol, 'mqtt');
+    assert.equal(config.iboardUrl, 'wss://price-streaming.ssi.com.vn/mqtt');
+  });
+
   it('selects V1 and its endpoint', () => {
     const config = loadConfig({ ...BASE, IBOARD_PROTOCOL: 'V1' });
     assert.equal(config.protocol, 'v1');
