@@ -61,7 +61,7 @@ describe('createFrameRouter', () => {
     });
     for (let i = 0; i < 20; i++) router.onRejected('binary', 10, 'c');
     router.onRejected('oversized', 1 << 20, 'c');
-    assert.deepEqual(metrics.framesRejected, { binary: 20, oversized: 1 });
+    assert.deepEqual(metrics.framesRejected, { binary: 20, oversized: 1, undecodable: 0 });
     assert.equal(metrics.totalFramesIn(), 21);
     assert.equal(logger.lines.filter((l) => l.level === 'warn').length, 11);
   });
