@@ -202,7 +202,8 @@ describe('least privilege', () => {
     const policy = Object.values(resourcesOf(fargate, 'AWS::IAM::Policy')).find((p) =>
       roleOf(p).startsWith('ReconcileFunctionRole'),
     );
-    const statements = (policy?.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+    assert.ok(policy, 'a policy of the reconcile role');
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
       .Statement;
     const put = statements.find((st) => st.Action === 'dynamodb:PutItem');
     assert.deepEqual(put?.Condition, {
