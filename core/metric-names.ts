@@ -26,6 +26,7 @@ export const METRIC_SERVICES = {
   ingest: 'ingest',
   transform: 'transform',
   sessionControl: 'session-control',
+  reconcile: 'reconcile',
 } as const;
 
 export type MetricService = (typeof METRIC_SERVICES)[keyof typeof METRIC_SERVICES];
@@ -58,6 +59,8 @@ export const METRICS = {
   sessionOpen: 'SessionOpen',
   /** session-control: 1 when the control item says `running`, else 0 (every schedule tick). */
   ingestDesired: 'IngestDesired',
+  /** reconcile: symbols whose stored day total differs from the exchange's (once per trading day), Count. */
+  reconcileMismatches: 'ReconcileMismatches',
 } as const;
 
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
@@ -79,4 +82,5 @@ export const METRIC_EMITTER: Readonly<Record<MetricName, MetricService>> = {
   VolumeCorrection: METRIC_SERVICES.transform,
   SessionOpen: METRIC_SERVICES.sessionControl,
   IngestDesired: METRIC_SERVICES.sessionControl,
+  ReconcileMismatches: METRIC_SERVICES.reconcile,
 };

@@ -55,6 +55,12 @@ export const ENV = {
   EMF_METRICS: 'EMF_METRICS',
   /** Pack and compress records in a worker thread: `on` (default) or `off`. */
   PACK_IN_WORKER: 'PACK_IN_WORKER',
+  /** Seconds without a pushed data frame while the market trades before the REST snapshot is polled (default 120; 0 = never). */
+  FALLBACK_AFTER_SECONDS: 'FALLBACK_AFTER_SECONDS',
+  /** Seconds between two polls of the REST snapshot while it is the source (default 5). */
+  POLL_SECONDS: 'POLL_SECONDS',
+  /** Base URL of iboard's REST snapshot (default: the live host). */
+  SNAPSHOT_URL: 'SNAPSHOT_URL',
   /** `control` (default: obey the control item and the calendar) or `always` (ignore the schedule). */
   INGEST_MODE: 'INGEST_MODE',
   /** Optional ISO time or epoch ms that the local runtime uses to drive a simulated clock. */

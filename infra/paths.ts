@@ -14,6 +14,7 @@ export const LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.me
 export const FUNCTION_ENTRIES = {
   transform: fileURLToPath(new URL('../functions/transform.ts', import.meta.url)),
   sessionControl: fileURLToPath(new URL('../functions/session-control.ts', import.meta.url)),
+  reconcile: fileURLToPath(new URL('../functions/reconcile.ts', import.meta.url)),
 } as const;
 
 /** The ingest task's Dockerfile, relative to the Docker build context {@link REPO_ROOT}. */

@@ -15,6 +15,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ENV } from '../core/settings.ts';
 import { TABLES } from '../core/tables.ts';
+import { ExchangeReconcile } from './constructs/exchange-reconcile.ts';
 import { FrameArchive } from './constructs/frame-archive.ts';
 import { FrameStream, streamName } from './constructs/frame-stream.ts';
 import { IngestService } from './constructs/ingest-service.ts';
@@ -31,6 +32,7 @@ import { FUNCTION_ENTRIES } from './paths.ts';
 export type PipelineSources = {
   readonly transformEntry?: string;
   readonly sessionControlEntry?: string;
+  readonly reconcileEntry?: string;
   readonly ingestBuildContext?: string;
   readonly ingestDockerfile?: string;
 };
@@ -47,6 +49,7 @@ export const OUTPUTS = {
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
   transformFunctionName: 'TransformFunctionName',
   sessionControlFunctionName: 'SessionControlFunctionName',
+  reconcileFunctionName: 'ReconcileFunctionName',
   dashboardName: 'DashboardName',
   keyspaceName: 'KeyspaceName',
   archiveBucketName: 'ArchiveBucketName',
@@ -116,15 +119,22 @@ export class PipelineStack extends Stack {
         : undefined,
     });
 
+    const alarmAction = settings.alarmTopicArn
+      ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn))
+      : undefined;
     const ops = new OperationsDashboard(this, 'Operations', {
       dashboardName: prefix,
       stream,
       transform: transform.fn,
       deadLetterQueue: transform.deadLetterQueue,
       ingestService: ingest?.service,
-      alarmAction: settings.alarmTopicArn
-        ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn))
-        : undefined,
+      alarmAction,
+    });
+    const reconcile = new ExchangeReconcile(this, 'Reconcile', {
+      tradesTable: tables.byName.trades,
+      controlTable: tables.byName.control,
+      entry: sources.reconcileEntry ?? FUNCTION_ENTRIES.reconcile,
+      alarmAction,
     });
 
     for (const name of TABLES) {
@@ -135,6 +145,7 @@ export class PipelineStack extends Stack {
     new CfnOutput(this, OUTPUTS.transformFunctionName, { value: transform.fn.functionName });
     new CfnOutput(this, OUTPUTS.sessionControlFunctionName, { value: schedule.fn.functionName });
     new CfnOutput(this, OUTPUTS.archiveBucketName, { value: archive.bucket.bucketName });
+    new CfnOutput(this, OUTPUTS.reconcileFunctionName, { value: reconcile.fn.functionName });
     new CfnOutput(this, OUTPUTS.dashboardName, { value: ops.dashboard.dashboardName });
     if (keyspaces) new CfnOutput(this, OUTPUTS.keyspaceName, { value: keyspaces.keyspaceName });
     if (ingest) {

@@ -1,6 +1,7 @@
 /**
- * Wires the ingest task together: schedule gate → websocket → frame router → bounded
- * buffer (packer) → Kinesis producer, plus the health/metrics endpoint and EMF.
+ * Wires the ingest task together: schedule gate → websocket (or, while it is silent in
+ * trading hours, the REST snapshot fallback) → frame router → bounded buffer (packer) →
+ * Kinesis producer, plus the health/metrics endpoint and EMF.
  * `main.ts` adds the process concerns (configuration errors, signals, exit codes).
  *
  * @example
@@ -25,9 +26,12 @@ import { startHealthServer } from './health-server.ts';
 import { createKinesisClient } from './kinesis-client.ts';
 import { logger as defaultLogger, type IngestLogger } from './logger.ts';
 import { IngestMetrics } from './metrics.ts';
+import { MqttConnection } from './mqtt-connection.ts';
 import { inlinePacker, workerPacker } from './packing.ts';
 import { KinesisProducer } from './producer.ts';
 import { ScheduleGate } from './schedule-gate.ts';
+import { SnapshotClient } from './snapshot-client.ts';
+import { SnapshotFallback } from './snapshot-fallback.ts';
 import { subscribeMessagesOf } from './subscriptions.ts';
 
 /** The task could not start for a reason other than a setting (e.g. Kinesis unreachable). */
@@ -94,7 +98,7 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
         onPacked: () => buffer?.packerProgressed(),
       })
     : inlinePacker(packerOptions, sink);
-  let connection: IboardConnection | undefined;
+  let connection: IboardConnection | MqttConnection | undefined;
   buffer = new FrameBuffer({
     maxFrames: config.bufferMaxFrames,
     lingerMs: config.lingerMs,
@@ -108,22 +112,53 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
   });
   const frameBuffer = buffer;
   const router = createFrameRouter({ forward: (e) => frameBuffer.add(e), metrics, logger });
-  connection = new IboardConnection({
-    url: config.iboardUrl,
-    subscribeMessages: subscribeMessagesOf(config),
-    pingIntervalMs: config.pingIntervalMs,
-    watchdogMs: config.watchdogMs,
-    reconnectBaseMs: config.reconnectBaseMs,
-    reconnectMaxMs: config.reconnectMaxMs,
-    isMarketOpen,
-    onFrame: router.onFrame,
-    onRejected: router.onRejected,
-    metrics,
-    logger,
-    maxFrameBytes: MAX_FRAME_LENGTH,
-  });
+  const protocol = config.protocol;
+  connection =
+    protocol === 'mqtt'
+      ? new MqttConnection({
+          url: config.iboardUrl,
+          symbols: config.symbols,
+          subscribeChunkSize: config.subscribeChunkSize,
+          watchdogMs: config.watchdogMs,
+          reconnectBaseMs: config.reconnectBaseMs,
+          reconnectMaxMs: config.reconnectMaxMs,
+          isMarketOpen,
+          onFrame: router.onFrame,
+          onRejected: router.onRejected,
+          metrics,
+          logger,
+        })
+      : new IboardConnection({
+          url: config.iboardUrl,
+          subscribeMessages: subscribeMessagesOf({ ...config, protocol }),
+          pingIntervalMs: config.pingIntervalMs,
+          watchdogMs: config.watchdogMs,
+          reconnectBaseMs: config.reconnectBaseMs,
+          reconnectMaxMs: config.reconnectMaxMs,
+          isMarketOpen,
+          onFrame: router.onFrame,
+          onRejected: router.onRejected,
+          metrics,
+          logger,
+          maxFrameBytes: MAX_FRAME_LENGTH,
+        });
   const socket = connection;
   frameBuffer.start();
+  let gateWanted = false;
+  const fallback =
+    config.fallbackAfterMs > 0
+      ? new SnapshotFallback({
+          client: new SnapshotClient({ baseUrl: config.snapshotUrl }),
+          symbols: config.symbols,
+          fallbackAfterMs: config.fallbackAfterMs,
+          pollMs: config.pollMs,
+          isWanted: () => gateWanted,
+          isMarketOpen,
+          onFrame: router.onFrame,
+          metrics,
+          logger,
+        })
+      : undefined;
 
   let draining = false;
   const health = await startHealthServer({
@@ -159,6 +194,8 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
     logger,
     onChange: (wanted) => {
       metrics.wanted = wanted;
+      gateWanted = wanted;
+      fallback?.check();
       if (wanted) socket.start();
       else void socket.stop().then(() => frameBuffer.flush());
     },
@@ -172,14 +209,17 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
     indices: config.indices.length,
     mode: config.mode,
     simulatedClock: config.clock !== undefined,
+    fallbackAfterSeconds: config.fallbackAfterMs / 1000,
   });
   await gate.start();
+  fallback?.start();
 
   let shutdownResult: Promise<boolean> | undefined;
   const shutdown = async (reason: string): Promise<boolean> => {
     const deadline = Date.now() + config.drainDeadlineMs;
     draining = true;
     gate.stop();
+    fallback?.stop();
     await socket.stop();
     logger.info('shutting down: reading stopped, flushing', {
       reason,

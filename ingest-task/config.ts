@@ -21,16 +21,19 @@ import {
   urlSetting,
 } from './config-values.ts';
 import { INGEST_MODES, type IngestMode } from './schedule-gate.ts';
+import { DEFAULT_SNAPSHOT_URL } from './snapshot-client.ts';
 
 export { ConfigError } from './config-values.ts';
 
-export const PROTOCOLS = ['v2', 'v1'] as const;
+/** `mqtt` is experimental: MQTT over websocket with protobuf payloads (ingest-task/mqtt-connection.ts). */
+export const PROTOCOLS = ['v2', 'v1', 'mqtt'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 /** The live endpoints (shared/spec/iboard-protocol.md). */
 export const DEFAULT_URLS: Readonly<Record<Protocol, string>> = {
   v2: 'wss://iboard-pushstream.ssi.com.vn/realtime',
   v1: 'wss://pricestream-iboard.ssi.com.vn/realtime',
+  mqtt: 'wss://price-streaming.ssi.com.vn/mqtt',
 };
 
 /** First reconnect delay; capped by RECONNECT_MAX_SECONDS when that is smaller. */
@@ -45,6 +48,10 @@ export type IngestConfig = {
   readonly indices: readonly string[];
   readonly subscribeChunkSize: number;
   readonly watchdogMs: number;
+  /** The REST fallback starts after this long without pushed data in trading hours; 0 = never. */
+  readonly fallbackAfterMs: number;
+  readonly pollMs: number;
+  readonly snapshotUrl: string;
   readonly pingIntervalMs: number;
   readonly reconnectBaseMs: number;
   readonly reconnectMaxMs: number;
@@ -96,6 +103,11 @@ export function loadConfig(env: Env): IngestConfig {
       integer: true,
     }),
     watchdogMs: numberSetting(env, ENV.WATCHDOG_SECONDS, { default: 60, min: 0.05, max: 3600 }) * 1000,
+    fallbackAfterMs:
+      numberSetting(env, ENV.FALLBACK_AFTER_SECONDS, { default: 120, min: 0, max: 3600 }) * 1000,
+    // Live, one poll reads ~1,500 instruments in three requests of ~1 s: keep it at seconds.
+    pollMs: numberSetting(env, ENV.POLL_SECONDS, { default: 5, min: 0.05, max: 600 }) * 1000,
+    snapshotUrl: urlSetting(env, ENV.SNAPSHOT_URL, ['http:', 'https:'], DEFAULT_SNAPSHOT_URL) as string,
     pingIntervalMs: numberSetting(env, ENV.PING_SECONDS, { default: 20, min: 0.05, max: 600 }) * 1000,
     reconnectBaseMs: Math.min(RECONNECT_BASE_MS, reconnectMaxMs),
     reconnectMaxMs,

@@ -21,16 +21,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
+import { BROWSER_USER_AGENT } from '../core/iboard/browser-headers.ts';
 import type { Envelope } from '../core/records/index.ts';
 import { Backoff } from './backoff.ts';
 import type { IngestLogger } from './logger.ts';
 import type { ConnectionState, IngestMetrics } from './metrics.ts';
 
 /** What iboard's own web page sends; the live server refuses library User-Agents (HTTP 403). */
-export const BROWSER_USER_AGENT =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+export { BROWSER_USER_AGENT };
 
-export type RejectReason = 'binary' | 'oversized';
+/** `undecodable`: an MQTT payload that is not a StockData message. */
+export type RejectReason = 'binary' | 'oversized' | 'undecodable';
 
 export type ConnectionOptions = {
   readonly url: string;

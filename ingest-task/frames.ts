@@ -7,10 +7,11 @@
  *
  * @example
  * frameKindOf('MAIN|S#FPT|76300|...'); // 'stock'
+ * frameKindOf('P#MAIN|S#FPT|76300|...'); // 'polled' (the REST fallback's)
  * frameKindOf('Subscribed stockRealtimeBySymbolsAndBoards'); // 'control'
  */
 import { parseJsonControl, parseTextControl } from '../core/iboard/parse-control.ts';
-import type { ControlFrame } from '../core/iboard/types.ts';
+import { type ControlFrame, POLLED_PREFIX } from '../core/iboard/types.ts';
 import type { Envelope } from '../core/records/index.ts';
 import type { RejectReason } from './connection.ts';
 import type { IngestLogger } from './logger.ts';
@@ -23,6 +24,7 @@ export function frameKindOf(raw: string): FrameKind {
   if (raw.charCodeAt(0) === OPEN_BRACE || raw.startsWith('Subscribed ') || raw.startsWith('Unsubscribed ')) {
     return 'control';
   }
+  if (raw.startsWith(POLLED_PREFIX)) return 'polled';
   if (raw.startsWith('S#')) return 'stock';
   if (raw.startsWith('I#')) return 'index';
   if (raw.startsWith('L#')) return 'trade';
@@ -67,6 +69,8 @@ export function createFrameRouter(options: FrameRouterOptions): FrameRouter {
         kind = 'other';
       }
       framesIn[kind]++;
+      // What the REST fallback watches: the websocket delivering data (polled frames are its own).
+      if (kind !== 'polled') metrics.lastDataFrameAt = envelope.receivedAt;
       forward(envelope);
     },
     onRejected(reason, bytes, connectionId) {

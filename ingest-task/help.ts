@@ -10,12 +10,15 @@ Configured only through environment variables:
   INGEST_MODE             control (default: obey the control item and the calendar) | always
   CONTROL_TABLE           table of the control item (required in control mode)
   CONTROL_POLL_SECONDS    how often the control item is read (10)
-  IBOARD_PROTOCOL         v2 (default) | v1
+  IBOARD_PROTOCOL         v2 (default) | v1 | mqtt (experimental: MQTT over websocket, protobuf)
   IBOARD_URL              ws:// or wss:// URL (default: the live endpoint of the protocol)
   SYMBOLS                 ALL (default) | HOSE,HNX,UPCOM | comma list of symbols
   INDICES                 comma list of index ids (default: iboard's list) | NONE
   SUBSCRIBE_CHUNK_SIZE    symbols per subscribe message (200)
   WATCHDOG_SECONDS        reconnect after this long without a frame while the market trades (60)
+  FALLBACK_AFTER_SECONDS  poll the REST snapshot after this long without data while the market trades (120; 0 = never)
+  POLL_SECONDS            REST snapshot poll interval while it is the source (5)
+  SNAPSHOT_URL            base URL of the REST snapshot (https://iboard-query.ssi.com.vn)
   PING_SECONDS            websocket ping interval; no pong by the next ping drops the socket (20)
   RECONNECT_MAX_SECONDS   cap of the reconnect backoff (30)
   LINGER_MS               longest a frame waits in an open record (200)

@@ -9,9 +9,12 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type HistogramSnapshot, LatencyHistogram } from './histogram.ts';
 
-/** Frame kinds told apart by prefix only (no parsing on the hot path). */
-export const FRAME_KINDS = ['stock', 'index', 'trade', 'other', 'control'] as const;
+/** Frame kinds told apart by prefix only (no parsing on the hot path); `polled` = made by the REST fallback. */
+export const FRAME_KINDS = ['stock', 'index', 'trade', 'other', 'control', 'polled'] as const;
 export type FrameKind = (typeof FRAME_KINDS)[number];
+
+/** Where the data comes from now: the websocket, or the REST snapshot fallback. */
+export type DataSource = 'websocket' | 'rest';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'backoff' | 'stopping';
 
@@ -25,8 +28,8 @@ export type MetricsSnapshot = {
     forwarded: number;
     put: number;
     shed: number;
-    /** Not iboard frames (binary, oversized): counted and logged, not forwarded. */
-    rejected: { binary: number; oversized: number };
+    /** Not iboard frames (binary, oversized, undecodable MQTT payloads): counted and logged, not forwarded. */
+    rejected: { binary: number; oversized: number; undecodable: number };
     /** Seconds since the last frame of any kind; null before the first. */
     lastFrameAgeSeconds: number | null;
   };
@@ -40,6 +43,17 @@ export type MetricsSnapshot = {
     requestErrors: number;
   };
   buffer: { depth: number; max: number; peak: number; recordsQueued: number };
+  /** The current source and the REST fallback's switches and polls. */
+  source: {
+    current: DataSource;
+    switchesToPolling: number;
+    switchesToWebsocket: number;
+    polls: number;
+    pollErrors: number;
+    polledRowsRejected: number;
+    /** Seconds since the last pushed data frame (not control, not polled); null before the first. */
+    lastDataAgeSeconds: number | null;
+  };
   ackLatencyMs: HistogramSnapshot;
   /** Event-loop delay since the previous snapshot: a blocked loop delays every frame. */
   eventLoopDelayMs: { p99: number; max: number };
@@ -54,12 +68,27 @@ export class IngestMetrics {
   paused = false;
   connects = 0;
   reconnects = 0;
-  readonly framesIn: Record<FrameKind, number> = { stock: 0, index: 0, trade: 0, other: 0, control: 0 };
+  readonly framesIn: Record<FrameKind, number> = {
+    stock: 0,
+    index: 0,
+    trade: 0,
+    other: 0,
+    control: 0,
+    polled: 0,
+  };
   framesForwarded = 0;
   framesPut = 0;
   framesShed = 0;
-  readonly framesRejected = { binary: 0, oversized: 0 };
+  readonly framesRejected = { binary: 0, oversized: 0, undecodable: 0 };
   lastFrameAt = 0;
+  /** Receipt time of the last pushed data frame (not control, not polled): the fallback watches it. */
+  lastDataFrameAt = 0;
+  source: DataSource = 'websocket';
+  switchesToPolling = 0;
+  switchesToWebsocket = 0;
+  polls = 0;
+  pollErrors = 0;
+  polledRowsRejected = 0;
   requests = 0;
   recordsPut = 0;
   bytesPut = 0;
@@ -81,7 +110,8 @@ export class IngestMetrics {
   totalFramesIn(): number {
     let total = 0;
     for (const kind of FRAME_KINDS) total += this.framesIn[kind];
-    return total + this.framesRejected.binary + this.framesRejected.oversized;
+    const rejected = this.framesRejected;
+    return total + rejected.binary + rejected.oversized + rejected.undecodable;
   }
 
   snapshot(now = Date.now()): MetricsSnapshot {
@@ -119,6 +149,15 @@ export class IngestMetrics {
         max: this.bufferMax,
         peak: this.bufferPeak,
         recordsQueued: this.recordsQueued,
+      },
+      source: {
+        current: this.source,
+        switchesToPolling: this.switchesToPolling,
+        switchesToWebsocket: this.switchesToWebsocket,
+        polls: this.polls,
+        pollErrors: this.pollErrors,
+        polledRowsRejected: this.polledRowsRejected,
+        lastDataAgeSeconds: this.lastDataFrameAt === 0 ? null : (now - this.lastDataFrameAt) / 1000,
       },
       ackLatencyMs: this.ackLatency.snapshot(),
       eventLoopDelayMs: loop,

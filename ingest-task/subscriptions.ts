@@ -10,7 +10,9 @@ import { subscribeAllMessages } from '../core/iboard/subscribe.ts';
 import type { IngestConfig } from './config.ts';
 
 export function subscribeMessagesOf(
-  config: Pick<IngestConfig, 'protocol' | 'symbols' | 'indices' | 'subscribeChunkSize'>,
+  config: Pick<IngestConfig, 'protocol' | 'symbols' | 'indices' | 'subscribeChunkSize'> & {
+    protocol: 'v1' | 'v2';
+  },
 ): string[] {
   const messages = subscribeAllMessages({
     generation: config.protocol,

@@ -241,6 +241,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (source) {
       cleanup.push({ name: 'source', stop: () => source.stop() });
       log(`source: ${source.description}`);
+      // The reconcile function (loaded above, reads it per call) compares with this exchange.
+      process.env[ENV.SNAPSHOT_URL] = source.simulator.restUrl;
     }
 
     const streamName = template.streams[0]?.name;
@@ -257,6 +259,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       [ENV.CONTROL_POLL_SECONDS]: String(Math.max(0.2, Math.min(5, 5 / clock.speed))),
       [ENV.EMF_METRICS]: 'off',
       ...(source?.url ? { [ENV.IBOARD_URL]: source.url } : {}),
+      // The simulator also answers the REST snapshot the fallback polls.
+      ...(source ? { [ENV.SNAPSHOT_URL]: source.simulator.restUrl } : {}),
       ...(options.source.kind === 'url' ? { [ENV.IBOARD_URL]: options.source.url } : {}),
       ...(source?.symbols ? { [ENV.SYMBOLS]: source.symbols.join(',') } : {}),
       ...options.ingestEnv,

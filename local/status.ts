@@ -21,6 +21,8 @@ type IngestMetrics = {
   connection: { state: string };
   frames: { in: number; put: number; shed: number };
   kinesis: { records: number };
+  /** Absent from ingest tasks older than the REST fallback. */
+  source?: { current: string; switchesToPolling: number; switchesToWebsocket: number };
 };
 
 export type RuntimeStatus = {
@@ -33,6 +35,9 @@ export type RuntimeStatus = {
         framesPut: number;
         recordsPut: number;
         shed: number;
+        /** `websocket` or `rest` (the snapshot fallback), with the switches so far. */
+        source: string;
+        switches: number;
       }
     | undefined;
   readonly framesPerSecond: number;
@@ -79,6 +84,8 @@ export class StatusSampler {
         framesPut: metrics.frames.put,
         recordsPut: metrics.kinesis.records,
         shed: metrics.frames.shed,
+        source: metrics.source?.current ?? 'websocket',
+        switches: (metrics.source?.switchesToPolling ?? 0) + (metrics.source?.switchesToWebsocket ?? 0),
       },
       framesPerSecond,
       eventSource: sumStats(eventSources.map((es) => es.stats)),
@@ -99,7 +106,7 @@ export function formatStatus(status: RuntimeStatus, clock: Clock, ingest?: Inges
   const clockNote = clock.simulated ? ` (sim ×${clock.speed})` : '';
   const i = status.ingest;
   const ingestState = i
-    ? `${i.wanted ? i.state : 'waiting for the schedule'}`
+    ? `${i.wanted ? i.state : 'waiting for the schedule'}${sourceNote(i)}`
     : ingest?.running
       ? 'starting'
       : `down${ingest?.lastExit ? ` (exit ${ingest.lastExit.code ?? ingest.lastExit.signal})` : ''}`;
@@ -127,6 +134,13 @@ export function formatStatus(status: RuntimeStatus, clock: Clock, ingest?: Inges
 /** The rejects as a share of the frames processed: ` (0.02%)`, or nothing before any frame. */
 function rejectRate(rejects: number, frames: number): string {
   return frames > 0 ? ` (${((100 * rejects) / frames).toFixed(2)}%)` : '';
+}
+
+/** Shown once the source has ever switched: where the data comes from now. */
+function sourceNote(i: NonNullable<RuntimeStatus['ingest']>): string {
+  if (i.switches === 0 && i.source === 'websocket') return '';
+  const now = i.source === 'rest' ? 'REST polling' : 'websocket';
+  return ` (${now}, ${i.switches} switch${i.switches === 1 ? '' : 'es'})`;
 }
 
 function sumStats(stats: readonly EventSourceStats[]): EventSourceStats {

@@ -1,11 +1,12 @@
 /**
  * Bundles the ingest task with esbuild (what the Dockerfile ships): `main.mjs` and its
- * packing worker `pack-worker.mjs`, side by side. `npm run build:ingest` writes them to
+ * packing worker `pack-worker.mjs`, side by side, with the MQTT schema `stock-data.proto`. `npm run build:ingest` writes them to
  * `dist/ingest-task/`; `-- --outdir DIR` writes elsewhere.
  *
  * The AWS SDK, ws and Powertools are bundled (the image then needs no node_modules);
  * ws's optional native add-ons are left out (it falls back to JavaScript).
  */
+import { copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -35,6 +36,9 @@ export async function buildIngestBundle(
     },
     logLevel: 'warning',
   });
+  // The MQTT transport reads its protobuf schema beside the module (import.meta.url): in
+  // the bundle, beside main.mjs.
+  copyFileSync(`${ROOT}core/iboard/stock-data.proto`, `${outdir}/stock-data.proto`);
   const bytes = Object.values(result.metafile?.outputs ?? {}).reduce((n, o) => n + o.bytes, 0);
   return { outfile: `${outdir}/main.mjs`, bytes };
 }

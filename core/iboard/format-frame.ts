@@ -17,6 +17,7 @@ import {
   INDEX_FIELD,
   type IndexFrame,
   OFFER_START,
+  POLLED_PREFIX,
   type PriceLevel,
   STOCK_FIELD,
   type StockFrame,
@@ -67,7 +68,22 @@ export function formatStockFrame(frame: StockFrame): string {
   writeBook(out, frame.bids, BID_START, 'bids');
   writeBook(out, frame.offers, OFFER_START, 'offers');
   writeFields(out, frame as Record<string, unknown>, STOCK_ENTRIES);
+  if (frame.polled) throw new FrameFormatError('a polled frame is written by formatPolledFrame', 'polled');
   return out.join('|');
+}
+
+/**
+ * The wire text of a frame made from a polled snapshot (REST fallback): {@link POLLED_PREFIX}
+ * then the V2 text of the frame, e.g. `P#MAIN|S#FPT|...` (102 fields after the prefix).
+ * A kind of its own, so a reader never takes it for a pushed frame: `parseFrame` gives it
+ * back with `polled: true`. Only V2-shaped frames have one.
+ */
+export function formatPolledFrame(frame: StockFrame): string {
+  if (frame.generation !== 'v2') {
+    throw new FrameFormatError('a polled frame is V2-shaped', 'generation');
+  }
+  const { polled: _polled, ...pushed } = frame;
+  return POLLED_PREFIX + formatStockFrame(pushed);
 }
 
 /** Writes `I#<indexId>|value|...` with `fieldCount` fields (default: 20 plus `extra`). */

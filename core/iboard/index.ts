@@ -5,8 +5,33 @@
  * @example
  * import { parseFrame, resolveSymbols, subscribeAllMessages } from './core/iboard/index.ts';
  */
-export { FrameFormatError, formatIndexFrame, formatStockFrame, formatTradeFrame } from './format-frame.ts';
+export {
+  FrameFormatError,
+  formatIndexFrame,
+  formatPolledFrame,
+  formatStockFrame,
+  formatTradeFrame,
+} from './format-frame.ts';
 export { parseFrame, stockSymbolOf } from './parse-frame.ts';
+export {
+  type ExchangeSnapshot,
+  parseExchangeSnapshot,
+  SNAPSHOT_EXCHANGES,
+  type SnapshotExchange,
+  SnapshotFormatError,
+  type SnapshotQuote,
+  type SnapshotRejection,
+} from './snapshot.ts';
+export {
+  type QuoteFrameResult,
+  quoteToFrame,
+  SSI_BOOK_FIELD,
+  SSI_BOOK_LEVELS,
+  SSI_QUOTE_BOARD,
+  SSI_QUOTE_FIELD,
+  SSI_TEXT_FIELD,
+  ssiQuoteOf,
+} from './ssi-quote.ts';
 export {
   type ClientRejection,
   type ClientRequest,
@@ -64,6 +89,7 @@ export {
   MAX_FRAME_LENGTH,
   OFFER_START,
   type ParseResult,
+  POLLED_PREFIX,
   type PriceLevel,
   type RejectedFrame,
   STOCK_FIELD,

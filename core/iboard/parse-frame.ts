@@ -15,7 +15,7 @@ import { reject } from './frame-text.ts';
 import { parseJsonControl, parseTextControl } from './parse-control.ts';
 import { parseStock } from './parse-stock.ts';
 import { parseTagged } from './parse-tagged.ts';
-import { MAX_FRAME_LENGTH, type ParseResult } from './types.ts';
+import { MAX_FRAME_LENGTH, type ParseResult, POLLED_PREFIX } from './types.ts';
 
 const HASH = 35;
 
@@ -62,6 +62,7 @@ function parseText(text: string): ParseResult {
     if (c0 === 83 /* S */) return parseStock(text, 'v1');
     if (c0 === 73 /* I */) return parseTagged(text, 'index');
     if (c0 === 76 /* L */) return parseTagged(text, 'trade');
+    if (c0 === 80 /* P */) return parsePolled(text);
   }
   const pipe = text.indexOf('|');
   if (pipe !== -1 && text.charCodeAt(pipe + 2) === HASH) {
@@ -76,6 +77,19 @@ function parseText(text: string): ParseResult {
   }
   // A tagged data frame we do not decode (M#...) or free text: the feed changes shape over time.
   return { kind: 'unknown', raw: text };
+}
+
+/** `P#` + a V2 stock frame: a frame made from a polled snapshot (see `formatPolledFrame`). */
+function parsePolled(text: string): ParseResult {
+  const inner = text.slice(POLLED_PREFIX.length);
+  const pipe = inner.indexOf('|');
+  if (pipe === -1 || !inner.startsWith('S#', pipe + 1)) {
+    return reject('polled frame (P#) without a V2 stock frame after the tag', text, 0);
+  }
+  const frame = parseStock(inner, 'v2');
+  if (frame.kind !== 'stock') return { ...frame, raw: text };
+  frame.polled = true;
+  return frame;
 }
 
 function isTagged(text: string, at: number): boolean {

@@ -4,7 +4,8 @@
  * A server frame parses into one {@link ParseResult}. Data frames are pipe-separated text:
  * - stock `S#` (V1 2023: `S#hose:974|FPT|...`, about 90 fields; V2 2026: `MAIN|S#FPT|...`, 102 fields),
  * - index `I#HNXIndex|207.63|...`,
- * - trade `L#hose:643|17550|300|...`;
+ * - trade `L#hose:643|17550|300|...`,
+ * - polled `P#MAIN|S#FPT|...`: a V2 stock frame made from the REST snapshot (ours, not the feed's);
  * everything else is a control frame (plain `Subscribed <topic>` or JSON) or unknown.
  *
  * Conventions: numbers are JS numbers (prices in VND, integers where the feed sends integers;
@@ -276,6 +277,12 @@ export const STOCK_TEXT_FIELDS: ReadonlySet<StockFieldName> = new Set<StockField
   'reserved94',
   'reserved95',
 ]);
+
+/**
+ * Starts the wire text of a frame made from a polled snapshot (the REST fallback), before
+ * a V2 stock frame: `P#MAIN|S#FPT|...`. The live feed has never sent a `P#` tag.
+ */
+export const POLLED_PREFIX = 'P#';
 
 /** V2 stock frames carry exactly this many fields. */
 export const V2_FIELD_COUNT = 102;

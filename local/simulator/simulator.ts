@@ -1,6 +1,7 @@
 /**
  * An iboard-compatible websocket server for tests, benchmarks and demos: `startSimulator()`
- * listens (port 0 by default) on `/realtime`, speaks the V2 protocol (V1 with
+ * listens (port 0 by default) on `/realtime` (and answers iboard's REST snapshot,
+ * `/stock/exchange/<hose|hnx|upcom>`, see `rest-snapshot.ts`), speaks the V2 protocol (V1 with
  * `generation: 'v1'`), and feeds each client the frames of the symbols and indices it
  * subscribed to, from the synthetic market or from a replayed session file. Fault
  * injection and a ground-truth ledger are part of the returned handle.
@@ -25,11 +26,17 @@ import { ClientSession } from './client-session.ts';
 import type { FaultUpdate } from './faults.ts';
 import { Faults } from './faults.ts';
 import { Ledger } from './ledger.ts';
+import { MqttBroker } from './mqtt-broker.ts';
 import { checkOptions } from './options.ts';
 import { createRandom } from './prng.ts';
 import { ReplayPlayer } from './replay-player.ts';
 import type { ReplaySession } from './replay-source.ts';
 import { loadSession } from './replay-source.ts';
+import { RestSnapshot } from './rest-snapshot.ts';
+
+/** Where the MQTT-over-websocket broker answers (the live one is `wss://price-streaming.ssi.com.vn/mqtt`). */
+const MQTT_PATH = '/mqtt';
+
 import type { Generation } from './stock-state.ts';
 import { SyntheticFeed, TICK_MS } from './synthetic-feed.ts';
 import { SyntheticMarket } from './synthetic-market.ts';
@@ -73,6 +80,14 @@ export type Simulator = {
   readonly faults: Faults;
   /** The synthetic market (absent when replaying). */
   readonly market: SyntheticMarket | undefined;
+  /** The REST snapshot host on the same port (`restUrl`), with its test knobs. */
+  readonly rest: RestSnapshot;
+  /** The MQTT-over-websocket broker (`mqttUrl`), with its counters. */
+  readonly mqtt: MqttBroker;
+  /** `ws://host:port/mqtt`: the MQTT transport's endpoint. */
+  readonly mqttUrl: string;
+  /** Base URL of the REST snapshot (`<restUrl>/stock/exchange/hose`). */
+  readonly restUrl: string;
   clients(): ClientInfo[];
   /** Changes the synthetic rate (frames/s) while running. */
   setRate(framesPerSecond: number): void;
@@ -104,7 +119,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let nextId = 1;
   let stopped = false;
 
-  const httpServer = createServer((_req, res) => {
+  const rest = new RestSnapshot(market);
+  const mqtt = new MqttBroker(faults);
+  const httpServer = createServer((req, res) => {
+    if (rest.handle(req, res)) return;
     res.writeHead(426, { 'Content-Type': 'text/plain' }).end('websocket endpoint: /realtime\n');
   });
   const wss = new WebSocketServer({
@@ -116,7 +134,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://simulator').pathname;
-    if (path !== '/realtime') return refuseUpgrade(socket, 404, 'Not Found', ledger);
+    if (path !== '/realtime' && path !== MQTT_PATH) return refuseUpgrade(socket, 404, 'Not Found', ledger);
     const refusal = faults.refusal();
     if (refusal === 'reset') {
       ledger.upgradesRejected.reset++;
@@ -125,6 +143,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (refusal) return refuseUpgrade(socket, 503, 'Service Unavailable', ledger);
     if (faults.rejectsUserAgent(req.headers['user-agent']))
       return refuseUpgrade(socket, 403, 'Forbidden', ledger);
+    if (path === MQTT_PATH) return mqtt.handleUpgrade(req, socket, head);
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
   });
 
@@ -188,6 +207,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       generation,
       options.rate ?? 1000,
       options.indexIntervalMs ?? 1000,
+      mqtt,
     );
 
   function applyCloseAt(): void {
@@ -195,6 +215,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (closeAt === undefined || clock() < closeAt) return;
     faults.consumeCloseAt();
     for (const client of clients.values()) client.cut();
+    mqtt.cut();
   }
 
   const timer = setInterval(() => {
@@ -217,6 +238,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ledger,
     faults,
     market,
+    rest,
+    mqtt,
+    mqttUrl: `ws://${host.includes(':') ? `[${host}]` : host}:${port}${MQTT_PATH}`,
+    restUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     clients: () => [...clients.values()].map((c) => c.info()),
     setRate(framesPerSecond) {
       checkOptions({ rate: framesPerSecond });
@@ -229,6 +254,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       feed?.stop();
       for (const client of clients.values()) client.ws.terminate();
       wss.close();
+      await mqtt.stop();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();

@@ -12,6 +12,7 @@ import type { Generation } from '../../core/iboard/subscribe.ts';
 import { sessionNotice } from './client-protocol.ts';
 import type { ClientSession } from './client-session.ts';
 import type { Ledger } from './ledger.ts';
+import type { MqttBroker } from './mqtt-broker.ts';
 import { HIGH_WATER_BYTES } from './replay-player.ts';
 import type { SyntheticMarket } from './synthetic-market.ts';
 
@@ -38,6 +39,8 @@ export class SyntheticFeed {
     private readonly generation: Generation,
     rate: number,
     private readonly indexIntervalMs: number,
+    /** The MQTT broker: gets the stock frames its clients subscribed to. */
+    private readonly mqtt?: Pick<MqttBroker, 'wants' | 'publish'>,
   ) {
     this.rate = rate;
     if (!Number.isFinite(rate)) this.pump();
@@ -76,8 +79,10 @@ export class SyntheticFeed {
     for (; made < count; made++) {
       const frame = this.market.nextFrame();
       if (!frame) break;
+      const mqttWants = this.mqtt?.wants(frame.symbol) === true;
+      if (mqttWants) this.mqtt?.publish(frame.symbol, frame.raw);
       if (this.clients.size === 0) {
-        this.ledger.framesWithoutClients++;
+        if (!mqttWants) this.ledger.framesWithoutClients++;
         continue;
       }
       for (const client of this.clients.values()) {

@@ -13,6 +13,7 @@
  * const frame = market.nextFrame(); // { symbol: 'VCB', raw: 'MAIN|S#VCB|...', traded: false }
  */
 import { formatIndexFrame, formatStockFrame } from '../../core/iboard/format-frame.ts';
+import type { StockFrame } from '../../core/iboard/types.ts';
 import type { Phase } from '../../core/market/calendar.ts';
 import { phaseAt } from '../../core/market/calendar.ts';
 import type { Exchange } from '../../core/market/exchange.ts';
@@ -149,6 +150,18 @@ export class SyntheticMarket {
     this.refresh(time);
     const state = this.states.find((s) => s.instrument.symbol === symbol);
     return state?.correct(fraction, time);
+  }
+
+  /**
+   * Every instrument of one exchange as it stands now, V2-shaped, for the REST snapshot
+   * (read-only: it draws nothing, so the frame stream is the same with or without it).
+   */
+  snapshot(exchange: Exchange): { frame: StockFrame; date: string }[] {
+    const time = this.now();
+    this.refresh(time);
+    return this.states
+      .filter((state) => state.instrument.exchange === exchange)
+      .map((state) => ({ frame: state.toFrame('v2', time), date: state.date }));
   }
 
   /** Phase changes since the last call (for `notifySessionByList` subscribers). */

@@ -201,4 +201,30 @@ describe('least privilege', () => {
       ],
     );
   });
+
+  it('lets reconcile query the trades table and put only reconcile# items in the control table', () => {
+    const grants = roleGrants(fargate, 'ReconcileFunctionRole');
+    assert.deepEqual(actionsOn(grants, /^Tablestrades/), ['dynamodb:Query']);
+    assert.deepEqual(actionsOn(grants, /^Tablescontrol/), ['dynamodb:PutItem']);
+    assert.deepEqual(actionsOn(grants, /^ReconcileFunctionLogs/), [
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    const all = grants.flatMap((g) => g.resources);
+    assert.ok(
+      all.every((r) => /^(Tablestrades|Tablescontrol|ReconcileFunctionLogs)/.test(r)),
+      all.join(),
+    );
+    // The PutItem is conditioned on the key: the control item `ingest` is out of reach.
+    const policy = Object.values(resourcesOf(fargate, 'AWS::IAM::Policy')).find((p) =>
+      roleOf(p).startsWith('ReconcileFunctionRole'),
+    );
+    assert.ok(policy, 'a policy of the reconcile role');
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    const put = statements.find((st) => st.Action === 'dynamodb:PutItem');
+    assert.deepEqual(put?.Condition, {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['reconcile#*'] },
+    });
+  });
 });

@@ -198,7 +198,7 @@ describe('cdklocal deploy to moto_server', { skip: toolsMissing, timeout: 300_00
     );
   });
 
-  it('creates the five schedule rules targeting session-control with their inputs', async () => {
+  it('creates the five session rules targeting session-control and the reconcile rule, with their inputs', async () => {
     const { Rules } = (await aws('events', 'list-rules')) as {
       Rules: { Name: string; ScheduleExpression: string }[];
     };
@@ -207,8 +207,11 @@ describe('cdklocal deploy to moto_server', { skip: toolsMissing, timeout: 300_00
       const { Targets } = (await aws('events', 'list-targets-by-rule', '--rule', rule.Name)) as {
         Targets: { Arn: string; Input: string }[];
       };
-      assert.match(Targets[0].Arn, /ScheduleFunction/);
-      schedules.set(rule.ScheduleExpression, Targets[0].Input);
+      assert.match(Targets[0].Arn, /ScheduleFunction|ReconcileFunction/);
+      schedules.set(
+        rule.ScheduleExpression,
+        `${/Reconcile/.test(Targets[0].Arn) ? 'reconcile ' : ''}${Targets[0].Input}`,
+      );
     }
     assert.deepEqual(Object.fromEntries(schedules), {
       'cron(55 1 ? * MON-FRI *)': '{"action":"start","session":"morning"}',
@@ -216,6 +219,7 @@ describe('cdklocal deploy to moto_server', { skip: toolsMissing, timeout: 300_00
       'cron(55 5 ? * MON-FRI *)': '{"action":"start","session":"afternoon"}',
       'cron(5 8 ? * MON-FRI *)': '{"action":"stop","session":"afternoon"}',
       'cron(0/5 2-8 ? * MON-FRI *)': '{"action":"check"}',
+      'cron(30 8 ? * MON-FRI *)': 'reconcile {"action":"reconcile"}',
     });
   });
 

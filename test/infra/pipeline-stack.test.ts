@@ -129,7 +129,7 @@ describe('transform function and its event source', () => {
 
   it('gives each function a log group with a retention', () => {
     const groups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup'));
-    assert.equal(groups.length, 3, 'transform, session-control, ingest');
+    assert.equal(groups.length, 4, 'transform, session-control, reconcile, ingest');
     for (const group of groups) assert.equal(group.Properties.RetentionInDays, 14);
     template.hasResourceProperties('AWS::Lambda::Function', {
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('TransformFunctionLogs') } },
@@ -222,7 +222,7 @@ describe('dashboard and alarms', () => {
   });
 
   it('alarms on iterator age, a non-empty DLQ, no frames during an open session and the reject rate', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5); // + reconcile mismatches (exchange-reconcile.test.ts)
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanThreshold',

@@ -14,7 +14,14 @@ type RuleTarget = {
 };
 type ScheduledRule = { expression: string; input: { action: string; session?: string } };
 
-const rules: ScheduledRule[] = Object.values(resourcesOf(template, 'AWS::Events::Rule')).map((rule) => {
+/** The session schedule's rules (the stack's other rule, reconcile, has tests of its own). */
+const sessionRules = Object.values(resourcesOf(template, 'AWS::Events::Rule')).filter((rule) =>
+  /^ScheduleFunction/.test(
+    (rule.Properties.Targets as { Arn: { 'Fn::GetAtt': string[] } }[])[0].Arn['Fn::GetAtt'][0],
+  ),
+);
+
+const rules: ScheduledRule[] = sessionRules.map((rule) => {
   const targets = rule.Properties.Targets as RuleTarget[];
   assert.equal(targets.length, 1);
   return { expression: String(rule.Properties.ScheduleExpression), input: JSON.parse(targets[0].Input) };
@@ -66,7 +73,8 @@ describe('session schedule rules', () => {
   });
 
   it('target session-control with retries and a maximum event age', () => {
-    for (const rule of Object.values(resourcesOf(template, 'AWS::Events::Rule'))) {
+    assert.equal(sessionRules.length, 5);
+    for (const rule of sessionRules) {
       const [target] = rule.Properties.Targets as (RuleTarget & { Arn: { 'Fn::GetAtt': string[] } })[];
       assert.match(target.Arn['Fn::GetAtt'][0], /^ScheduleFunction/);
       assert.deepEqual(target.RetryPolicy, { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 600 });

@@ -29,7 +29,7 @@ describe('ingestHost=external', () => {
   });
 
   it('keeps the schedule, without ECS settings on session-control', () => {
-    template.resourceCountIs('AWS::Events::Rule', 5);
+    template.resourceCountIs('AWS::Events::Rule', 6); // 5 session rules + reconcile
     const schedule = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([id]) =>
       id.startsWith('ScheduleFunction'),
     );

@@ -32,6 +32,29 @@ describe('loadConfig', () => {
     assert.equal(config.clock, undefined);
   });
 
+  it('reads the REST fallback settings: 120 s silence, 5 s polls, the live snapshot host by default', () => {
+    const defaults = loadConfig(BASE);
+    assert.equal(defaults.fallbackAfterMs, 120_000);
+    assert.equal(defaults.pollMs, 5_000);
+    assert.equal(defaults.snapshotUrl, 'https://iboard-query.ssi.com.vn');
+    const set = loadConfig({
+      ...BASE,
+      FALLBACK_AFTER_SECONDS: '0',
+      POLL_SECONDS: '2.5',
+      SNAPSHOT_URL: 'http://127.0.0.1:9/',
+    });
+    assert.deepEqual([set.fallbackAfterMs, set.pollMs, set.snapshotUrl], [0, 2_500, 'http://127.0.0.1:9/']);
+    assert.equal(settingOf({ ...BASE, POLL_SECONDS: '0' }).setting, 'POLL_SECONDS');
+    assert.equal(settingOf({ ...BASE, FALLBACK_AFTER_SECONDS: '-1' }).setting, 'FALLBACK_AFTER_SECONDS');
+    assert.match(settingOf({ ...BASE, SNAPSHOT_URL: 'ws://x' }).message, /^SNAPSHOT_URL: must be a http/);
+  });
+
+  it('selects the experimental MQTT transport and its endpoint', () => {
+    const config = loadConfig({ ...BASE, IBOARD_PROTOCOL: 'mqtt' });
+    assert.equal(config.protocol, 'mqtt');
+    assert.equal(config.iboardUrl, 'wss://price-streaming.ssi.com.vn/mqtt');
+  });
+
   it('selects V1 and its endpoint', () => {
     const config = loadConfig({ ...BASE, IBOARD_PROTOCOL: 'V1' });
     assert.equal(config.protocol, 'v1');

@@ -46,7 +46,7 @@ describe('createFrameRouter', () => {
       router.onFrame(envelope(raw, i));
     });
     assert.deepEqual(forwarded, ['MAIN|S#FPT|1', 'I#VN30|1300', '{not json', 'L#hose:643|17550|300']);
-    assert.deepEqual(metrics.framesIn, { stock: 1, index: 1, trade: 1, other: 1, control: 3 });
+    assert.deepEqual(metrics.framesIn, { stock: 1, index: 1, trade: 1, other: 1, control: 3, polled: 0 });
     assert.ok(logger.lines.some((l) => l.level === 'info' && l.message === 'server notice'));
     assert.ok(logger.lines.some((l) => l.level === 'warn' && l.message === 'server reported an error'));
   });
@@ -61,7 +61,7 @@ describe('createFrameRouter', () => {
     });
     for (let i = 0; i < 20; i++) router.onRejected('binary', 10, 'c');
     router.onRejected('oversized', 1 << 20, 'c');
-    assert.deepEqual(metrics.framesRejected, { binary: 20, oversized: 1 });
+    assert.deepEqual(metrics.framesRejected, { binary: 20, oversized: 1, undecodable: 0 });
     assert.equal(metrics.totalFramesIn(), 21);
     assert.equal(logger.lines.filter((l) => l.level === 'warn').length, 11);
   });

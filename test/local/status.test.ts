@@ -8,7 +8,16 @@ describe('formatStatus', () => {
   const clock = simulatedClock(Date.parse('2026-04-14T02:15:00Z'), 60);
   const status: RuntimeStatus = {
     at: 0,
-    ingest: { state: 'open', wanted: true, framesIn: 50_000, framesPut: 49_000, recordsPut: 1_000, shed: 0 },
+    ingest: {
+      state: 'open',
+      wanted: true,
+      framesIn: 50_000,
+      framesPut: 49_000,
+      recordsPut: 1_000,
+      shed: 0,
+      source: 'websocket',
+      switches: 0,
+    },
     framesPerSecond: 1987.4,
     eventSource: { ...emptyStats(), records: 990, frames: 48_500, iteratorAgeMs: 1_250 },
     rows: { trades: 5_432, quotes: 1_200, bars: 800, indices: 40, rejects: 2, control: 1 },
@@ -51,5 +60,13 @@ describe('formatStatus', () => {
   it('says when the schedule keeps the ingest task idle', () => {
     const idle = { ...status, ingest: { ...status.ingest!, wanted: false } };
     assert.match(formatStatus(idle, clock), /ingest waiting for the schedule/);
+  });
+
+  it('shows the REST fallback while it is the source, and the switches once there were any', () => {
+    const polling = { ...status, ingest: { ...status.ingest!, source: 'rest', switches: 1 } };
+    assert.match(formatStatus(polling, clock), /ingest open \(REST polling, 1 switch\) \|/);
+    const back = { ...status, ingest: { ...status.ingest!, source: 'websocket', switches: 2 } };
+    assert.match(formatStatus(back, clock), /ingest open \(websocket, 2 switches\) \|/);
+    assert.match(formatStatus(status, clock), /ingest open \|/);
   });
 });
