@@ -1,10 +1,14 @@
 /**
- * `npm run reconcile -- [--endpoint-url URL] [--date YYYY-MM-DD] [--symbols A,B] [--json] [--all]`
+ * `npm run reconcile -- [--endpoint-url URL] [--date YYYY-MM-DD] [--symbols A,B] [--json] [--all]
+ *                       [--against exchange [--snapshot-url URL]]`
  *
  * Per symbol-day: the exchange total (the last cumulative volume seen: the symbol's quote
  * when it is of that day, else the day's last row), the stored sum by row kind, and
  * whether they agree; then one market line (symbol-days, agreeing, share of the volume in
- * `trade`/`opening` rows). Exits 1 when any symbol-day disagrees, 2 on a usage error.
+ * `trade`/`opening` rows). With `--against exchange`, the stored totals are also compared
+ * with iboard's REST snapshot of the exchanges (`nmTotalTradedQty`; `--snapshot-url`, else
+ * $SNAPSHOT_URL, else iboard's own host), each disagreeing symbol named with both figures.
+ * Exits 1 when any symbol-day disagrees, 2 on a usage error or an unreadable source.
  *
  * Works against AWS, LocalStack and the embedded runtime (`--endpoint-url
  * http://localhost:4566`); table names as the query scripts: $TRADES_TABLE / $QUOTES_TABLE,
@@ -13,13 +17,16 @@
 
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { formatReconciliation } from '../core/derive/reconcile.ts';
+import { formatReconciliation, type Reconciliation } from '../core/derive/reconcile.ts';
+import { describeMismatch } from '../core/exchange-reconcile.ts';
 import { tradingDate } from '../core/tables.ts';
+import { reconcileAgainstExchange } from '../functions/reconcile-exchange.ts';
+import { DEFAULT_SNAPSHOT_URL, SnapshotClient } from '../ingest-task/snapshot-client.ts';
 import { dynamoClient } from '../local/aws-clients.ts';
 import { reconcileTables } from '../local/reconcile-tables.ts';
 
 const USAGE =
-  'usage: npm run reconcile -- [--endpoint-url URL] [--date YYYY-MM-DD] [--symbols A,B] [--json] [--all]';
+  'usage: npm run reconcile -- [--endpoint-url URL] [--date YYYY-MM-DD] [--symbols A,B] [--json] [--all] [--against exchange [--snapshot-url URL]]';
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -36,6 +43,8 @@ async function main(): Promise<void> {
         symbols: { type: 'string' },
         json: { type: 'boolean' },
         all: { type: 'boolean' },
+        against: { type: 'string' },
+        'snapshot-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -54,6 +63,8 @@ async function main(): Promise<void> {
     .map((s) => s.trim().toUpperCase())
     .filter(Boolean);
   if (symbols && symbols.length === 0) fail('--symbols needs at least one symbol');
+  const against = values.against as string | undefined;
+  if (against !== undefined && against !== 'exchange') fail(`--against takes "exchange", got "${against}"`);
   const endpoint = (values['endpoint-url'] as string | undefined) ?? process.env.AWS_ENDPOINT_URL;
   const prefix = process.env.NAME_PREFIX ?? 'vn-stock';
   const tables = {
@@ -77,12 +88,50 @@ async function main(): Promise<void> {
   } finally {
     dynamo.destroy();
   }
-  if (values.json) console.log(JSON.stringify(report, null, 2));
+  const exchange = against
+    ? await againstExchange(report, date, symbols, values['snapshot-url'] as string)
+    : undefined;
+  if (values.json) console.log(JSON.stringify(exchange ? { ...report, exchange } : report, null, 2));
   else {
     console.log(`${date}${symbols ? ` (${symbols.join(', ')})` : ''}`);
     for (const line of formatReconciliation(report, { all: Boolean(values.all) })) console.log(line);
+    if (exchange) {
+      for (const mismatch of exchange.mismatches) console.log(`DIFF ${describeMismatch(mismatch)}`);
+      console.log(
+        `against the exchange (${exchange.source}): ${exchange.agreeing}/${exchange.checked} symbols agree` +
+          (exchange.notInSnapshot.length
+            ? `; not in the snapshot: ${exchange.notInSnapshot.join(', ')}`
+            : ''),
+      );
+    }
   }
-  if (report.agreeing < report.symbols) process.exitCode = 1;
+  if (report.agreeing < report.symbols || (exchange && exchange.mismatches.length > 0)) process.exitCode = 1;
+}
+
+/** The stored day totals against iboard's REST snapshot (exit 2 when it cannot be read). */
+async function againstExchange(
+  report: Reconciliation,
+  date: string,
+  symbols: readonly string[] | undefined,
+  snapshotUrl: string | undefined,
+) {
+  const baseUrl = snapshotUrl ?? process.env.SNAPSHOT_URL ?? DEFAULT_SNAPSHOT_URL;
+  const stored = report.days.map((d) => ({
+    symbol: d.symbol,
+    tradingDate: d.tradingDate,
+    quantity: d.stored,
+  }));
+  try {
+    const result = await reconcileAgainstExchange(stored, {
+      tradingDate: date,
+      symbols: symbols ?? report.days.map((d) => d.symbol),
+      client: new SnapshotClient({ baseUrl }),
+    });
+    return { ...result, source: baseUrl };
+  } catch (error) {
+    console.error(`reconcile: ${(error as Error).message}`);
+    process.exit(2);
+  }
 }
 
 await main();

@@ -12,6 +12,7 @@ import type { QuoteRow, TradeRow } from '../../core/derive/types.ts';
 import { tradeSortKey } from '../../core/tables.ts';
 import { DynamoSink } from '../../functions/sinks/dynamodb-sink.ts';
 import { type Emulator, startDynamo } from '../../local/emulators.ts';
+import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
 import { createTables, dynamoClient, type TableNames } from '../support/aws.ts';
 import { T0 } from '../support/frames.ts';
 
@@ -44,6 +45,7 @@ const quote = (symbol: string, totalVolume: number): QuoteRow => ({
 });
 
 let dynamo: Emulator;
+let sim: Simulator;
 let api: DynamoDBClient;
 let tables: TableNames;
 
@@ -66,7 +68,13 @@ async function reconcile(...args: string[]) {
 }
 
 before(async () => {
-  dynamo = await startDynamo();
+  [dynamo, sim] = await Promise.all([
+    startDynamo(),
+    startSimulator({ symbols: ['FPT', 'VCB'], rate: 10, seed: 3 }),
+  ]);
+  // The exchange's own totals, as iboard's REST snapshot gives them (the simulator serves it).
+  sim.rest.override('FPT', { nmTotalTradedQty: 3_735_300, tradingDate: '20260414' });
+  sim.rest.override('VCB', { nmTotalTradedQty: 1_500, tradingDate: '20260414' });
   api = dynamoClient(dynamo.endpoint);
   tables = await createTables(api, 'reconcile');
   const sink = new DynamoSink({ client: api, tables });
@@ -83,7 +91,7 @@ before(async () => {
 
 after(async () => {
   api?.destroy();
-  await dynamo?.stop();
+  await Promise.all([dynamo?.stop(), sim?.stop()]);
 });
 
 describe('npm run reconcile', () => {
@@ -131,5 +139,19 @@ describe('npm run reconcile', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--date must be YYYY-MM-DD: 14\/04\/2026\nusage: npm run reconcile/);
     assert.equal((await reconcile('--bogus')).code, 2);
+  });
+
+  it('--against exchange names each symbol whose total differs from the REST snapshot, with both figures', async () => {
+    const base = ['--endpoint-url', dynamo.endpoint, '--date', DAY, '--against', 'exchange'];
+    const out = await reconcile(...base, '--snapshot-url', sim.restUrl);
+    assert.equal(out.code, 1);
+    const lines = out.stdout.trim().split('\n');
+    assert.ok(lines.includes('DIFF VCB: stored 1,400, exchange 1,500 (-100)'), out.stdout);
+    assert.equal(lines.at(-1), `against the exchange (${sim.restUrl}): 1/2 symbols agree`);
+    const fpt = await reconcile(...base, '--symbols', 'FPT', '--snapshot-url', sim.restUrl);
+    assert.equal(fpt.code, 0, fpt.stdout);
+    const dead = await reconcile(...base, '--snapshot-url', 'http://127.0.0.1:9');
+    assert.equal(dead.code, 2);
+    assert.match(dead.stderr, /http:\/\/127\.0\.0\.1:9\/stock\/exchange\//);
   });
 });
