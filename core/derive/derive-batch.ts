@@ -164,7 +164,7 @@ export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string,
           rejects.push({ row: frameReject(place, i, receivedAt, frame.reason, raw, frame.field), record });
           // A refused frame of a known symbol is a loss on its connection: the next growth there is a gap.
           const symbol = stockSymbolOf(raw);
-          if (symbol !== undefined) tracker(symbol).markLost(envelope.connectionId);
+          if (symbol !== undefined) tracker(symbol).markLost(envelope.connectionId, record);
           break;
         }
       }

@@ -167,12 +167,12 @@ export class SymbolTracker {
     this.prevMinute = Math.floor(previous.time / MINUTE_MS);
   }
 
-  /** A frame of the symbol on `connectionId` was refused: that connection's next growth is a gap. */
-  markLost(connectionId: string): void {
+  /** A frame of the symbol on `connectionId` (in batch record `record`) was refused: that connection's next growth is a gap. */
+  markLost(connectionId: string, record: number): void {
     if (this.cp?.seen?.[connectionId] === undefined) return;
     const { [connectionId]: _, ...rest } = this.cp.seen;
     this.cp.seen = rest;
-    this.changed = true;
+    this.changedAt(record);
   }
 
   /** Applies one frame; see the module comment. */
@@ -191,12 +191,15 @@ export class SymbolTracker {
     if (clock !== undefined && isStale(time, volume, clock, cp as DerivationCheckpoint)) {
       counters.stale++;
       // Still what its connection saw (unless older than any clock skew explains).
-      if (volume !== undefined && time >= clock - CLOCK_TOLERANCE_MS)
-        this.see(source.connectionId, volume, time);
+      if (
+        volume !== undefined &&
+        time >= clock - CLOCK_TOLERANCE_MS &&
+        this.see(source.connectionId, volume, time)
+      )
+        this.changedAt(record);
       return;
     }
-    if (this.firstRecord < 0) this.firstRecord = record;
-    this.changed = true;
+    this.changedAt(record);
     this.remember(frame);
     if (volume === undefined) {
       counters['no-volume']++;
@@ -412,16 +415,22 @@ export class SymbolTracker {
    * connection's frames come in order: an older frame of it (a replayed batch) is ignored,
    * so a redelivery changes nothing.
    */
-  private see(connectionId: string, volume: number, time: number): void {
+  private see(connectionId: string, volume: number, time: number): boolean {
     const cp = this.cp as Mutable<DerivationCheckpoint>;
     const seen = cp.seen ?? {};
     const last = seen[connectionId];
-    if (last && (time < last.time || (time === last.time && volume === last.volume))) return;
+    if (last && (time < last.time || (time === last.time && volume === last.volume))) return false;
     const { [connectionId]: _, ...others } = seen;
     const next: Record<string, { volume: number; time: number }> = {};
     for (const key of Object.keys(others).slice(-(CONNECTIONS_REMEMBERED - 1))) next[key] = others[key];
     next[connectionId] = { volume, time };
     cp.seen = next;
+    return true;
+  }
+
+  /** The state changed at batch record `record`: a retry must start there at the latest. */
+  private changedAt(record: number): void {
+    if (this.firstRecord < 0) this.firstRecord = record;
     this.changed = true;
   }
 

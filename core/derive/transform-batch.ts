@@ -112,7 +112,7 @@ export async function transformBatch(
 
   let failedRecord = Number.POSITIVE_INFINITY;
   for (const symbol of failedSymbols)
-    failedRecord = Math.min(failedRecord, symbolOf.get(symbol)!.firstRecord);
+    failedRecord = Math.min(failedRecord, Math.max(0, symbolOf.get(symbol)!.firstRecord));
   for (const row of indexResult.failed) failedRecord = Math.min(failedRecord, indexRecord.get(row)!);
   for (const row of rejectResult.failed) failedRecord = Math.min(failedRecord, rejectRecord.get(row)!);
 

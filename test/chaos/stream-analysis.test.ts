@@ -177,7 +177,7 @@ describe('StreamAnalysis: the rows the frames imply', () => {
         const frame = parseFrame(raw);
         if (frame.kind === 'stock')
           tracker.apply(frame, { receivedAt: T0 + i, connectionId: connection }, i, counters);
-        else if (stockSymbolOf(raw) !== undefined) tracker.markLost(connection);
+        else if (stockSymbolOf(raw) !== undefined) tracker.markLost(connection, i);
       }
       const rows = (kind: string) =>
         tracker.trades.filter((r) => r.kind === kind).map((r) => [`${PK}|${r.sk}`, r.quantity]);

@@ -138,9 +138,9 @@ describe('SymbolTracker: rows add up to the exchange total', () => {
     const counters = emptyCounters();
     const source = { receivedAt: T0, connectionId: 'c1' };
     lost.apply(f(0, 1000), source, 0, counters);
-    lost.markLost('c2'); // another connection's loss: nothing to c1
+    lost.markLost('c2', 1); // another connection's loss: nothing to c1
     lost.apply(f(500, 1200), source, 1, counters);
-    lost.markLost('c1');
+    lost.markLost('c1', 1);
     lost.apply(f(1000, 1500), source, 1, counters);
     lost.apply(f(2000, 1600), source, 2, counters);
     assert.deepEqual(kinds(lost.trades), [
@@ -300,6 +300,14 @@ describe('SymbolTracker: rows add up to the exchange total', () => {
       'the frame equal to the checkpoint is applied again (harmless)',
     );
     assert.deepEqual(kinds(again.tracker.trades), [['trade', 100]]);
+  });
+
+  it('marks where a retry must start when only a stale frame changed what a connection saw', () => {
+    const previous = run([f(2000, 1500)]).tracker.quote();
+    const { tracker, counters } = run([f(0, 900), on('c2', f(1500, 1500))], previous);
+    assert.equal(counters.stale, 2);
+    assert.equal(tracker.firstRecord, 1, "c2's frame: nothing new, but c2 now showed the total");
+    assert.deepEqual(tracker.quote()?.checkpoint?.seen?.c2, { volume: 1500, time: T0 + 1500 });
   });
 
   it('returns no quote when every frame was stale', () => {
