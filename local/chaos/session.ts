@@ -128,6 +128,8 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
       ingestEnv: {
         [ENV.SYMBOLS]: symbols.join(','),
         [ENV.INGEST_MODE]: 'always',
+        // One transport per run: its silence faults must not move `auto` to the other one.
+        [ENV.IBOARD_PROTOCOL]: 'v2',
         [ENV.WATCHDOG_SECONDS]: String(plan.watchdogSeconds),
         [ENV.RECONNECT_MAX_SECONDS]: String(plan.reconnectMaxSeconds),
         AWS_ENDPOINT_URL_KINESIS: kinesisProxy.endpoint,
