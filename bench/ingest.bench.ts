@@ -10,7 +10,10 @@
  * 2. max: the simulator sends as fast as the task reads: sustained frames/s (frames
  *    acknowledged by Kinesis per second; the bounded buffer makes the task slow its
  *    reading rather than fall behind without limit);
- * 3. naive: the baseline at the steady rate: frames acknowledged per second, records
+ * 3. mqtt: the same bundle with `IBOARD_PROTOCOL=mqtt` against the simulator's MQTT broker,
+ *    measured as phase 2 (the broker's connection paces the simulator as the websocket
+ *    does): `mqttFramesPerSec`, frames acknowledged by Kinesis per second;
+ * 4. naive: the baseline at the steady rate: frames acknowledged per second, records
  *    and bytes per 1,000 frames.
  * Peak RSS is the kernel's high-water mark (VmHWM) of each child.
  *
@@ -92,6 +95,7 @@ async function main(): Promise<void> {
   for (const [key, value] of Object.entries(CREDENTIALS)) process.env[key] ??= value;
   await createStream(admin, 'bench-ingest', 4);
   await createStream(admin, 'bench-naive', 4);
+  await createStream(admin, 'bench-mqtt', 4);
   admin.destroy();
   const sim = await startSimulator({ rate: RATE, seed: 1, recordTrades: false });
   console.log(
@@ -104,6 +108,7 @@ async function main(): Promise<void> {
   const ingest = spawnLogged([outfile], {
     ...CREDENTIALS,
     STREAM_NAME: 'bench-ingest',
+    IBOARD_PROTOCOL: 'v2',
     IBOARD_URL: sim.url,
     AWS_ENDPOINT_URL: kinesis.endpoint,
     INGEST_MODE: 'always',
@@ -128,8 +133,49 @@ async function main(): Promise<void> {
   const ingestRss = peakRssMb(pid);
   ingest.child.kill('SIGTERM');
   const ingestExit = await ingest.exited;
+
+  // --- the same bundle on the MQTT transport, measured as the max phase above (warmed up at
+  // a tenth of the rate: a finite rate is not paced by the broker's backlog)
+  sim.setRate(RATE / 10);
+  const mqttTask = spawnLogged([outfile], {
+    ...CREDENTIALS,
+    STREAM_NAME: 'bench-mqtt',
+    IBOARD_PROTOCOL: 'mqtt',
+    IBOARD_URL: sim.mqttUrl,
+    AWS_ENDPOINT_URL: kinesis.endpoint,
+    INGEST_MODE: 'always',
+    METRICS_PORT: '0',
+  });
+  const mqttPid = mqttTask.child.pid as number;
+  const mqttPort = (await waitForLine(mqttTask.lines, 'ingest task started', mqttTask.child))
+    .metricsPort as number;
+  const mqttSample = async (): Promise<Sample> => {
+    const metrics = (await (await fetch(`http://127.0.0.1:${mqttPort}/metrics`)).json()) as MetricsSnapshot;
+    return { at: performance.now(), cpu: cpuSeconds(mqttPid), metrics };
+  };
+  await sleep(WARMUP_MS);
+  sim.setRate(Number.POSITIVE_INFINITY);
+  await sleep(1_000);
+  const m0 = await mqttSample();
+  await sleep(SECONDS * 1000);
+  const m1 = await mqttSample();
+  const mqttRss = peakRssMb(mqttPid);
+  mqttTask.child.kill('SIGTERM');
+  const mqttExit = await mqttTask.exited;
   sim.setRate(RATE);
   rmSync(bundleDir, { recursive: true, force: true });
+  const mqttFrames = m1.metrics.frames.put - m0.metrics.frames.put;
+  const mqttMax = {
+    framesPerSec: (mqttFrames / (m1.at - m0.at)) * 1000,
+    cpuSecPer100kFrames: ((m1.cpu - m0.cpu) / mqttFrames) * 100_000,
+    // Below 1: the task had CPU to spare, the simulator's broker (this process) set the pace.
+    taskCores: (m1.cpu - m0.cpu) / ((m1.at - m0.at) / 1000),
+    shed: m1.metrics.frames.shed,
+    undecodable: m1.metrics.frames.rejected.undecodable,
+    bufferPeak: m1.metrics.buffer.peak,
+    ack: m1.metrics.ackLatencyMs,
+    peakRssMb: mqttRss,
+  };
 
   const steadyFrames = s1.metrics.frames.put - s0.metrics.frames.put;
   const steady = {
@@ -179,6 +225,7 @@ async function main(): Promise<void> {
   const results = {
     framesPerSec: Math.round(max.framesPerSec),
     naiveFramesPerSec: Math.round(naiveResult.framesPerSec),
+    mqttFramesPerSec: Math.round(mqttMax.framesPerSec),
     recordsPer1000Frames: round(steady.recordsPer1000Frames, 2),
     naiveRecordsPer1000Frames: naiveResult.recordsPer1000Frames,
     bytesPer1000Frames: Math.round(steady.bytesPer1000Frames),
@@ -191,6 +238,8 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, node: process.version, loadAverageAtStart: loadAtStart },
       steady: { rate: RATE, ...round2(steady) },
       max: round2(max),
+      mqtt: round2(mqttMax),
+      mqttExitCode: mqttExit,
       naive: round2(naiveResult),
       ingestExitCode: ingestExit,
     },
@@ -198,7 +247,11 @@ async function main(): Promise<void> {
   mkdirSync(`${ROOT}bench/results`, { recursive: true });
   writeFileSync(`${ROOT}bench/results/ingest.json`, `${JSON.stringify(results, null, 2)}\n`);
   console.table({
-    'frames/s (sustained)': { ingest: results.framesPerSec, naive: results.naiveFramesPerSec },
+    'frames/s (sustained)': {
+      ingest: results.framesPerSec,
+      'ingest (MQTT)': results.mqttFramesPerSec,
+      naive: results.naiveFramesPerSec,
+    },
     'records / 1000 frames': {
       ingest: results.recordsPer1000Frames,
       naive: results.naiveRecordsPer1000Frames,
@@ -211,6 +264,9 @@ async function main(): Promise<void> {
   });
   console.log(`steady phase at ${RATE}/s: ${Math.round(steady.framesPerSec)} frames/s acknowledged`);
   console.log(`max phase: shed ${max.shed}, buffer peak ${max.bufferPeak}, ingest exit code ${ingestExit}`);
+  console.log(
+    `MQTT max phase: ${results.mqttFramesPerSec} frames/s, task CPU ${mqttMax.taskCores.toFixed(2)} cores, shed ${mqttMax.shed}, undecodable ${mqttMax.undecodable}, exit code ${mqttExit}`,
+  );
   console.log('wrote bench/results/ingest.json');
 }
 

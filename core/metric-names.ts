@@ -43,6 +43,10 @@ export const METRICS = {
   framesShed: 'FramesShed',
   /** ingest: websocket reconnects, Count. */
   reconnects: 'Reconnects',
+  /** ingest: the source in use at each publication: 1 = V2 (or V1), 2 = MQTT, 3 = REST polling ({@link SOURCE_CODES}), None. */
+  ingestSource: 'IngestSource',
+  /** ingest: switches between V2 and MQTT (`IBOARD_PROTOCOL=auto`), Count. */
+  transportSwitches: 'TransportSwitches',
   /** transform: rows written to the tables (all tables together), Count. */
   rowsWritten: 'RowsWritten',
   /** transform: poison records or frames written to the rejects table, Count. */
@@ -63,6 +67,9 @@ export const METRICS = {
   reconcileMismatches: 'ReconcileMismatches',
 } as const;
 
+/** The values of {@link METRICS.ingestSource}: a graph of the source over the day. */
+export const SOURCE_CODES = { v2: 1, v1: 1, mqtt: 2, rest: 3 } as const;
+
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 
 /** Which deployable emits each metric (the dashboard builds its dimension from this). */
@@ -72,6 +79,8 @@ export const METRIC_EMITTER: Readonly<Record<MetricName, MetricService>> = {
   BytesPut: METRIC_SERVICES.ingest,
   FramesShed: METRIC_SERVICES.ingest,
   Reconnects: METRIC_SERVICES.ingest,
+  IngestSource: METRIC_SERVICES.ingest,
+  TransportSwitches: METRIC_SERVICES.ingest,
   RowsWritten: METRIC_SERVICES.transform,
   Rejects: METRIC_SERVICES.transform,
   FramesTotal: METRIC_SERVICES.transform,

@@ -31,8 +31,10 @@ export const ENV = {
 
   // --- ingest task
   IBOARD_URL: 'IBOARD_URL',
-  /** `v2` (default) or `v1`. */
+  /** `auto` (default: V2, then MQTT when V2 is refused or silent), `v2`, `v1` or `mqtt`. */
   IBOARD_PROTOCOL: 'IBOARD_PROTOCOL',
+  /** The MQTT endpoint `auto` moves to (IBOARD_URL is the V2 one then). */
+  IBOARD_MQTT_URL: 'IBOARD_MQTT_URL',
   /** Comma list of symbols, exchange names (`HOSE,HNX,UPCOM`) or `ALL` (default). */
   SYMBOLS: 'SYMBOLS',
   INDICES: 'INDICES',

@@ -1,5 +1,6 @@
 /**
- * Wires the ingest task together: schedule gate → websocket (or, while it is silent in
+ * Wires the ingest task together: schedule gate → websocket (V2, or MQTT under `auto` when
+ * V2 is refused or silent; or, while the pushed feed is silent in
  * trading hours, the REST snapshot fallback) → frame router → bounded buffer (packer) →
  * Kinesis producer, plus the health/metrics endpoint and EMF.
  * `main.ts` adds the process concerns (configuration errors, signals, exit codes).
@@ -16,6 +17,7 @@ import { MAX_FRAME_LENGTH } from '../core/iboard/types.ts';
 import { isMarketTradingAt } from '../core/market/calendar.ts';
 import type { PackedRecord } from '../core/records/index.ts';
 import { ENV } from '../core/settings.ts';
+import { AutoConnection, type AutoTransport, type TransportConnection } from './auto-connection.ts';
 import { FrameBuffer } from './buffer.ts';
 import { ConfigError, clockOf, type IngestConfig } from './config.ts';
 import { IboardConnection } from './connection.ts';
@@ -98,7 +100,7 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
         onPacked: () => buffer?.packerProgressed(),
       })
     : inlinePacker(packerOptions, sink);
-  let connection: IboardConnection | MqttConnection | undefined;
+  let connection: TransportConnection | undefined;
   buffer = new FrameBuffer({
     maxFrames: config.bufferMaxFrames,
     lingerMs: config.lingerMs,
@@ -112,36 +114,59 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
   });
   const frameBuffer = buffer;
   const router = createFrameRouter({ forward: (e) => frameBuffer.add(e), metrics, logger });
+  const common = {
+    watchdogMs: config.watchdogMs,
+    reconnectBaseMs: config.reconnectBaseMs,
+    reconnectMaxMs: config.reconnectMaxMs,
+    isMarketOpen,
+    onFrame: router.onFrame,
+    onRejected: router.onRejected,
+    metrics,
+    logger,
+  };
+  // Under `auto`, each connection reports whether it opened: failures in a row switch transports.
+  let auto: AutoConnection | undefined;
+  const hooksOf = (transport: AutoTransport) => ({
+    onOpened: () => auto?.reportOpened(transport),
+    onOpenFailed: (reason: string) => auto?.reportOpenFailed(transport, reason),
+  });
+  const mqttConnection = (url: string) =>
+    new MqttConnection({
+      ...common,
+      ...hooksOf('mqtt'),
+      url,
+      symbols: config.symbols,
+      subscribeChunkSize: config.subscribeChunkSize,
+    });
+  const websocketConnection = (url: string, protocol: 'v1' | 'v2') =>
+    new IboardConnection({
+      ...common,
+      ...hooksOf('v2'),
+      url,
+      subscribeMessages: subscribeMessagesOf({ ...config, protocol }),
+      pingIntervalMs: config.pingIntervalMs,
+      maxFrameBytes: MAX_FRAME_LENGTH,
+    });
   const protocol = config.protocol;
-  connection =
-    protocol === 'mqtt'
-      ? new MqttConnection({
-          url: config.iboardUrl,
-          symbols: config.symbols,
-          subscribeChunkSize: config.subscribeChunkSize,
-          watchdogMs: config.watchdogMs,
-          reconnectBaseMs: config.reconnectBaseMs,
-          reconnectMaxMs: config.reconnectMaxMs,
-          isMarketOpen,
-          onFrame: router.onFrame,
-          onRejected: router.onRejected,
-          metrics,
-          logger,
-        })
-      : new IboardConnection({
-          url: config.iboardUrl,
-          subscribeMessages: subscribeMessagesOf({ ...config, protocol }),
-          pingIntervalMs: config.pingIntervalMs,
-          watchdogMs: config.watchdogMs,
-          reconnectBaseMs: config.reconnectBaseMs,
-          reconnectMaxMs: config.reconnectMaxMs,
-          isMarketOpen,
-          onFrame: router.onFrame,
-          onRejected: router.onRejected,
-          metrics,
-          logger,
-          maxFrameBytes: MAX_FRAME_LENGTH,
-        });
+  if (protocol === 'auto') {
+    auto = new AutoConnection({
+      connections: {
+        v2: websocketConnection(config.iboardUrl, 'v2'),
+        mqtt: mqttConnection(config.mqttUrl),
+      },
+      watchdogMs: config.watchdogMs,
+      isMarketOpen,
+      metrics,
+      logger,
+    });
+    connection = auto;
+  } else {
+    metrics.transport = protocol;
+    connection =
+      protocol === 'mqtt'
+        ? mqttConnection(config.iboardUrl)
+        : websocketConnection(config.iboardUrl, protocol);
+  }
   const socket = connection;
   frameBuffer.start();
   let gateWanted = false;
@@ -205,6 +230,7 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
     stream: config.streamName,
     url: config.iboardUrl,
     protocol: config.protocol,
+    ...(config.protocol === 'auto' ? { mqttUrl: config.mqttUrl } : {}),
     symbols: config.symbols.length,
     indices: config.indices.length,
     mode: config.mode,

@@ -25,23 +25,34 @@ import { DEFAULT_SNAPSHOT_URL } from './snapshot-client.ts';
 
 export { ConfigError } from './config-values.ts';
 
-/** `mqtt` is experimental: MQTT over websocket with protobuf payloads (ingest-task/mqtt-connection.ts). */
-export const PROTOCOLS = ['v2', 'v1', 'mqtt'] as const;
+/**
+ * `auto` (default): V2, moving to MQTT when V2 is refused or silent in trading hours
+ * (ingest-task/auto-connection.ts). `mqtt` is experimental: MQTT over websocket with
+ * protobuf payloads (ingest-task/mqtt-connection.ts).
+ */
+export const PROTOCOLS = ['auto', 'v2', 'v1', 'mqtt'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
-/** The live endpoints (shared/spec/iboard-protocol.md). */
+/** The live endpoints (shared/spec/iboard-protocol.md); `auto` starts on V2's. */
 export const DEFAULT_URLS: Readonly<Record<Protocol, string>> = {
+  auto: 'wss://iboard-pushstream.ssi.com.vn/realtime',
   v2: 'wss://iboard-pushstream.ssi.com.vn/realtime',
   v1: 'wss://pricestream-iboard.ssi.com.vn/realtime',
   mqtt: 'wss://price-streaming.ssi.com.vn/mqtt',
 };
 
+const PROTOCOL_HELP =
+  'auto (V2, then MQTT when V2 is refused or silent in trading hours), v2, v1 or mqtt (experimental)';
+
 /** First reconnect delay; capped by RECONNECT_MAX_SECONDS when that is smaller. */
 const RECONNECT_BASE_MS = 500;
 
 export type IngestConfig = {
+  /** The endpoint of `protocol`; under `auto`, the V2 one. */
   readonly iboardUrl: string;
   readonly protocol: Protocol;
+  /** Under `auto`, the MQTT endpoint it moves to; otherwise unused. */
+  readonly mqttUrl: string;
   /** The SYMBOLS spec as given, and what it resolved to. */
   readonly symbolSpec: string;
   readonly symbols: readonly string[];
@@ -79,8 +90,15 @@ export type IngestConfig = {
 
 /** Reads and checks every setting; throws {@link ConfigError} on the first bad one. */
 export function loadConfig(env: Env): IngestConfig {
-  const protocol = choiceSetting(env, ENV.IBOARD_PROTOCOL, PROTOCOLS, 'v2');
+  const protocol = readProtocol(env);
   const iboardUrl = urlSetting(env, ENV.IBOARD_URL, ['ws:', 'wss:'], DEFAULT_URLS[protocol]) as string;
+  const mqttUrl = urlSetting(env, ENV.IBOARD_MQTT_URL, ['ws:', 'wss:'], DEFAULT_URLS.mqtt) as string;
+  if (protocol !== 'auto' && rawSetting(env, ENV.IBOARD_MQTT_URL) !== undefined) {
+    throw new ConfigError(
+      ENV.IBOARD_MQTT_URL,
+      `is used only with ${ENV.IBOARD_PROTOCOL}=auto; with ${protocol}, set ${ENV.IBOARD_URL} instead`,
+    );
+  }
   const symbolSpec = rawSetting(env, ENV.SYMBOLS) ?? 'ALL';
   const symbols = resolveSymbolSpec(symbolSpec);
   const indices = resolveIndices(env);
@@ -93,6 +111,7 @@ export function loadConfig(env: Env): IngestConfig {
   return {
     iboardUrl,
     protocol,
+    mqttUrl,
     symbolSpec,
     symbols,
     indices,
@@ -158,6 +177,14 @@ export function loadConfig(env: Env): IngestConfig {
     emf: readEmf(env),
     packInWorker: choiceSetting(env, ENV.PACK_IN_WORKER, ['on', 'off'] as const, 'on') === 'on',
   };
+}
+
+function readProtocol(env: Env): Protocol {
+  const raw = rawSetting(env, ENV.IBOARD_PROTOCOL);
+  if (raw === undefined) return 'auto';
+  const match = PROTOCOLS.find((p) => p === raw.toLowerCase());
+  if (!match) throw new ConfigError(ENV.IBOARD_PROTOCOL, `must be ${PROTOCOL_HELP}, got "${raw}"`);
+  return match;
 }
 
 function resolveSymbolSpec(spec: string): string[] {

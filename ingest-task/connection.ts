@@ -53,6 +53,10 @@ export type ConnectionOptions = {
   /** Opening handshake timeout. @default 10000 */
   readonly handshakeTimeoutMs?: number;
   readonly random?: () => number;
+  /** A connection opened (the auto transport choice counts failures in a row). */
+  readonly onOpened?: () => void;
+  /** A connection closed without ever opening: the upgrade was refused, reset or timed out. */
+  readonly onOpenFailed?: (reason: string) => void;
 };
 
 /** Frames up to this size are read at all; bigger ones close the socket (ws 1009). */
@@ -162,6 +166,7 @@ export class IboardConnection {
     this.closeReason = '';
     let seq = 0;
     let delivered = false;
+    let opened = false;
     const onFrame = this.options.onFrame;
     const maxFrameBytes = this.maxFrameBytes;
     ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -180,6 +185,7 @@ export class IboardConnection {
       onFrame({ raw: data.toString(), receivedAt, connectionId, seq: seq++ });
     });
     ws.on('open', () => {
+      opened = true;
       metrics.connects++;
       if (this.connectionCount > 1) metrics.reconnects++;
       const now = Date.now();
@@ -197,6 +203,7 @@ export class IboardConnection {
         ...recovered,
       });
       this.failures = 0;
+      this.options.onOpened?.();
     });
     ws.on('pong', () => {
       this.awaitingPong = false;
@@ -208,8 +215,10 @@ export class IboardConnection {
       ws.on('close', (code: number, reason: Buffer) => {
         if (this.ws === ws) this.ws = undefined;
         const why = this.closeReason || `closed with code ${code}${reason.length ? ` (${reason})` : ''}`;
-        if (this.wanted) this.scheduleReconnect(connectionId, why);
-        else {
+        if (this.wanted) {
+          this.scheduleReconnect(connectionId, why);
+          if (!opened) this.options.onOpenFailed?.(why);
+        } else {
           this.setState('idle');
           logger.info('disconnected', { connectionId });
         }

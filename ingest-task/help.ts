@@ -10,8 +10,9 @@ Configured only through environment variables:
   INGEST_MODE             control (default: obey the control item and the calendar) | always
   CONTROL_TABLE           table of the control item (required in control mode)
   CONTROL_POLL_SECONDS    how often the control item is read (10)
-  IBOARD_PROTOCOL         v2 (default) | v1 | mqtt (experimental: MQTT over websocket, protobuf)
-  IBOARD_URL              ws:// or wss:// URL (default: the live endpoint of the protocol)
+  IBOARD_PROTOCOL         auto (default: V2, MQTT when V2 is refused or silent) | v2 | v1 | mqtt (experimental)
+  IBOARD_URL              ws:// or wss:// URL (default: the live endpoint of the protocol; auto: V2's)
+  IBOARD_MQTT_URL         auto only: the MQTT endpoint it moves to (default: the live one)
   SYMBOLS                 ALL (default) | HOSE,HNX,UPCOM | comma list of symbols
   INDICES                 comma list of index ids (default: iboard's list) | NONE
   SUBSCRIBE_CHUNK_SIZE    symbols per subscribe message (200)

@@ -16,6 +16,9 @@ export type FrameKind = (typeof FRAME_KINDS)[number];
 /** Where the data comes from now: the websocket, or the REST snapshot fallback. */
 export type DataSource = 'websocket' | 'rest';
 
+/** The pushed transport in use: fixed by IBOARD_PROTOCOL, or chosen by `auto`. */
+export type LiveTransport = 'v2' | 'v1' | 'mqtt';
+
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'backoff' | 'stopping';
 
 export type MetricsSnapshot = {
@@ -46,6 +49,12 @@ export type MetricsSnapshot = {
   /** The current source and the REST fallback's switches and polls. */
   source: {
     current: DataSource;
+    /** Where the data comes from now: the pushed transport, or `rest` while polling. */
+    active: LiveTransport | 'rest';
+    /** The pushed transport in use (under `auto`, switched when it is refused or silent). */
+    transport: LiveTransport;
+    /** Switches between pushed transports (`IBOARD_PROTOCOL=auto` only). */
+    transportSwitches: number;
     switchesToPolling: number;
     switchesToWebsocket: number;
     polls: number;
@@ -84,6 +93,8 @@ export class IngestMetrics {
   /** Receipt time of the last pushed data frame (not control, not polled): the fallback watches it. */
   lastDataFrameAt = 0;
   source: DataSource = 'websocket';
+  transport: LiveTransport = 'v2';
+  transportSwitches = 0;
   switchesToPolling = 0;
   switchesToWebsocket = 0;
   polls = 0;
@@ -112,6 +123,11 @@ export class IngestMetrics {
     for (const kind of FRAME_KINDS) total += this.framesIn[kind];
     const rejected = this.framesRejected;
     return total + rejected.binary + rejected.oversized + rejected.undecodable;
+  }
+
+  /** The pushed transport, or `rest` while the REST fallback polls. */
+  activeSource(): LiveTransport | 'rest' {
+    return this.source === 'rest' ? 'rest' : this.transport;
   }
 
   snapshot(now = Date.now()): MetricsSnapshot {
@@ -152,6 +168,9 @@ export class IngestMetrics {
       },
       source: {
         current: this.source,
+        active: this.activeSource(),
+        transport: this.transport,
+        transportSwitches: this.transportSwitches,
         switchesToPolling: this.switchesToPolling,
         switchesToWebsocket: this.switchesToWebsocket,
         polls: this.polls,

@@ -65,6 +65,10 @@ export type MqttConnectionOptions = {
   /** MQTT keepalive, seconds. @default 30 */
   readonly keepaliveSeconds?: number;
   readonly random?: () => number;
+  /** A connection opened (CONNACK accepted). */
+  readonly onOpened?: () => void;
+  /** A connection closed without ever opening: the upgrade or the login was refused, or it timed out. */
+  readonly onOpenFailed?: (reason: string) => void;
 };
 
 /** The topic of a symbol's main board, and back. */
@@ -158,7 +162,9 @@ export class MqttConnection {
     let seq = 0;
     let logged = 0;
     let reason = '';
+    let opened = false;
     client.on('connect', () => {
+      opened = true;
       metrics.connects++;
       if (this.connectionCount > 1) metrics.reconnects++;
       this.quietSince = Date.now();
@@ -171,6 +177,7 @@ export class MqttConnection {
       });
       this.failures = 0;
       this.subscribe(client, connectionId);
+      this.options.onOpened?.();
     });
     client.on('message', (topic: string, payload: Buffer) => {
       const receivedAt = Date.now();
@@ -202,7 +209,9 @@ export class MqttConnection {
       this.client = undefined;
       client.removeAllListeners('message');
       client.end(true);
-      if (this.wanted) this.scheduleReconnect(connectionId, reason || 'connection closed');
+      if (!this.wanted) return;
+      this.scheduleReconnect(connectionId, reason || 'connection closed');
+      if (!opened) this.options.onOpenFailed?.(reason || 'connection closed before CONNACK');
     });
   }
 

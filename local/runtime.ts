@@ -263,6 +263,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(source ? { [ENV.SNAPSHOT_URL]: source.simulator.restUrl } : {}),
       ...(options.source.kind === 'url' ? { [ENV.IBOARD_URL]: options.source.url } : {}),
       ...(source?.symbols ? { [ENV.SYMBOLS]: source.symbols.join(',') } : {}),
+      // Under IBOARD_PROTOCOL=auto (the default) the task moves to the simulator's MQTT broker.
+      ...(source && (options.ingestEnv?.[ENV.IBOARD_PROTOCOL] ?? 'auto').toLowerCase() === 'auto'
+        ? { [ENV.IBOARD_MQTT_URL]: source.simulator.mqttUrl }
+        : {}),
       ...options.ingestEnv,
     };
     const ingest = new IngestProcess({

@@ -22,7 +22,14 @@ type IngestMetrics = {
   frames: { in: number; put: number; shed: number };
   kinesis: { records: number };
   /** Absent from ingest tasks older than the REST fallback. */
-  source?: { current: string; switchesToPolling: number; switchesToWebsocket: number };
+  source?: {
+    current: string;
+    switchesToPolling: number;
+    switchesToWebsocket: number;
+    /** `v2`, `v1`, `mqtt` or `rest`; absent from ingest tasks older than `IBOARD_PROTOCOL=auto`. */
+    active?: string;
+    transportSwitches?: number;
+  };
 };
 
 export type RuntimeStatus = {
@@ -35,7 +42,7 @@ export type RuntimeStatus = {
         framesPut: number;
         recordsPut: number;
         shed: number;
-        /** `websocket` or `rest` (the snapshot fallback), with the switches so far. */
+        /** `v2`, `v1`, `mqtt` or `rest` (the snapshot fallback; `websocket` from older tasks), with the switches so far. */
         source: string;
         switches: number;
       }
@@ -84,8 +91,11 @@ export class StatusSampler {
         framesPut: metrics.frames.put,
         recordsPut: metrics.kinesis.records,
         shed: metrics.frames.shed,
-        source: metrics.source?.current ?? 'websocket',
-        switches: (metrics.source?.switchesToPolling ?? 0) + (metrics.source?.switchesToWebsocket ?? 0),
+        source: metrics.source?.active ?? metrics.source?.current ?? 'websocket',
+        switches:
+          (metrics.source?.switchesToPolling ?? 0) +
+          (metrics.source?.switchesToWebsocket ?? 0) +
+          (metrics.source?.transportSwitches ?? 0),
       },
       framesPerSecond,
       eventSource: sumStats(eventSources.map((es) => es.stats)),
@@ -136,10 +146,20 @@ function rejectRate(rejects: number, frames: number): string {
   return frames > 0 ? ` (${((100 * rejects) / frames).toFixed(2)}%)` : '';
 }
 
-/** Shown once the source has ever switched: where the data comes from now. */
+const SOURCE_NAMES: Readonly<Record<string, string>> = {
+  rest: 'REST polling',
+  v2: 'V2',
+  v1: 'V1',
+  mqtt: 'MQTT',
+  websocket: 'websocket',
+};
+
+/** Where the data comes from now, once it is not plain V2 or the source has ever switched. */
 function sourceNote(i: NonNullable<RuntimeStatus['ingest']>): string {
-  if (i.switches === 0 && i.source === 'websocket') return '';
-  const now = i.source === 'rest' ? 'REST polling' : 'websocket';
+  const plain = i.source === 'websocket' || i.source === 'v2';
+  if (i.switches === 0 && plain) return '';
+  const now = SOURCE_NAMES[i.source] ?? i.source;
+  if (i.switches === 0) return ` (${now})`;
   return ` (${now}, ${i.switches} switch${i.switches === 1 ? '' : 'es'})`;
 }
 

@@ -21,7 +21,7 @@ import { emptyCqlKeyspace, readCqlTables } from '../local/chaos/cql-evidence.ts'
 import { readEvidence } from '../local/chaos/evidence.ts';
 import { chaosPlan } from '../local/chaos/plan.ts';
 import { buildReport, formatReport } from '../local/chaos/report.ts';
-import { runChaosSession } from '../local/chaos/session.ts';
+import { CHAOS_PROTOCOLS, type ChaosProtocol, runChaosSession } from '../local/chaos/session.ts';
 import type { CqlSinkOptions } from '../local/runtime.ts';
 
 const USAGE = `npm run chaos -- [options]
@@ -38,6 +38,8 @@ const USAGE = `npm run chaos -- [options]
   --sink S           dynamodb (default) or both: the transform also writes to the Cassandra of
                      CASSANDRA_CONTACT_POINTS (npm run cassandra -- start), keyspace vn_stock_chaos
                      (emptied first); the table checks run on the CQL tables too, then compare them
+  --protocol P       the ingest task's transport: v2 (default) or mqtt (the simulator's MQTT broker;
+                     checks that cannot judge MQTT are listed as N/A with the reason)
   --json FILE        also write the report as JSON
   -h, --help         this text`;
 
@@ -68,6 +70,7 @@ try {
       'batch-window': { type: 'string' },
       json: { type: 'string' },
       sink: { type: 'string' },
+      protocol: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -112,6 +115,9 @@ if (sink === 'both') {
     keyspace: 'vn_stock_chaos',
   };
 }
+const protocol = ((values.protocol as string | undefined) ?? 'v2').toLowerCase();
+if (!(CHAOS_PROTOCOLS as readonly string[]).includes(protocol))
+  fail(`--protocol must be ${CHAOS_PROTOCOLS.join(' or ')}, got "${values.protocol}"`, 2);
 const templateFile = values.template as string | undefined;
 let template: unknown;
 if (templateFile) {
@@ -144,6 +150,7 @@ try {
     seed: String(values.seed ?? '1'),
     template,
     batchWindowSeconds,
+    protocol: protocol as ChaosProtocol,
     log,
   });
   log('chaos: session over; reading the stream and the tables back');

@@ -72,6 +72,16 @@ export function figureRows(results: Results, missing: Readonly<Record<string, st
     },
     {
       section: 'ingest',
+      figure: 'frames/s sustained, MQTT transport',
+      unit: 'frames/s',
+      pipeline: pick(ingest, 'mqttFramesPerSec'),
+      baseline: pick(ingest, 'framesPerSec'),
+      baselineName: 'the V2 websocket (same run)',
+      better: 'higher',
+      note: why('ingest') ?? 'experimental transport; protobuf decoded, then formatted as a V2 frame',
+    },
+    {
+      section: 'ingest',
       figure: 'Kinesis records / 1,000 frames',
       unit: 'records',
       pipeline: pick(ingest, 'recordsPer1000Frames'),

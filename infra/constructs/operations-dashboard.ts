@@ -182,6 +182,13 @@ export class OperationsDashboard extends Construct {
     );
     this.dashboard.addWidgets(
       graph(
+        'Ingest source (1 = V2, 2 = MQTT, 3 = REST polling) / transport switches',
+        [pipelineMetric(METRICS.ingestSource, 'Maximum')],
+        [pipelineMetric(METRICS.transportSwitches)],
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph(
         'Rows written (transform)',
         [pipelineMetric(METRICS.rowsWritten)],
         [pipelineMetric(METRICS.rejects)],

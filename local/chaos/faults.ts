@@ -73,6 +73,45 @@ export async function waitForFlow(
   throw new ChaosStepError(`no data flowing to the ingest task within ${timeoutMs / 1000} s ${what}`);
 }
 
+/**
+ * `waitForFlow` for the MQTT transport: the simulator's broker has handed `frames` more
+ * messages to its clients than when called (the ledger counts websocket connections only).
+ */
+export async function waitForMqttFlow(
+  sim: Simulator,
+  frames: number,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const baseline = sim.mqtt.delivered;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (sim.mqtt.delivered - baseline >= frames) return;
+    await sleep(50);
+  }
+  throw new ChaosStepError(`no MQTT data flowing to the ingest task within ${timeoutMs / 1000} s ${what}`);
+}
+
+/**
+ * The MQTT counterpart of the poison frames: payloads that are not StockData, published on
+ * a subscribed symbol's topic. The ingest task counts them (`undecodable`) and never
+ * forwards them, so, unlike V2's malformed text frames, they never reach the rejects table.
+ */
+export function publishUndecodable(sim: Simulator, symbol: string, count: number): FaultEvent {
+  const startedAt = Date.now();
+  for (let i = 0; i < count; i++)
+    sim.mqtt.publishRaw(symbol, new Uint8Array([0xff, 0xff, 0xff, 0xff, i & 0xff]));
+  return {
+    name: `source: ${count} undecodable MQTT payloads on s/${symbol}/MAIN (counted by the task, not forwarded)`,
+    track: 'poison',
+    startedAt,
+    endedAt: Date.now(),
+    reconnects: false,
+    lossAllowed: false,
+    clients: [],
+  };
+}
+
 /** Cuts every open connection now: with a close frame of `code`, or a TCP cut when null. */
 export function closeConnections(sim: Simulator, code: number | null, now: () => number): FaultEvent {
   const startedAt = Date.now();

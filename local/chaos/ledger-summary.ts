@@ -4,7 +4,10 @@
  * may overlap); what was generated but never sent; the exchange
  * corrections made.
  */
+import { formatStockFrame } from '../../core/iboard/format-frame.ts';
+import { decodeStockData, encodeStockData } from '../../core/iboard/stock-data.ts';
 import type { AlteredKind, Ledger, LedgerCorrection, MalformedKind } from '../simulator/ledger.ts';
+import type { MqttBroker } from '../simulator/mqtt-broker.ts';
 
 export type ClientSummary = {
   readonly id: number;
@@ -58,4 +61,25 @@ export function summariseLedger(ledger: Ledger): LedgerSummary {
 /** Total frames sent that the ingest task forwards: data frames plus the text kinds of malformed frames. */
 export function textFramesSent(client: ClientSummary): number {
   return client.framesSent + client.malformed['field-count'] + client.malformed.garbage;
+}
+
+/**
+ * Over MQTT: the summary with, per symbol, the last frame the broker published, as the
+ * ingest task turns it into text (StockData encoded, decoded, formatted as a V2 frame), so
+ * the checks can find it in the stream. The ledger's clients are websocket connections
+ * only; no MQTT message is attributed to one (`clientOfRaw` empty).
+ */
+export function overMqtt(
+  summary: LedgerSummary,
+  broker: Pick<MqttBroker, 'lastPublished'>,
+  symbols: readonly string[],
+): LedgerSummary {
+  const lastFrames = new Map<string, string>();
+  for (const symbol of symbols) {
+    const frame = broker.lastPublished(symbol);
+    if (!frame) continue;
+    const decoded = decodeStockData(symbol, encodeStockData(frame));
+    if (decoded.ok) lastFrames.set(symbol, formatStockFrame(decoded.frame));
+  }
+  return { ...summary, lastFrames, clientOfRaw: new Map() };
 }

@@ -83,6 +83,8 @@ export type OverlapOptions = {
   readonly skewMs: number;
   readonly logDir: string;
   readonly timeoutMs: number;
+  /** The ingest tasks' transport. @default 'v2' */
+  readonly transport?: 'v2' | 'mqtt';
 };
 
 /**
@@ -93,8 +95,10 @@ export type OverlapOptions = {
  */
 export async function overlappingIngest(options: OverlapOptions): Promise<FaultEvent> {
   const { sim, skewMs } = options;
+  const mqtt = options.transport === 'mqtt';
   const startedAt = Date.now();
   const before = new Set(sim.ledger.clientIds());
+  const mqttBefore = new Set(sim.mqtt.deliveries.keys());
   const metricsPort = await freePort();
   const env: Record<string, string> = { ...options.env, [ENV.METRICS_PORT]: String(metricsPort) };
   const clockStart = env[ENV.CLOCK_START];
@@ -108,7 +112,11 @@ export async function overlappingIngest(options: OverlapOptions): Promise<FaultE
   sim.faults.set({ serverTimeSkewMs: skewMs });
   ingest.start();
   try {
-    const client = await newClientWithData(sim, before, options.timeoutMs);
+    // Over MQTT the skew has no field 101 to act on (frames are dated by receipt), and the
+    // connection is the broker's, not a ledger client: the event names none.
+    const client = mqtt
+      ? await newMqttClientWithData(sim, mqttBefore, options.timeoutMs)
+      : await newClientWithData(sim, before, options.timeoutMs);
     sim.faults.set({ serverTimeSkewMs: undefined });
     await sleep(options.seconds * 1000);
     const ended = await ingest.stop(30_000);
@@ -120,12 +128,26 @@ export async function overlappingIngest(options: OverlapOptions): Promise<FaultE
       endedAt: Date.now(),
       reconnects: false,
       lossAllowed: false,
-      clients: [client],
+      clients: client === undefined ? [] : [client],
     };
   } finally {
     sim.faults.set({ serverTimeSkewMs: undefined });
     if (ingest.running) await ingest.stop(5_000);
   }
+}
+
+/** Waits until an MQTT client not in `before` has been handed 50 messages (no ledger id: undefined). */
+async function newMqttClientWithData(
+  sim: Simulator,
+  before: ReadonlySet<string>,
+  timeoutMs: number,
+): Promise<undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const [id, delivered] of sim.mqtt.deliveries) if (!before.has(id) && delivered >= 50) return;
+    await sleep(50);
+  }
+  throw new ChaosStepError(`the second ingest task got no MQTT data within ${timeoutMs / 1000} s`);
 }
 
 /** The id of a simulator client not in `before` once it has been sent 50 data frames. */

@@ -35,14 +35,16 @@ import {
   type CorruptRecord,
   closeConnections,
   type FaultEvent,
+  publishUndecodable,
   putCorruptRecords,
   sendPoison,
   sleep,
   terminateIngest,
   timedFault,
   waitForFlow,
+  waitForMqttFlow,
 } from './faults.ts';
-import { type LedgerSummary, summariseLedger } from './ledger-summary.ts';
+import { type LedgerSummary, overMqtt, summariseLedger } from './ledger-summary.ts';
 import { confirmableCorrection, overlappingIngest } from './market-faults.ts';
 import type { ChaosPlan } from './plan.ts';
 
@@ -61,8 +63,17 @@ export type ChaosSessionOptions = {
   readonly batchWindowSeconds?: number;
   /** The transform also writes to this Cassandra (`--sink both`). */
   readonly cql?: CqlSinkOptions;
+  /**
+   * The ingest task's transport (`npm run chaos -- --protocol mqtt`). @default 'v2'
+   * Over MQTT the websocket-only faults change: the poison frames become undecodable
+   * payloads, the second task's skew has no field 101 to act on (see `report.ts`).
+   */
+  readonly protocol?: ChaosProtocol;
   readonly log: (line: string) => void;
 };
+
+export const CHAOS_PROTOCOLS = ['v2', 'mqtt'] as const;
+export type ChaosProtocol = (typeof CHAOS_PROTOCOLS)[number];
 
 export type ChaosSession = {
   readonly events: readonly FaultEvent[];
@@ -73,6 +84,9 @@ export type ChaosSession = {
   /** Whether the final stop processed every record put (the runtime's drain). */
   readonly drained: boolean;
   readonly proxies: { readonly kinesis: AwsFaultStats; readonly dynamodb: AwsFaultStats };
+  readonly protocol: ChaosProtocol;
+  /** Messages the simulator's MQTT broker handed to its clients (0 over V2). */
+  readonly mqttDelivered: number;
   /** Epoch ms the source fell silent at the end: no frame was sent after it. */
   readonly silencedAt: number;
   readonly seconds: number;
@@ -86,6 +100,8 @@ const CONFIRM_MARGIN_MS = 3_000;
 
 export async function runChaosSession(options: ChaosSessionOptions): Promise<ChaosSession> {
   const { plan, log } = options;
+  const protocol = options.protocol ?? 'v2';
+  const mqtt = protocol === 'mqtt';
   const started = Date.now();
   // The morning open of the latest trading day (the default start is just before 09:15).
   const open = nextMarketOpen(defaultSimulatedStart(started) - SESSION_OFFSET_MS);
@@ -116,7 +132,7 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
       dataDir: options.dataDir,
       endpointPort: port,
       dashboardPort: null,
-      source: { kind: 'url', url: sim.url },
+      source: { kind: 'url', url: mqtt ? sim.mqttUrl : sim.url },
       clock,
       template,
       statusIntervalMs: 10_000,
@@ -128,6 +144,8 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
       ingestEnv: {
         [ENV.SYMBOLS]: symbols.join(','),
         [ENV.INGEST_MODE]: 'always',
+        // One transport per run: its silence faults must not move `auto` to the other one.
+        [ENV.IBOARD_PROTOCOL]: protocol,
         [ENV.WATCHDOG_SECONDS]: String(plan.watchdogSeconds),
         [ENV.RECONNECT_MAX_SECONDS]: String(plan.reconnectMaxSeconds),
         AWS_ENDPOINT_URL_KINESIS: kinesisProxy.endpoint,
@@ -136,7 +154,8 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     runtime = await startRuntime(runtimeOptions);
     const streamName = runtime.streamName;
     const tables = runtime.tables;
-    await waitForFlow(sim, 100, FLOW_TIMEOUT_MS, 'after the start');
+    const flow = mqtt ? waitForMqttFlow : waitForFlow;
+    await flow(sim, 100, FLOW_TIMEOUT_MS, 'after the start');
     log(
       `chaos: data flowing after ${((Date.now() - started) / 1000).toFixed(0)} s; faults begin (scale ${plan.scale})`,
     );
@@ -152,7 +171,7 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
       background.push(t.done);
     };
     const gap = () => sleep(plan.gapSeconds * 1000);
-    const flowing = (what: string) => waitForFlow(sim, 50, FLOW_TIMEOUT_MS, what);
+    const flowing = (what: string) => flow(sim, 50, FLOW_TIMEOUT_MS, what);
 
     // Source track, with the AWS faults overlapping it.
     for (const [i, code] of plan.closes.entries()) {
@@ -208,7 +227,11 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     );
     await sleep(plan.silenceSeconds * 1000);
     await flowing('after the silence');
-    note(await sendPoison(sim, plan.poisonFrames, FLOW_TIMEOUT_MS));
+    note(
+      mqtt
+        ? publishUndecodable(sim, symbols[0], plan.poisonFrames)
+        : await sendPoison(sim, plan.poisonFrames, FLOW_TIMEOUT_MS),
+    );
     const corrupt = await putCorruptRecords(endpoint, streamName, plan.corruptRecords);
     note(corrupt.event);
     // Runs beside the next steps: corrects again if new trades overtake the correction.
@@ -247,6 +270,7 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
         skewMs: plan.overlapSkewMs,
         logDir: join(options.dataDir, 'logs'),
         timeoutMs: FLOW_TIMEOUT_MS,
+        transport: protocol,
       }),
     );
     await flowing('after the second ingest task stopped');
@@ -298,12 +322,14 @@ export async function runChaosSession(options: ChaosSessionOptions): Promise<Cha
     return {
       events,
       corruptRecords: corrupt.records,
-      ledger: summariseLedger(sim.ledger),
+      ledger: mqtt ? overMqtt(summariseLedger(sim.ledger), sim.mqtt, symbols) : summariseLedger(sim.ledger),
       streamName,
       tables,
       drained,
       proxies: { kinesis: { ...kinesisProxy.stats }, dynamodb: { ...dynamoProxy.stats } },
       silencedAt,
+      protocol,
+      mqttDelivered: sim.mqtt.delivered,
       seconds: (Date.now() - started) / 1000,
     };
   } finally {

@@ -7,6 +7,7 @@
  * sim.faults.set({ closeAfterFrames: 100 }); // every connection is cut after 100 data frames
  * sim.faults.silence(5);                      // nothing at all is sent for 5 s, sockets stay open
  * sim.faults.refuse(2);                       // new connections get HTTP 503 for 2 s
+ * sim.faults.set({ refuseSeconds: 60, refuseMode: 'http-403', refuseOnly: 'realtime' }); // V2 gone, MQTT answers
  * sim.faults.set({ malformedRate: 0.01, malformedKinds: ['garbage', 'binary'] });
  * sim.faults.set({ extraFieldRate: 0.02, junkFieldRate: 0.02 }); // data frames altered, still data
  * sim.faults.set({ serverTimeSkewMs: 1500 }); // connections accepted now get field 101 1.5 s ahead
@@ -15,8 +16,11 @@ import type { AlteredKind, MalformedKind } from './ledger.ts';
 
 export const MALFORMED_KINDS: readonly MalformedKind[] = ['field-count', 'garbage', 'binary', 'oversized'];
 
-/** How a refused connection fails: an HTTP 503 answer to the upgrade, or a TCP reset. */
-export type RefuseMode = 'http-503' | 'reset';
+/** How a refused connection fails: an HTTP 503 or 403 answer to the upgrade, or a TCP reset. */
+export type RefuseMode = 'http-503' | 'http-403' | 'reset';
+
+/** The endpoints a refusal can be limited to: V2 websocket (`/realtime`) or MQTT (`/mqtt`). */
+export type RefuseEndpoint = 'realtime' | 'mqtt';
 
 export type FaultSettings = {
   /** Cut each connection once it has been sent this many data frames (every connection, while set). */
@@ -30,6 +34,8 @@ export type FaultSettings = {
   /** Refuse new connections until this epoch ms (wall clock). */
   refuseUntil?: number;
   refuseMode?: RefuseMode;
+  /** Refuse only upgrades to this endpoint (unset: both), e.g. V2 gone while MQTT still answers. */
+  refuseOnly?: RefuseEndpoint;
   /** Probability, per data frame sent, of an extra malformed frame just before it (0..1). */
   malformedRate?: number;
   /** Kinds to draw from, in turn (default: all four). */
@@ -157,9 +163,11 @@ export class Faults {
     return this.settings.silentUntil !== undefined && this.wallClock() < this.settings.silentUntil;
   }
 
-  /** The refusal mode while refusing, else undefined. */
-  refusal(): RefuseMode | undefined {
+  /** The refusal mode while refusing upgrades to `endpoint`, else undefined. */
+  refusal(endpoint?: RefuseEndpoint): RefuseMode | undefined {
     const until = this.settings.refuseUntil;
+    const only = this.settings.refuseOnly;
+    if (only !== undefined && endpoint !== undefined && only !== endpoint) return undefined;
     return until !== undefined && this.wallClock() < until
       ? (this.settings.refuseMode ?? 'http-503')
       : undefined;
@@ -228,8 +236,11 @@ function validate(s: FaultSettings): void {
   if (s.oversizedBytes !== undefined && !(Number.isInteger(s.oversizedBytes) && s.oversizedBytes > 0)) {
     throw new FaultSettingError('oversizedBytes', `must be a positive integer, got ${s.oversizedBytes}`);
   }
-  if (s.refuseMode !== undefined && s.refuseMode !== 'http-503' && s.refuseMode !== 'reset') {
-    throw new FaultSettingError('refuseMode', `must be http-503 or reset, got ${s.refuseMode}`);
+  if (s.refuseMode !== undefined && !['http-503', 'http-403', 'reset'].includes(s.refuseMode)) {
+    throw new FaultSettingError('refuseMode', `must be http-503, http-403 or reset, got ${s.refuseMode}`);
+  }
+  if (s.refuseOnly !== undefined && s.refuseOnly !== 'realtime' && s.refuseOnly !== 'mqtt') {
+    throw new FaultSettingError('refuseOnly', `must be realtime or mqtt, got ${s.refuseOnly}`);
   }
   for (const key of ['closeAt', 'silentUntil', 'refuseUntil'] as const) {
     const value = s[key];

@@ -22,6 +22,8 @@ import type { Faults } from './faults.ts';
 /** The public login of the live broker (spec): not a secret. */
 export const MQTT_LOGIN = 'mqtt-ssi';
 const TOPIC = /^s\/([A-Z0-9]+)\/MAIN$/;
+/** Publications not yet handed to every subscriber above which the synthetic feed waits. */
+export const MAX_QUEUED = 1000;
 
 export class MqttBroker {
   /** Messages published to at least one subscriber. */
@@ -43,9 +45,15 @@ export class MqttBroker {
   private readonly subscriptions = new Map<string, Set<string>>();
   private readonly clients = new Map<string, Client>();
   private readonly last = new Map<string, StockFrame>();
+  /** The duplex stream over each open client websocket: its backlog paces `rate: Infinity`. */
+  private readonly streams = new Set<Duplex>();
+  private inFlight = 0;
 
   constructor(private readonly faults: Faults) {
     this.broker = new Aedes({
+      // Above the publications the feed lets wait (MAX_QUEUED): aedes' own queue drains
+      // recursively and overflows the stack when it holds thousands.
+      concurrency: 2 * MAX_QUEUED,
       authenticate: (_client, username, password, done) => {
         const ok = username === MQTT_LOGIN && password?.toString() === MQTT_LOGIN;
         if (!ok) this.refusedLogins++;
@@ -101,6 +109,21 @@ export class MqttBroker {
     return false;
   }
 
+  /**
+   * The client connections with a subscription, each with its backlog in bytes (waiting in
+   * the stream and in the websocket) and the emitter of its `drain`: `rate: Infinity`
+   * generates while one of them has room, as for the websocket clients.
+   */
+  outlets(): { backlog: number; drain: NodeJS.EventEmitter }[] {
+    if (this.subscriptions.size === 0) return [];
+    return [...this.streams].map((stream) => ({ backlog: stream.writableLength, drain: stream }));
+  }
+
+  /** Whether more than {@link MAX_QUEUED} publications wait to be handed to the subscribers. */
+  get saturated(): boolean {
+    return this.inFlight > MAX_QUEUED;
+  }
+
   /** Publishes a stock frame (wire text, V1 or V2) as StockData on `s/<SYMBOL>/MAIN`. */
   publish(symbol: string, raw: string): void {
     if (this.faults.isSilent()) {
@@ -112,9 +135,12 @@ export class MqttBroker {
     this.last.set(symbol, frame);
     this.published++;
     const payload = Buffer.from(encodeStockData(frame));
+    this.inFlight++;
     this.broker.publish(
       { cmd: 'publish', topic: `s/${symbol}/MAIN`, payload, qos: 0, dup: false, retain: false },
-      () => {},
+      () => {
+        this.inFlight--;
+      },
     );
   }
 
@@ -144,6 +170,8 @@ export class MqttBroker {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const stream = createWebSocketStream(ws);
       stream.on('error', () => {}); // a client's socket error ends that client only
+      this.streams.add(stream);
+      stream.once('close', () => this.streams.delete(stream));
       void this.listening.then(() => this.broker.handle(stream, req));
     });
   }

@@ -135,11 +135,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://simulator').pathname;
     if (path !== '/realtime' && path !== MQTT_PATH) return refuseUpgrade(socket, 404, 'Not Found', ledger);
-    const refusal = faults.refusal();
+    const refusal = faults.refusal(path === MQTT_PATH ? 'mqtt' : 'realtime');
     if (refusal === 'reset') {
       ledger.upgradesRejected.reset++;
       return (socket as Socket).resetAndDestroy();
     }
+    if (refusal === 'http-403') return refuseUpgrade(socket, 403, 'Forbidden', ledger);
     if (refusal) return refuseUpgrade(socket, 503, 'Service Unavailable', ledger);
     if (faults.rejectsUserAgent(req.headers['user-agent']))
       return refuseUpgrade(socket, 403, 'Forbidden', ledger);

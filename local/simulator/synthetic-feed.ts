@@ -40,7 +40,7 @@ export class SyntheticFeed {
     rate: number,
     private readonly indexIntervalMs: number,
     /** The MQTT broker: gets the stock frames its clients subscribed to. */
-    private readonly mqtt?: Pick<MqttBroker, 'wants' | 'publish'>,
+    private readonly mqtt?: Pick<MqttBroker, 'wants' | 'publish' | 'outlets' | 'saturated'>,
   ) {
     this.rate = rate;
     if (!Number.isFinite(rate)) this.pump();
@@ -120,10 +120,19 @@ export class SyntheticFeed {
     if (this.stopped || Number.isFinite(this.rate)) return;
     const next = () => this.pump();
     const subscribers = [...this.clients.values()].filter((c) => c.symbols.size > 0 && c.isOpen);
-    if (subscribers.length === 0) {
+    // MQTT clients are paced the same way: by what waits in their connection.
+    const outlets = this.mqtt?.outlets() ?? [];
+    if (subscribers.length === 0 && outlets.length === 0) {
       setTimeout(next, TICK_MS);
-    } else if (subscribers.every((c) => c.ws.bufferedAmount > HIGH_WATER_BYTES)) {
-      waitForDrain(subscribers[0].ws, next);
+    } else if (this.mqtt?.saturated) {
+      // The broker still hands out earlier publications: look again in a moment.
+      setTimeout(next, 1);
+    } else if (
+      subscribers.every((c) => c.ws.bufferedAmount > HIGH_WATER_BYTES) &&
+      outlets.every((o) => o.backlog > HIGH_WATER_BYTES)
+    ) {
+      if (subscribers.length > 0) waitForDrain(subscribers[0].ws, next);
+      else waitForDrainOf(outlets[0].drain, next);
     } else if (this.produce(MAX_RATE_BATCH) === 0) {
       setTimeout(next, TICK_MS);
     } else {
@@ -135,7 +144,10 @@ export class SyntheticFeed {
 /** Calls `then` once the socket flushed its buffer, or after `DRAIN_WAIT_MS`, whichever first. */
 function waitForDrain(ws: WebSocket, then: () => void): void {
   // `_socket` is ws's underlying net.Socket: not in its types, present throughout ws 8.x.
-  const socket = (ws as unknown as { _socket?: NodeJS.EventEmitter })._socket;
+  waitForDrainOf((ws as unknown as { _socket?: NodeJS.EventEmitter })._socket, then);
+}
+
+function waitForDrainOf(socket: NodeJS.EventEmitter | undefined, then: () => void): void {
   let called = false;
   const once = () => {
     if (called) return;

@@ -73,4 +73,58 @@ describe(`npm run chaos -- --short${CQL ? ' --sink both' : ''}`, () => {
     // The correction is stored as such: a negative row, and the day still sums to the total.
     assert.ok(report.reconciliation.byKind.correction < 0, 'a correction row was stored');
   });
+
+  it('runs the same faults with the ingest task on MQTT; checks it cannot judge say so', {
+    timeout: 240_000,
+  }, async () => {
+    const json = join(dir, 'report-mqtt.json');
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', CHAOS, '--short', '--protocol', 'mqtt', '--json', json],
+        { timeout: 230_000, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+      );
+    });
+    const verdict = run.stdout.slice(run.stdout.lastIndexOf('checks:'));
+    assert.equal(run.code, 0, `chaos exited ${run.code}\n${verdict}\n${run.stderr.slice(-2000)}`);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as ChaosReport;
+    assert.equal(report.ok, true);
+    assert.equal(report.protocol, 'mqtt');
+    const judged = report.checks.filter((c) => !c.notApplicable).map((c) => c.name);
+    assert.deepEqual(judged, [
+      'drained, nothing given up',
+      'volume conservation',
+      'every trade, once',
+      'no duplicate rows',
+      'quotes = ledger last state',
+      'poison and corrupt input in rejects (over MQTT)',
+      'exchange correction stored',
+      'reconnect after each source fault',
+    ]);
+    const na = report.checks.filter((c) => c.notApplicable);
+    assert.deepEqual(
+      na.map((c) => c.name),
+      [
+        'altered frames stored as data (over MQTT)',
+        'overlapping ingest connections (over MQTT)',
+        'frames lost in transit (over MQTT)',
+      ],
+    );
+    assert.ok(
+      na.every((c) => (c.notApplicable ?? '').length > 20),
+      'each N/A gives its reason',
+    );
+    assert.match(verdict, /N\/A {3}frames lost in transit \(over MQTT\): not applicable: /);
+    assert.match(verdict, /every check passed \(3 not applicable over MQTT, listed as N\/A\)/);
+    assert.equal(report.reconnects.length, 9);
+    assert.ok(
+      report.reconnects.every((r) => r.seconds !== undefined),
+      'a new connection after each fault',
+    );
+    assert.ok(report.stream.frames > 1000, `${report.stream.frames} frames`);
+    assert.ok(report.faults.some((f) => /undecodable MQTT payloads/.test(f.name)));
+    assert.ok(report.reconciliation.byKind.correction < 0, 'a correction row was stored');
+  });
 });

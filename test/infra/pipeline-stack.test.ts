@@ -214,6 +214,8 @@ describe('dashboard and alarms', () => {
       'IteratorAge',
       'VolumeGap',
       'VolumePreExisting',
+      'IngestSource',
+      'TransportSwitches',
     ]) {
       assert.ok(body.includes(metric), `dashboard shows ${metric}`);
     }

@@ -17,10 +17,11 @@ function settingOf(env: Record<string, string>): { setting: string; message: str
 }
 
 describe('loadConfig', () => {
-  it('applies the defaults: V2, the whole market, 200 ms linger, port 8080', () => {
+  it('applies the defaults: auto (V2 first, then MQTT), the whole market, 200 ms linger, port 8080', () => {
     const config = loadConfig(BASE);
-    assert.equal(config.protocol, 'v2');
+    assert.equal(config.protocol, 'auto');
     assert.equal(config.iboardUrl, DEFAULT_URLS.v2);
+    assert.equal(config.mqttUrl, DEFAULT_URLS.mqtt);
     assert.ok(config.symbols.length > 1500, `ALL resolved to ${config.symbols.length} symbols`);
     assert.ok(config.symbols.includes('FPT'));
     assert.equal(config.indices.length, 6);
@@ -53,6 +54,30 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...BASE, IBOARD_PROTOCOL: 'mqtt' });
     assert.equal(config.protocol, 'mqtt');
     assert.equal(config.iboardUrl, 'wss://price-streaming.ssi.com.vn/mqtt');
+  });
+
+  it('takes both endpoints under auto, and refuses IBOARD_MQTT_URL with a fixed protocol', () => {
+    const config = loadConfig({
+      ...BASE,
+      IBOARD_PROTOCOL: 'Auto',
+      IBOARD_URL: 'ws://127.0.0.1:9/realtime',
+      IBOARD_MQTT_URL: 'ws://127.0.0.1:9/mqtt',
+    });
+    assert.equal(config.protocol, 'auto');
+    assert.equal(config.iboardUrl, 'ws://127.0.0.1:9/realtime');
+    assert.equal(config.mqttUrl, 'ws://127.0.0.1:9/mqtt');
+    const fixed = settingOf({ ...BASE, IBOARD_PROTOCOL: 'v2', IBOARD_MQTT_URL: 'ws://127.0.0.1:9/mqtt' });
+    assert.equal(fixed.setting, 'IBOARD_MQTT_URL');
+    assert.match(fixed.message, /only with IBOARD_PROTOCOL=auto; with v2, set IBOARD_URL instead/);
+    assert.equal(settingOf({ ...BASE, IBOARD_MQTT_URL: 'http://x/mqtt' }).setting, 'IBOARD_MQTT_URL');
+  });
+
+  it('explains the protocol choices when the value is wrong', () => {
+    const error = settingOf({ ...BASE, IBOARD_PROTOCOL: 'websocket' });
+    assert.match(
+      error.message,
+      /IBOARD_PROTOCOL: must be auto \(V2, then MQTT .*\), v2, v1 or mqtt .*got "websocket"/,
+    );
   });
 
   it('selects V1 and its endpoint', () => {

@@ -49,6 +49,28 @@ describe('startEmfPublisher', () => {
     assert.equal(emf[METRICS.bytesPut], 4096);
     assert.equal(emf[METRICS.framesShed], 2);
     assert.equal(emf[METRICS.reconnects], 1);
+    assert.equal(emf[METRICS.ingestSource], 1, 'V2');
+    assert.equal(emf[METRICS.transportSwitches], 0);
+  });
+
+  it('writes the source in use when it changes, with the transport switches', () => {
+    const metrics = new IngestMetrics();
+    const out = captureStdout(() => {
+      const stop = startEmfPublisher({ metrics, intervalMs: 60_000 });
+      metrics.transport = 'mqtt';
+      metrics.transportSwitches += 1;
+      stop();
+    });
+    assert.equal(out.length, 1);
+    assert.equal(out[0][METRICS.ingestSource], 2, 'MQTT');
+    assert.equal(out[0][METRICS.transportSwitches], 1);
+    const polling = new IngestMetrics();
+    const rest = captureStdout(() => {
+      const stop = startEmfPublisher({ metrics: polling, intervalMs: 60_000 });
+      polling.source = 'rest';
+      stop();
+    });
+    assert.equal(rest[0][METRICS.ingestSource], 3, 'REST polling');
   });
 
   it('writes nothing while the counters do not move', () => {

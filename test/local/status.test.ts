@@ -69,4 +69,13 @@ describe('formatStatus', () => {
     assert.match(formatStatus(back, clock), /ingest open \(websocket, 2 switches\) \|/);
     assert.match(formatStatus(status, clock), /ingest open \|/);
   });
+
+  it('names the live transport once it is not plain V2 (IBOARD_PROTOCOL=auto or mqtt)', () => {
+    const moved = { ...status, ingest: { ...status.ingest!, source: 'mqtt', switches: 1 } };
+    assert.match(formatStatus(moved, clock), /ingest open \(MQTT, 1 switch\) \|/);
+    const fixed = { ...status, ingest: { ...status.ingest!, source: 'mqtt', switches: 0 } };
+    assert.match(formatStatus(fixed, clock), /ingest open \(MQTT\) \|/);
+    const v2 = { ...status, ingest: { ...status.ingest!, source: 'v2', switches: 0 } };
+    assert.match(formatStatus(v2, clock), /ingest open \|/);
+  });
 });

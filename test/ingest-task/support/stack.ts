@@ -20,10 +20,15 @@ export function recordingLogger() {
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/** Settings for fast tests: short linger, watchdog and backoff, a random metrics port. */
+/**
+ * Settings for fast tests: short linger, watchdog and backoff, a random metrics port. The
+ * transport is fixed to V2 unless a test sets IBOARD_PROTOCOL (`auto` would move to the live
+ * MQTT endpoint when a test's faults refuse or silence the simulator).
+ */
 export function testEnv(overrides: Record<string, string>): Record<string, string> {
   return {
     ...EMULATOR_ENV,
+    IBOARD_PROTOCOL: 'v2',
     INGEST_MODE: 'always',
     METRICS_PORT: '0',
     LINGER_MS: '50',
