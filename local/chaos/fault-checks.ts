@@ -80,12 +80,19 @@ export function correctionsStored(analysis: StreamAnalysis, tables: TableRows, l
     const rows = [...(seen?.corrections.entries() ?? [])].filter(([key]) => sortKeyTime(key) >= c.time);
     if (rows.length > 0) continue;
     const pending = seen?.pending;
+    if (!pending && (seen?.lastLowerTime === undefined || seen.lastLowerTime < c.time)) {
+      // No frame showing the lower volume reached the stream (the lowered frames went while no
+      // socket was open, a source fault): by the rule there is nothing to correct; the later
+      // frames' growth over the old total is stored, so the day still adds up (conservation).
+      made[made.length - 1] = `${range} (no lower frame reached the stream: not seen, nothing to correct)`;
+      continue;
+    }
     const span = seen && pending ? (seen.lastFrameTime - pending.time) / 1000 : undefined;
     violations.push(
       `${c.symbol}: the exchange lowered its volume from ${c.fromVolume} to ${c.toVolume}, no correction row: ` +
         (span !== undefined
           ? `still pending at the end, the last frame only ${span.toFixed(1)} s after the first lower one (confirmation needs ${CONFIRM_AFTER_MS / 1000} s; the run ended too soon)`
-          : 'the lower volume was never held pending (it grew back above the old total first, or no frame after it reached the stream)'),
+          : 'a lower frame reached the stream, but no pending one was left to confirm (dropped by a later frame at or above the total)'),
     );
   }
   return check(

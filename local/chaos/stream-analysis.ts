@@ -80,6 +80,8 @@ export type SymbolSeen = {
   stale: number;
   /** Lower volumes dropped by a later frame at or above the sum (late frames, not corrections). */
   pendingDropped: number;
+  /** Time of the latest frame below the sum that was not stale (a lower volume the stream carried). */
+  lastLowerTime: number | undefined;
 };
 
 export type PoisonFrame = { readonly rejectKey: string; readonly reason: string; readonly raw: string };
@@ -265,6 +267,7 @@ export class StreamAnalysis {
       corrections: before?.corrections ?? new Map(),
       stale: before?.stale ?? 0,
       pendingDropped: before?.pendingDropped ?? 0,
+      lastLowerTime: before?.lastLowerTime,
     };
     this.symbols.set(frame.symbol, seen);
     if (volume > 0) this.grow(seen, frame, 'pre-existing', time, volume);
@@ -273,6 +276,7 @@ export class StreamAnalysis {
 
   /** A volume below the sum: pending, or confirming the pending one. Whether the frame was applied. */
   private lower(seen: SymbolSeen, frame: StockFrame, time: number, volume: number): boolean {
+    seen.lastLowerTime = time;
     const pending = seen.pending;
     if (!pending) {
       seen.pending = { time, volume };

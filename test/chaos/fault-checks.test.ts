@@ -181,6 +181,36 @@ describe('chaos fault checks', () => {
     );
   });
 
+  it('accept a correction no lower frame of which reached the stream (made during a source fault)', () => {
+    const summary = ledger({ corrections: [CORRECTION] });
+    // The lowered frames went while no socket was open: the next frame is already above the old total.
+    const unseen = analyse(
+      [
+        ['a', 0, 1000],
+        ['a', 1000, 1500],
+        ['b', 30_000, 1600],
+      ],
+      summary,
+    );
+    const result = correctionsStored(unseen, tables([]), summary);
+    assert.equal(result.ok, true, result.violations.join('; '));
+    assert.match(result.summary, /no lower frame reached the stream: not seen, nothing to correct/);
+    // A lower frame that did reach the stream, dropped by a later one, is still a violation.
+    const dropped = analyse(
+      [
+        ['a', 0, 1000],
+        ['a', 1000, 1500],
+        ['a', 2000, 1200],
+        ['a', 3000, 1600],
+      ],
+      summary,
+    );
+    assert.match(
+      correctionsStored(dropped, tables([]), summary).violations[0],
+      /no pending one was left to confirm/,
+    );
+  });
+
   it('say so when the run ended before the correction could be confirmed', () => {
     const summary = ledger({ corrections: [CORRECTION] });
     const analysis = analyse(
