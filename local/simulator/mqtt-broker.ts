@@ -3,7 +3,7 @@
  * transports"): an embedded aedes broker on the simulator's port at `/mqtt`, username and
  * password `mqtt-ssi`, topics `s/<SYMBOL>/MAIN` (a `#` wildcard is refused, as live),
  * payloads `StockData` protobuf messages (`core/iboard/stock-data.ts`) of the same
- * synthetic market the websocket clients get. Session faults apply: silence withholds
+ * synthetic market, or the same replayed session, the websocket clients get. Session faults apply: silence withholds
  * publications, a refusal answers the upgrade with 503, a cut closes every MQTT client.
  *
  * @example
@@ -48,6 +48,8 @@ export class MqttBroker {
   /** The duplex stream over each open client websocket: its backlog paces `rate: Infinity`. */
   private readonly streams = new Set<Duplex>();
   private inFlight = 0;
+  /** Called after every accepted subscription (a replay starts publishing on the first). */
+  onSubscribe: (() => void) | undefined;
 
   constructor(private readonly faults: Faults) {
     this.broker = new Aedes({
@@ -88,6 +90,7 @@ export class MqttBroker {
         if (symbol) set.add(symbol);
       }
       this.subscriptions.set(client.id, set);
+      this.onSubscribe?.();
     });
     this.broker.on('unsubscribe', (topics, client) => {
       for (const topic of topics) this.subscriptions.get(client.id)?.delete(TOPIC.exec(topic)?.[1] ?? '');

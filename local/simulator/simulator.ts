@@ -121,6 +121,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const rest = new RestSnapshot(market);
   const mqtt = new MqttBroker(faults);
+  // A replay is published to the MQTT subscribers too, as one shared player (the broker
+  // fans a topic out), started once the first client has subscribed (chunks settle first).
+  let mqttReplay: ReplayPlayer | undefined;
+  let mqttSettle: NodeJS.Timeout | undefined;
+  if (session) {
+    mqtt.onSubscribe = () => {
+      if (mqttReplay) return;
+      clearTimeout(mqttSettle);
+      mqttSettle = setTimeout(() => {
+        mqttReplay = new ReplayPlayer(
+          session,
+          {
+            deliver(line, raw) {
+              if (line.kind === 'stock' && mqtt.wants(line.key)) mqtt.publish(line.key, raw);
+              return true;
+            },
+            // Publications waiting to be handed to the subscribers pace a fast replay.
+            bufferedAmount: () => (mqtt.saturated ? Number.POSITIVE_INFINITY : 0),
+            isSilent: () => faults.isSilent(),
+          },
+          { speed: options.speed ?? 1, loop: options.loop ?? false },
+        );
+        mqttReplay.start();
+      }, REPLAY_SETTLE_MS);
+    };
+  }
   const httpServer = createServer((req, res) => {
     if (rest.handle(req, res)) return;
     res.writeHead(426, { 'Content-Type': 'text/plain' }).end('websocket endpoint: /realtime\n');
@@ -253,6 +279,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       stopped = true;
       clearInterval(timer);
       feed?.stop();
+      clearTimeout(mqttSettle);
+      mqttReplay?.stop();
       for (const client of clients.values()) client.ws.terminate();
       wss.close();
       await mqtt.stop();

@@ -125,4 +125,34 @@ describe('REST fallback (simulator websocket + REST snapshot, Kinesis emulator)'
     sim.faults.silence(0);
     assert.equal(await app.shutdown('test'), true);
   });
+
+  it('under IBOARD_PROTOCOL=auto with both transports silent, polls, then returns to the one that delivers', async () => {
+    const stream = await newStream();
+    const logger = recordingLogger();
+    const app = await startApp(
+      env(stream, { IBOARD_PROTOCOL: 'auto', IBOARD_MQTT_URL: sim.mqttUrl, WATCHDOG_SECONDS: '1' }),
+      { logger, isMarketOpen: () => true },
+    );
+    const m = app.metrics;
+    await waitFor('pushed frames', () => m.framesIn.stock > 50);
+    // The silence fault withholds the websocket's frames and the broker's publications alike.
+    sim.faults.silence(3600);
+    await waitFor(
+      'REST polling while both are silent',
+      () => m.source === 'rest' && m.framesIn.polled >= SYMBOLS.length,
+    );
+    await waitFor('auto tries the other transport meanwhile', () => m.transportSwitches >= 1, 10_000);
+    sim.faults.silence(0);
+    await waitFor('back to a pushed transport', () => m.source === 'websocket', 10_000);
+    const pushed = m.framesIn.stock;
+    await waitFor('pushed frames again', () => m.framesIn.stock > pushed + 20, 10_000);
+    assert.equal(await app.shutdown('test'), true);
+    const envelopes = await readEnvelopes(client, stream);
+    const polled = envelopes.filter((e) => e.raw.startsWith('P#'));
+    assert.ok(polled.length >= SYMBOLS.length);
+    assert.ok(
+      polled.every((e) => e.connectionId.includes('-poll-')),
+      'polled frames in a connection of their own',
+    );
+  });
 });
