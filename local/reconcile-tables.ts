@@ -14,10 +14,8 @@
 import {
   BatchGetItemCommand,
   type DynamoDBClient,
-  QueryCommand,
-  type QueryCommandInput,
-  ScanCommand,
-  type ScanCommandInput,
+  paginateQuery,
+  paginateScan,
 } from '@aws-sdk/client-dynamodb';
 import {
   type Reconciliation,
@@ -63,49 +61,35 @@ async function readTrades(
     ProjectionExpression: '#s, tradingDate, kind, quantity, cumVolume, sk',
     ExpressionAttributeNames: { '#s': 'symbol' },
   };
+  const rows: TradeRowLike[] = [];
+  const keep = (items: Item[] | undefined) => {
+    for (const item of items ?? []) rows.push(fromItem(item, ['sk']) as TradeRowLike);
+  };
   if (options.symbols) {
-    const rows: TradeRowLike[] = [];
     for (const symbol of options.symbols) {
-      rows.push(
-        ...(await allPages(
-          dynamo,
-          (ExclusiveStartKey) =>
-            new QueryCommand({
-              TableName: table,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': { S: symbolDay(symbol, options.date) } },
-              ExclusiveStartKey,
-              ...projection,
-            } satisfies QueryCommandInput),
-        )),
+      const pages = paginateQuery(
+        { client: dynamo },
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: symbolDay(symbol, options.date) } },
+          ...projection,
+        },
       );
+      for await (const page of pages) keep(page.Items);
     }
     return rows;
   }
-  return allPages(
-    dynamo,
-    (ExclusiveStartKey) =>
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: 'tradingDate = :d',
-        ExpressionAttributeValues: { ':d': { S: options.date } },
-        ExclusiveStartKey,
-        ...projection,
-      } satisfies ScanCommandInput),
+  const pages = paginateScan(
+    { client: dynamo },
+    {
+      TableName: table,
+      FilterExpression: 'tradingDate = :d',
+      ExpressionAttributeValues: { ':d': { S: options.date } },
+      ...projection,
+    },
   );
-}
-
-async function allPages(
-  dynamo: DynamoDBClient,
-  page: (start: Item | undefined) => QueryCommand | ScanCommand,
-): Promise<TradeRowLike[]> {
-  const rows: TradeRowLike[] = [];
-  let start: Item | undefined;
-  do {
-    const out = await dynamo.send(page(start) as QueryCommand);
-    for (const item of out.Items ?? []) rows.push(fromItem(item, ['sk']) as TradeRowLike);
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for await (const page of pages) keep(page.Items);
   return rows;
 }
 
