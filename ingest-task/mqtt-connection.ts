@@ -26,15 +26,13 @@ import type { ClientRequestArgs } from 'node:http';
 import mqtt, { type MqttClient } from 'mqtt';
 import { BROWSER_USER_AGENT, IBOARD_ORIGIN } from '../core/iboard/browser-headers.ts';
 import { formatStockFrame } from '../core/iboard/format-frame.ts';
-import { decodeStockData } from '../core/iboard/stock-data.ts';
+import { decodeStockData, MQTT_LOGIN, mqttTopicOf } from '../core/iboard/stock-data.ts';
 import type { Envelope } from '../core/records/index.ts';
 import { Backoff } from './backoff.ts';
 import type { RejectReason } from './connection.ts';
 import type { IngestLogger } from './logger.ts';
 import type { ConnectionState, IngestMetrics } from './metrics.ts';
 
-/** The live broker's public login (spec): the same for everyone, not a secret. */
-export const MQTT_LOGIN = 'mqtt-ssi';
 /** Messages of each connection logged with their decoded fields. */
 const LOGGED_MESSAGES = 3;
 /**
@@ -71,8 +69,7 @@ export type MqttConnectionOptions = {
   readonly onOpenFailed?: (reason: string) => void;
 };
 
-/** The topic of a symbol's main board, and back. */
-export const topicOf = (symbol: string) => `s/${symbol}/MAIN`;
+/** A symbol's main-board topic back to the symbol. */
 const TOPIC = /^s\/([^/]+)\/MAIN$/;
 
 export class MqttConnection {
@@ -216,7 +213,7 @@ export class MqttConnection {
   }
 
   private subscribe(client: MqttClient, connectionId: string): void {
-    const topics = this.options.symbols.map(topicOf);
+    const topics = this.options.symbols.map(mqttTopicOf);
     const size = this.options.subscribeChunkSize;
     for (let i = 0; i < topics.length; i += size) {
       client.subscribe(topics.slice(i, i + size), { qos: 0 }, (error, granted) => {

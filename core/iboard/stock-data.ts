@@ -23,6 +23,12 @@ import { type QuoteFrameResult, quoteToFrame, ssiQuoteOf } from './ssi-quote.ts'
 import type { StockFrame } from './types.ts';
 
 /** Where the schema is read from: beside this module (and beside `main.mjs` in the bundle). */
+/** The live MQTT broker's public login (spec "Other transports"): the same for everyone, not a secret. */
+export const MQTT_LOGIN = 'mqtt-ssi';
+
+/** The MQTT topic of a symbol's main board (spec: `s/<SYMBOL>/MAIN`). */
+export const mqttTopicOf = (symbol: string) => `s/${symbol}/MAIN`;
+
 export const STOCK_DATA_PROTO_URL = new URL('./stock-data.proto', import.meta.url);
 
 const StockData = protobuf

@@ -15,12 +15,10 @@ import type { Duplex } from 'node:stream';
 import { Aedes, type Client } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
-import { encodeStockData } from '../../core/iboard/stock-data.ts';
+import { encodeStockData, MQTT_LOGIN, mqttTopicOf } from '../../core/iboard/stock-data.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
 import type { Faults } from './faults.ts';
 
-/** The public login of the live broker (spec): not a secret. */
-export const MQTT_LOGIN = 'mqtt-ssi';
 const TOPIC = /^s\/([A-Z0-9]+)\/MAIN$/;
 /** Publications not yet handed to every subscriber above which the synthetic feed waits. */
 export const MAX_QUEUED = 1000;
@@ -140,7 +138,7 @@ export class MqttBroker {
     const payload = Buffer.from(encodeStockData(frame));
     this.inFlight++;
     this.broker.publish(
-      { cmd: 'publish', topic: `s/${symbol}/MAIN`, payload, qos: 0, dup: false, retain: false },
+      { cmd: 'publish', topic: mqttTopicOf(symbol), payload, qos: 0, dup: false, retain: false },
       () => {
         this.inFlight--;
       },
@@ -152,7 +150,7 @@ export class MqttBroker {
     this.broker.publish(
       {
         cmd: 'publish',
-        topic: `s/${symbol}/MAIN`,
+        topic: mqttTopicOf(symbol),
         payload: Buffer.from(payload),
         qos: 0,
         dup: false,
