@@ -33,11 +33,9 @@ export { BROWSER_USER_AGENT };
 /** `undecodable`: an MQTT payload that is not a StockData message. */
 export type RejectReason = 'binary' | 'oversized' | 'undecodable';
 
-export type ConnectionOptions = {
+/** What every live transport (the V2 websocket, MQTT) is given. */
+export type LiveConnectionOptions = {
   readonly url: string;
-  /** Sent in order after every connect (chunked subscriptions). */
-  readonly subscribeMessages: readonly string[];
-  readonly pingIntervalMs: number;
   readonly watchdogMs: number;
   readonly reconnectBaseMs: number;
   readonly reconnectMaxMs: number;
@@ -47,16 +45,22 @@ export type ConnectionOptions = {
   readonly onRejected: (reason: RejectReason, bytes: number, connectionId: string) => void;
   readonly metrics: IngestMetrics;
   readonly logger: IngestLogger;
+  readonly random?: () => number;
+  /** A connection opened (the auto transport choice counts failures in a row). */
+  readonly onOpened?: () => void;
+  /** A connection closed without ever opening: refused, reset or timed out. */
+  readonly onOpenFailed?: (reason: string) => void;
+};
+
+export type ConnectionOptions = LiveConnectionOptions & {
+  /** Sent in order after every connect (chunked subscriptions). */
+  readonly subscribeMessages: readonly string[];
+  readonly pingIntervalMs: number;
   readonly userAgent?: string;
   /** Frames above this are rejected (a V2 stock frame is ~500 bytes). @default 256 KiB */
   readonly maxFrameBytes?: number;
   /** Opening handshake timeout. @default 10000 */
   readonly handshakeTimeoutMs?: number;
-  readonly random?: () => number;
-  /** A connection opened (the auto transport choice counts failures in a row). */
-  readonly onOpened?: () => void;
-  /** A connection closed without ever opening: the upgrade was refused, reset or timed out. */
-  readonly onOpenFailed?: (reason: string) => void;
 };
 
 /** Frames up to this size are read at all; bigger ones close the socket (ws 1009). */

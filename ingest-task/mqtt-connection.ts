@@ -27,11 +27,9 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { BROWSER_USER_AGENT, IBOARD_ORIGIN } from '../core/iboard/browser-headers.ts';
 import { formatStockFrame } from '../core/iboard/format-frame.ts';
 import { decodeStockData, MQTT_LOGIN, mqttTopicOf } from '../core/iboard/stock-data.ts';
-import type { Envelope } from '../core/records/index.ts';
 import { Backoff } from './backoff.ts';
-import type { RejectReason } from './connection.ts';
-import type { IngestLogger } from './logger.ts';
-import type { ConnectionState, IngestMetrics } from './metrics.ts';
+import type { LiveConnectionOptions } from './connection.ts';
+import type { ConnectionState } from './metrics.ts';
 
 /** Messages of each connection logged with their decoded fields. */
 const LOGGED_MESSAGES = 3;
@@ -48,25 +46,11 @@ export const WS_OPTIONS: ClientRequestArgs & { ALPNProtocols: string[] } = {
 /** How long `stop()` waits for a clean disconnect. */
 const CLOSE_GRACE_MS = 3_000;
 
-export type MqttConnectionOptions = {
-  readonly url: string;
+export type MqttConnectionOptions = LiveConnectionOptions & {
   readonly symbols: readonly string[];
   readonly subscribeChunkSize: number;
-  readonly watchdogMs: number;
-  readonly reconnectBaseMs: number;
-  readonly reconnectMaxMs: number;
-  readonly isMarketOpen: () => boolean;
-  readonly onFrame: (envelope: Envelope) => void;
-  readonly onRejected: (reason: RejectReason, bytes: number, connectionId: string) => void;
-  readonly metrics: IngestMetrics;
-  readonly logger: IngestLogger;
   /** MQTT keepalive, seconds. @default 30 */
   readonly keepaliveSeconds?: number;
-  readonly random?: () => number;
-  /** A connection opened (CONNACK accepted). */
-  readonly onOpened?: () => void;
-  /** A connection closed without ever opening: the upgrade or the login was refused, or it timed out. */
-  readonly onOpenFailed?: (reason: string) => void;
 };
 
 /** A symbol's main-board topic back to the symbol. */
