@@ -98,8 +98,19 @@ describe('replay', () => {
     try {
       sim = await startSimulator({ replay: big.path, speed: Number.POSITIVE_INFINITY });
       const c = await subscribedClient(sim.url, big.symbols);
-      await c.waitFor(() => data(c).length > 0, 3000, 'first frame');
-      c.ws.pause();
+      // Pause in the handler of the first data frame, not after a polling interval: at full
+      // speed a poll on a loaded machine lets tens of thousands of frames through first.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no first frame within 3 s')), 3000);
+        const onMessage = (raw: unknown) => {
+          if (String(raw).startsWith('Subscribed ')) return;
+          c.ws.pause();
+          c.ws.off('message', onMessage);
+          clearTimeout(timer);
+          resolve();
+        };
+        c.ws.on('message', onMessage);
+      });
       await new Promise((r) => setTimeout(r, 400));
       const sentWhilePaused = sim.ledger.client(1).framesSent;
       assert.ok(
