@@ -23,11 +23,11 @@ import { parseArgs } from 'node:util';
 import { ENV } from '../core/settings.ts';
 import { tradingDate } from '../core/tables.ts';
 import { DEFAULT_SETTINGS } from '../infra/context.ts';
-import { dynamoClient } from '../local/aws-clients.ts';
-import { simulatedClock } from '../local/clock.ts';
-import { dirBytes } from '../local/disk-usage.ts';
-import { type Runtime, startRuntime } from '../local/runtime.ts';
-import { synthesize } from '../local/synth.ts';
+import { synthesize } from '../local/cloudformation/synth.ts';
+import { dynamoClient } from '../local/emulators/clients.ts';
+import { simulatedClock } from '../local/runtime/clock.ts';
+import { dirBytes } from '../local/runtime/disk-usage.ts';
+import { type Runtime, startRuntime } from '../local/runtime/start-runtime.ts';
 import { percentile, TradeLatencyProbe, treeRssBytes } from './e2e-probes.ts';
 
 const { values } = parseArgs({

@@ -20,9 +20,9 @@ import {
   GetShardIteratorCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
-import { dynamoClient, kinesisClient } from '../local/aws-clients.ts';
-import { dirBytes } from '../local/disk-usage.ts';
-import { startDynamo, startKinesis } from '../local/emulators.ts';
+import { dynamoClient, kinesisClient } from '../local/emulators/clients.ts';
+import { startDynamo, startKinesis } from '../local/emulators/launch.ts';
+import { dirBytes } from '../local/runtime/disk-usage.ts';
 
 const { values } = parseArgs({
   options: {

@@ -27,10 +27,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createKinesisClient } from '../ingest-task/kinesis-client.ts';
 import type { MetricsSnapshot } from '../ingest-task/metrics.ts';
-import { startKinesis } from '../local/emulators.ts';
+import { startKinesis } from '../local/emulators/launch.ts';
 import { startSimulator } from '../local/simulator/simulator.ts';
 import { buildIngestBundle } from '../scripts/build-ingest.ts';
-import { createStream } from '../test/ingest-task/support/stream.ts';
+import { createStream } from '../test/support/stream.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { rate: { type: 'string' }, seconds: { type: 'string' } } });

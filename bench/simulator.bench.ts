@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { stockSubscribeMessages } from '../core/iboard/subscribe.ts';
 import { allSymbols, exchangeOf } from '../core/iboard/symbols.ts';
-import { BROWSER_USER_AGENT } from '../local/simulator/faults.ts';
+import { BROWSER_USER_AGENT } from '../local/simulator/fault-knobs.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' } } });

@@ -24,8 +24,8 @@ import { METRIC_NAMESPACE, METRIC_SERVICES, METRICS } from '../core/metric-names
 import { ENV } from '../core/settings.ts';
 import { tradingDate as tradingDateOf } from '../core/tables.ts';
 import { DEFAULT_SNAPSHOT_URL, SnapshotClient } from '../ingest-task/snapshot-client.ts';
-import { reconcileAgainstExchange } from './reconcile-exchange.ts';
-import { readStoredTotals, summaryItemOf, writeSummary } from './reconcile-store.ts';
+import { reconcileAgainstExchange } from './reconcile/exchange-snapshot.ts';
+import { readStoredTotals, summaryItemOf, writeSummary } from './reconcile/summary-store.ts';
 
 /** A setting is missing or wrong: the function cannot run at all. */
 export class ReconcileConfigError extends Error {

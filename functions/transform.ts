@@ -27,11 +27,11 @@ import type { BatchRecord } from '../core/derive/decode-batch.ts';
 import type { TransformSink } from '../core/derive/sink.ts';
 import { type BatchOutcome, transformBatch } from '../core/derive/transform-batch.ts';
 import { METRIC_NAMESPACE, METRIC_SERVICES } from '../core/metric-names.ts';
-import { archiveStep } from './archive/archive-step.ts';
-import { createArchiveStore } from './archive/create-archive-store.ts';
-import { createSink } from './sinks/create-sink.ts';
-import { loadTransformConfig } from './transform-config.ts';
-import { TRANSFORM_METRICS as M } from './transform-metrics.ts';
+import { archiveStep } from './transform/archive/archive-step.ts';
+import { createArchiveStore } from './transform/archive/create-archive-store.ts';
+import { loadTransformConfig } from './transform/config.ts';
+import { TRANSFORM_METRICS as M } from './transform/metrics.ts';
+import { createSink } from './transform/sinks/create-sink.ts';
 
 /** CloudWatch namespace of the transform's metrics (the pipeline's shared one). */
 export const TRANSFORM_NAMESPACE = METRIC_NAMESPACE;

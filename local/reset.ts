@@ -7,7 +7,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { claimDataDir } from './data-dir.ts';
+import { claimDataDir } from './runtime/data-dir.ts';
 
 let dir: string;
 try {

@@ -8,10 +8,11 @@
 import { DEFAULT_KEYSPACE } from '../core/cql/schema.ts';
 import { isMarketTradingAt, nextMarketOpen } from '../core/market/calendar.ts';
 import { ENV } from '../core/settings.ts';
-import { parseStartArgs, type StartArgs, USAGE, UsageError } from './cli-args.ts';
-import { type Clock, realClock, simulatedClock } from './clock.ts';
-import { type CqlSinkOptions, type Runtime, startRuntime } from './runtime.ts';
-import { defaultSimulatedStart, replayStart } from './sources.ts';
+import { parseStartArgs, type StartArgs, USAGE, UsageError } from './runtime/cli-args.ts';
+import { type Clock, realClock, simulatedClock } from './runtime/clock.ts';
+import type { CqlSinkOptions } from './runtime/cql-keyspace.ts';
+import { defaultSimulatedStart, replayStart } from './runtime/market-source.ts';
+import { type Runtime, startRuntime } from './runtime/start-runtime.ts';
 
 const log = (line: string) => console.log(line);
 

@@ -22,7 +22,7 @@ import { readEvidence } from '../local/chaos/evidence.ts';
 import { chaosPlan } from '../local/chaos/plan.ts';
 import { buildReport, formatReport } from '../local/chaos/report.ts';
 import { CHAOS_PROTOCOLS, type ChaosProtocol, runChaosSession } from '../local/chaos/session.ts';
-import type { CqlSinkOptions } from '../local/runtime.ts';
+import type { CqlSinkOptions } from '../local/runtime/cql-keyspace.ts';
 
 const USAGE = `npm run chaos -- [options]
 

@@ -20,10 +20,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { formatReconciliation, type Reconciliation } from '../core/derive/reconcile.ts';
 import { describeMismatch } from '../core/exchange-reconcile.ts';
 import { tradingDate } from '../core/tables.ts';
-import { reconcileAgainstExchange } from '../functions/reconcile-exchange.ts';
+import { reconcileAgainstExchange } from '../functions/reconcile/exchange-snapshot.ts';
 import { DEFAULT_SNAPSHOT_URL, SnapshotClient } from '../ingest-task/snapshot-client.ts';
-import { dynamoClient } from '../local/aws-clients.ts';
-import { reconcileTables } from '../local/reconcile-tables.ts';
+import { dynamoClient } from '../local/emulators/clients.ts';
+import { reconcileTables } from '../local/runtime/reconcile-tables.ts';
 
 const USAGE =
   'usage: npm run reconcile -- [--endpoint-url URL] [--date YYYY-MM-DD] [--symbols A,B] [--json] [--all] [--against exchange [--snapshot-url URL]]';

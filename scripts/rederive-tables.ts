@@ -14,7 +14,7 @@ import {
   QueryCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import type { TransformConfig } from '../functions/transform-config.ts';
+import type { TransformConfig } from '../functions/transform/config.ts';
 
 type Tables = TransformConfig['tables'];
 type Key = Record<string, { S: string }>;

@@ -34,11 +34,11 @@ import type { ArchiveStore } from '../core/archive/store.ts';
 import { assertTradingDate } from '../core/archive/store.ts';
 import { formatReconciliation } from '../core/derive/reconcile.ts';
 import { ENV } from '../core/settings.ts';
-import { FileArchiveStore } from '../functions/archive/file-archive-store.ts';
-import { parseS3Url, S3ArchiveStore } from '../functions/archive/s3-archive-store.ts';
-import { createSink } from '../functions/sinks/create-sink.ts';
-import { loadTransformConfig, type TransformConfig } from '../functions/transform-config.ts';
-import { reconcileTables } from '../local/reconcile-tables.ts';
+import { FileArchiveStore } from '../functions/transform/archive/file-archive-store.ts';
+import { parseS3Url, S3ArchiveStore } from '../functions/transform/archive/s3-archive-store.ts';
+import { loadTransformConfig, type TransformConfig } from '../functions/transform/config.ts';
+import { createSink } from '../functions/transform/sinks/create-sink.ts';
+import { reconcileTables } from '../local/runtime/reconcile-tables.ts';
 import { deleteDayRows, deleteRejects, rejectKeysOf } from './rederive-tables.ts';
 
 const USAGE =

@@ -1,5 +1,5 @@
 /**
- * The archive store, as a port: `functions/archive/` implements it on S3 (AWS, LocalStack,
+ * The archive store, as a port: `functions/transform/archive/` implements it on S3 (AWS, LocalStack,
  * moto) and on a directory (the embedded runtime's `.local-data/archive/`). Keys are
  * `/`-separated paths; the layout is {@link archiveKey}'s.
  *

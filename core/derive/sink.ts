@@ -1,5 +1,5 @@
 /**
- * The row store the transform writes to, as a port: `functions/sinks/` implements it for
+ * The row store the transform writes to, as a port: `functions/transform/sinks/` implements it for
  * DynamoDB, Keyspaces (CQL) and both. Adapters translate their SDK errors:
  *
  * - a transient failure (throttling, timeout, 5xx, network) of a **write** is returned as

@@ -22,7 +22,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { METRICS } from '../../core/metric-names.ts';
 import { ENV } from '../../core/settings.ts';
-import { SUMMARY_KEY_PREFIX } from '../../functions/reconcile-store.ts';
+import { SUMMARY_KEY_PREFIX } from '../../functions/reconcile/summary-store.ts';
 import { FUNCTION_ENTRIES } from '../paths.ts';
 import { pipelineMetric } from './operations-dashboard.ts';
 import { PipelineFunction } from './pipeline-function.ts';

@@ -1,7 +1,7 @@
 /**
  * The raw-feed archive: an S3 bucket holding every stream record exactly as the ingest
  * task put it, one object per transform batch and trading date, written by the transform
- * before it derives anything (see `functions/archive/archive-step.ts` for why there and not
+ * before it derives anything (see `functions/transform/archive/archive-step.ts` for why there and not
  * Kinesis Data Firehose: Firehose would add a second consumer and a per-GB charge, and its
  * newline-less concatenation of binary records could not be split again without a custom
  * processor Lambda; the transform already holds each batch and its sequence numbers).

@@ -45,7 +45,7 @@ export type TransformProps = {
   readonly withKeyspaces?: boolean;
 };
 
-/** Loaded only by the Keyspaces sink (functions/sinks/cassandra-client.ts). */
+/** Loaded only by the Keyspaces sink (functions/transform/sinks/cassandra-client.ts). */
 const CASSANDRA_MODULES = ['cassandra-driver', 'aws-sigv4-auth-cassandra-plugin'];
 
 /**
@@ -85,7 +85,7 @@ export const TRANSFORM_MEMORY_MB = 1536;
 export const DLQ_RETENTION = Duration.days(14);
 
 /**
- * Exactly the DynamoDB calls `functions/sinks/dynamodb-sink.ts` makes, per table:
+ * Exactly the DynamoDB calls `functions/transform/sinks/dynamodb-sink.ts` makes, per table:
  * append-only batches for trades, indices and rejects; for quotes and bars a batched
  * read of the previous state, then conditional PutItem (newer-only / optimistic).
  * A new call in the sink needs its action here (AccessDenied on AWS otherwise).

@@ -7,7 +7,7 @@
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
 import type { Row, TableRows } from './evidence.ts';
-import type { CorruptRecord } from './faults.ts';
+import type { CorruptRecord } from './fault-actions.ts';
 import type { LedgerSummary } from './ledger-summary.ts';
 import type { StreamAnalysis } from './stream-analysis.ts';
 

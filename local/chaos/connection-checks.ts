@@ -4,7 +4,7 @@
  * the stream. Pure functions, like `checks.ts`.
  */
 import { type Check, check } from './checks.ts';
-import type { FaultEvent } from './faults.ts';
+import type { FaultEvent } from './fault-actions.ts';
 import { type LedgerSummary, textFramesSent } from './ledger-summary.ts';
 import type { StreamAnalysis } from './stream-analysis.ts';
 

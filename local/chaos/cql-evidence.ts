@@ -13,9 +13,9 @@ import {
   indexFromCql,
   quoteFromCql,
   tradeFromCql,
-} from '../../functions/sinks/cql-rows.ts';
-import { ensureCqlSchema } from '../../functions/sinks/cql-setup.ts';
-import type { CqlSinkOptions } from '../runtime.ts';
+} from '../../functions/transform/sinks/cql-rows.ts';
+import { ensureCqlSchema } from '../../functions/transform/sinks/cql-setup.ts';
+import type { CqlSinkOptions } from '../runtime/cql-keyspace.ts';
 import { type Check, check } from './checks.ts';
 import type { Row, TableRows } from './evidence.ts';
 

@@ -7,9 +7,9 @@
 import { join } from 'node:path';
 import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
-import { fromItem } from '../../functions/sinks/dynamodb-items.ts';
-import { dynamoClient, kinesisClient } from '../aws-clients.ts';
-import { startDynamo, startKinesis } from '../emulators.ts';
+import { fromItem } from '../../functions/transform/sinks/dynamodb-items.ts';
+import { dynamoClient, kinesisClient } from '../emulators/clients.ts';
+import { startDynamo, startKinesis } from '../emulators/launch.ts';
 import type { LedgerSummary } from './ledger-summary.ts';
 import { StreamAnalysis } from './stream-analysis.ts';
 

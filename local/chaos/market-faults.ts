@@ -7,11 +7,11 @@
 import { join } from 'node:path';
 import { CONFIRM_AFTER_MS } from '../../core/derive/symbol-tracker.ts';
 import { ENV } from '../../core/settings.ts';
-import { IngestProcess } from '../ingest-process.ts';
-import { freePort } from '../ports.ts';
+import { IngestProcess } from '../runtime/ingest-child.ts';
+import { freePort } from '../runtime/ports.ts';
 import type { LedgerCorrection } from '../simulator/ledger.ts';
 import type { Simulator } from '../simulator/simulator.ts';
-import { ChaosStepError, type FaultEvent, sleep } from './faults.ts';
+import { ChaosStepError, type FaultEvent, sleep } from './fault-actions.ts';
 
 /**
  * Lowers the cumulative volume (and value) of the symbol that traded most so far by

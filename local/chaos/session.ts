@@ -24,13 +24,14 @@ import { join } from 'node:path';
 import { CONFIRM_AFTER_MS } from '../../core/derive/symbol-tracker.ts';
 import { nextMarketOpen } from '../../core/market/calendar.ts';
 import { ENV } from '../../core/settings.ts';
-import { simulatedClock } from '../clock.ts';
-import { freePort } from '../ports.ts';
-import { type CqlSinkOptions, type Runtime, type RuntimeOptions, startRuntime } from '../runtime.ts';
+import { synthesize } from '../cloudformation/synth.ts';
+import { type AwsFaultStats, startAwsFaultProxy } from '../emulators/fault-proxy.ts';
+import { simulatedClock } from '../runtime/clock.ts';
+import type { CqlSinkOptions } from '../runtime/cql-keyspace.ts';
+import { defaultSimulatedStart } from '../runtime/market-source.ts';
+import { freePort } from '../runtime/ports.ts';
+import { type Runtime, type RuntimeOptions, startRuntime } from '../runtime/start-runtime.ts';
 import { startSimulator } from '../simulator/simulator.ts';
-import { defaultSimulatedStart } from '../sources.ts';
-import { synthesize } from '../synth.ts';
-import { type AwsFaultStats, startAwsFaultProxy } from './aws-fault-proxy.ts';
 import {
   type CorruptRecord,
   closeConnections,
@@ -43,7 +44,7 @@ import {
   timedFault,
   waitForFlow,
   waitForMqttFlow,
-} from './faults.ts';
+} from './fault-actions.ts';
 import { type LedgerSummary, overMqtt, summariseLedger } from './ledger-summary.ts';
 import { confirmableCorrection, overlappingIngest } from './market-faults.ts';
 import type { ChaosPlan } from './plan.ts';

@@ -17,7 +17,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { dayPartition, TABLE_KEYS } from '../../core/tables.ts';
-import { dynamoClient } from '../aws-clients.ts';
+import { dynamoClient } from '../emulators/clients.ts';
 import { type PlainItem, unmarshallItem } from './attribute-values.ts';
 import { StoreUnavailableError } from './errors.ts';
 

@@ -18,7 +18,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { orderArchiveObjects, shardReader } from '../../core/archive/read-archive.ts';
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import { decodeRecord } from '../../core/records/codec.ts';
-import { classify, ReplayFileError, type ReplayLine, type ReplaySession } from './replay-source.ts';
+import { classify, ReplayFileError, type ReplayLine, type ReplaySession } from './replay-lines.ts';
 
 /** Whether `path` is an archived day's directory (`.../YYYY-MM-DD`). */
 export function isArchivedDay(path: string): boolean {

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { resolveSymbols } from '../../core/iboard/symbols.ts';
 import { ENV } from '../../core/settings.ts';
-import type { FaultUpdate } from './faults.ts';
+import type { FaultUpdate } from './fault-knobs.ts';
 import { SimulatorOptionError } from './options.ts';
 import type { SimulatorOptions } from './simulator.ts';
 

@@ -5,8 +5,8 @@
  */
 import type { WebSocket } from 'ws';
 import { isV2Stock, withExtraField, withJunkField, withServerTimeSkew } from './altered.ts';
-import type { Faults } from './faults.ts';
-import { DEFAULT_OVERSIZED_BYTES } from './faults.ts';
+import type { Faults } from './fault-knobs.ts';
+import { DEFAULT_OVERSIZED_BYTES } from './fault-knobs.ts';
 import type { Ledger } from './ledger.ts';
 import { malformedFrame } from './malformed.ts';
 import type { Random } from './prng.ts';

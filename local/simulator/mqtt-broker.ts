@@ -17,7 +17,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import { encodeStockData, MQTT_LOGIN, mqttTopicOf } from '../../core/iboard/stock-data.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
-import type { Faults } from './faults.ts';
+import type { Faults } from './fault-knobs.ts';
 
 const TOPIC = /^s\/([A-Z0-9]+)\/MAIN$/;
 /** Publications not yet handed to every subscriber above which the synthetic feed waits. */

@@ -4,7 +4,7 @@
  * `HIGH_WATER_BYTES` are buffered). A silence fault pauses the schedule; it resumes where
  * it stopped. With `loop`, the file starts again, times shifted by one period.
  */
-import type { ReplayLine, ReplaySession } from './replay-source.ts';
+import type { ReplayLine, ReplaySession } from './replay-lines.ts';
 import { shiftTimes } from './replay-source.ts';
 
 export type ReplayTarget = {

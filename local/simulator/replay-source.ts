@@ -10,32 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isArchivedDay, loadArchivedSession } from './archive-session.ts';
-
-export type ReplayLine = {
-  /** Recorded receive time, epoch ms. */
-  readonly t: number;
-  readonly raw: string;
-  /** `stock` and `index` lines are sent only to clients subscribed to `key`; `other` to every player. */
-  readonly kind: 'stock' | 'index' | 'other';
-  readonly key: string;
-};
-
-export type ReplaySession = {
-  readonly lines: readonly ReplayLine[];
-  readonly firstT: number;
-  readonly lastT: number;
-};
-
-/** A session file that cannot be used; `line` is 1-based. */
-export class ReplayFileError extends Error {
-  readonly code = 'REPLAY_FILE_INVALID';
-  readonly line?: number;
-  constructor(message: string, line?: number) {
-    super(line === undefined ? message : `line ${line}: ${message}`);
-    this.name = 'ReplayFileError';
-    this.line = line;
-  }
-}
+import { classify, ReplayFileError, type ReplayLine, type ReplaySession } from './replay-lines.ts';
 
 /** A recorded session file, or an archived day's directory (`<archive>/YYYY-MM-DD`). */
 export function loadSession(path: string): ReplaySession {
@@ -71,31 +46,6 @@ export function parseSession(text: string): ReplaySession {
   }
   if (lines.length === 0) throw new ReplayFileError('no "in" frames to replay');
   return { lines, firstT: lines[0].t, lastT: lines[lines.length - 1].t };
-}
-
-const ACK_TYPES = new Set(['ack', 'unsub']);
-
-/** A frame as a replay line; undefined for the server acknowledgements, which are not replayed. */
-export function classify(t: number, raw: string): ReplayLine | undefined {
-  if (raw.startsWith('Subscribed ') || raw.startsWith('Unsubscribed ')) return undefined;
-  if (raw.startsWith('{')) {
-    try {
-      if (ACK_TYPES.has((JSON.parse(raw) as { type?: string }).type ?? '')) return undefined;
-    } catch {
-      // Not JSON after all: replay it as recorded.
-    }
-  }
-  const first = raw.indexOf('|');
-  if (raw.startsWith('I#'))
-    return { t, raw, kind: 'index', key: raw.slice(2, first === -1 ? undefined : first).toUpperCase() };
-  if (first !== -1) {
-    const second = raw.indexOf('|', first + 1);
-    const end = second === -1 ? raw.length : second;
-    // V1: `S#hose:974|FPT|...`; V2: `MAIN|S#FPT|...`.
-    if (raw.startsWith('S#')) return { t, raw, kind: 'stock', key: raw.slice(first + 1, end) };
-    if (raw.startsWith('S#', first + 1)) return { t, raw, kind: 'stock', key: raw.slice(first + 3, end) };
-  }
-  return { t, raw, kind: 'other', key: '' };
 }
 
 /** Rewrites the recorded server times (V2 field 101, index field 13) by `shiftMs` for a later loop. */

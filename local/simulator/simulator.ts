@@ -23,14 +23,14 @@ import { WebSocketServer } from 'ws';
 import { handleClientMessage } from './client-protocol.ts';
 import type { ClientInfo } from './client-session.ts';
 import { ClientSession } from './client-session.ts';
-import type { FaultUpdate } from './faults.ts';
-import { Faults } from './faults.ts';
+import type { FaultUpdate } from './fault-knobs.ts';
+import { Faults } from './fault-knobs.ts';
 import { Ledger } from './ledger.ts';
 import { MqttBroker } from './mqtt-broker.ts';
 import { checkOptions } from './options.ts';
 import { createRandom } from './prng.ts';
+import type { ReplaySession } from './replay-lines.ts';
 import { ReplayPlayer } from './replay-player.ts';
-import type { ReplaySession } from './replay-source.ts';
 import { loadSession } from './replay-source.ts';
 import { RestSnapshot } from './rest-snapshot.ts';
 

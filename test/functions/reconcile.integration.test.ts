@@ -11,8 +11,8 @@ import {
   DynamoDBClient,
   GetItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { Emulator } from '../../local/emulators.ts';
-import { startDynamo } from '../../local/emulators.ts';
+import type { Emulator } from '../../local/emulators/launch.ts';
+import { startDynamo } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

@@ -22,9 +22,9 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { fromControlItem, toControlItem } from '../../core/control.ts';
-import type { Emulator } from '../../local/emulators.ts';
-import { startDynamo } from '../../local/emulators.ts';
-import { MOTO_MISSING, type Moto, startMoto } from '../infra/moto.ts';
+import type { Emulator } from '../../local/emulators/launch.ts';
+import { startDynamo } from '../../local/emulators/launch.ts';
+import { MOTO_MISSING, type Moto, startMoto } from '../support/moto.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';

@@ -19,12 +19,12 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { readArchivedDay } from '../../core/archive/index.ts';
 import { formatStockFrame } from '../../core/iboard/format-frame.ts';
 import { encodeRecord } from '../../core/records/index.ts';
-import { FileArchiveStore } from '../../functions/archive/file-archive-store.ts';
-import { kinesisEventFrom } from '../../functions/kinesis-event.ts';
-import { DynamoSink } from '../../functions/sinks/dynamodb-sink.ts';
-import { exponentialBackoff } from '../../functions/sinks/transient.ts';
+import { FileArchiveStore } from '../../functions/transform/archive/file-archive-store.ts';
+import { kinesisEventFrom } from '../../functions/transform/kinesis-event.ts';
+import { DynamoSink } from '../../functions/transform/sinks/dynamodb-sink.ts';
+import { exponentialBackoff } from '../../functions/transform/sinks/transient.ts';
 import { createTransformHandler, TRANSFORM_NAMESPACE } from '../../functions/transform.ts';
-import { type Emulator, startDynamo, startKinesis } from '../../local/emulators.ts';
+import { type Emulator, startDynamo, startKinesis } from '../../local/emulators/launch.ts';
 import {
   createStream,
   createTables,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
 import { RECONCILE_RULE } from '../../infra/constructs/exchange-reconcile.ts';
 import { SESSION_RULES } from '../../infra/constructs/session-schedule.ts';
-import { resourcesOf, synthPipeline } from './synth.ts';
+import { resourcesOf, synthPipeline } from '../support/synth.ts';
 
 const { template } = synthPipeline();
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
 import { OUTPUTS } from '../../infra/pipeline-stack.ts';
-import { resourcesOf, synthPipeline } from './synth.ts';
+import { resourcesOf, synthPipeline } from '../support/synth.ts';
 
 const { template } = synthPipeline();
 const destroyed = synthPipeline({ dataRemoval: 'destroy', ingestHost: 'external' }).template;

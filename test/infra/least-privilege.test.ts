@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { resourcesOf, synthPipeline } from './synth.ts';
+import { resourcesOf, synthPipeline } from '../support/synth.ts';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 type Grant = { actions: string[]; resources: string[] };

@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { MOTO_MISSING, MOTO_REGION, type Moto, onPath, startMoto } from './moto.ts';
+import { MOTO_MISSING, MOTO_REGION, type Moto, onPath, startMoto } from '../support/moto.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { METRIC_NAMESPACE } from '../../core/metric-names.ts';
 import { TABLES } from '../../core/tables.ts';
 import { OUTPUTS, tableOutputName } from '../../infra/pipeline-stack.ts';
-import { resourcesOf, synthPipeline } from './synth.ts';
+import { resourcesOf, synthPipeline } from '../support/synth.ts';
 
 // The default deployment (cdk.json): ingest on Fargate, provisioned stream, no Keyspaces.
 const { template } = synthPipeline();

@@ -1,7 +1,7 @@
 /**
  * The scripts/query-*.sh commands, run with the real AWS CLI against dynalite (the
  * embedded runtime's DynamoDB), on rows written in the transform's own item shape
- * (functions/sinks/dynamodb-items.ts) into tables named as the stack names them.
+ * (functions/transform/sinks/dynamodb-items.ts) into tables named as the stack names them.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,10 +12,10 @@ import { promisify } from 'node:util';
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { BarRow, IndexRow, QuoteRow, TradeRow } from '../../core/derive/types.ts';
 import { tradeSortKey } from '../../core/tables.ts';
-import { barItem, indexItem, quoteItem, tradeItem } from '../../functions/sinks/dynamodb-items.ts';
+import { barItem, indexItem, quoteItem, tradeItem } from '../../functions/transform/sinks/dynamodb-items.ts';
 import { physicalTableName } from '../../infra/constructs/pipeline-tables.ts';
-import { type Emulator, startDynamo } from '../../local/emulators.ts';
-import { onPath } from './moto.ts';
+import { type Emulator, startDynamo } from '../../local/emulators/launch.ts';
+import { onPath } from '../support/moto.ts';
 
 const run = promisify(execFile);
 const SCRIPTS = fileURLToPath(new URL('../../scripts/', import.meta.url));

@@ -4,7 +4,7 @@ import { Cron } from 'croner';
 import { INGEST_WINDOWS, inIngestWindow } from '../../core/control.ts';
 import { isMarketTradingAt, phaseAt } from '../../core/market/calendar.ts';
 import { hm, ictMinuteOfDay } from '../../core/market/ict-time.ts';
-import { resourcesOf, synthPipeline } from './synth.ts';
+import { resourcesOf, synthPipeline } from '../support/synth.ts';
 
 const { template } = synthPipeline({ ingestHost: 'external' });
 

@@ -7,7 +7,7 @@ import { CQL_TABLES } from '../../core/cql/schema.ts';
 import { buildPipeline } from '../../infra/build.ts';
 import type { InfraContextError } from '../../infra/context.ts';
 import { ACCEPTED_FINDINGS } from '../../infra/nag-suppressions.ts';
-import { resourcesOf, synthPipeline, testApp } from './synth.ts';
+import { resourcesOf, synthPipeline, testApp } from '../support/synth.ts';
 
 // Context values from `-c` arrive as strings, so pass them that way.
 const external = synthPipeline({ ingestHost: 'external', keyspaces: 'true' }).template;

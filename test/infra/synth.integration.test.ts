@@ -14,8 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { type Emulator, startDynamo } from '../../local/emulators.ts';
-import { onPath } from './moto.ts';
+import { type Emulator, startDynamo } from '../../local/emulators/launch.ts';
+import { onPath } from '../support/moto.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AutoConnection, type TransportConnection } from '../../ingest-task/auto-connection.ts';
 import { IngestMetrics } from '../../ingest-task/metrics.ts';
-import { recordingLogger } from './support/stack.ts';
+import { recordingLogger } from '../support/ingest-stack.ts';
 
 function fake(name: string, log: string[]): TransportConnection {
   return {

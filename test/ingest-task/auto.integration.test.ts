@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { type Emulator, startKinesis } from '../../local/emulators.ts';
+import { type Emulator, startKinesis } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
-import { recordingLogger, startApp, testEnv, waitFor } from './support/stack.ts';
-import { createStream, emulatorClient, readEnvelopes } from './support/stream.ts';
+import { recordingLogger, startApp, testEnv, waitFor } from '../support/ingest-stack.ts';
+import { createStream, emulatorClient, readEnvelopes } from '../support/stream.ts';
 
 const SYMBOLS = ['VCB', 'FPT', 'HPG', 'SHB', 'PVS', 'ACB'];
 

@@ -3,8 +3,8 @@ import { afterEach, describe, it } from 'node:test';
 import type { Envelope } from '../../core/records/index.ts';
 import { BROWSER_USER_AGENT, IboardConnection } from '../../ingest-task/connection.ts';
 import { IngestMetrics } from '../../ingest-task/metrics.ts';
-import { recordingLogger, sleep, waitFor } from './support/stack.ts';
-import { startWsFeed, type WsFeed } from './support/ws-feed.ts';
+import { recordingLogger, sleep, waitFor } from '../support/ingest-stack.ts';
+import { startWsFeed, type WsFeed } from '../support/ws-feed.ts';
 
 const SUBSCRIBE = [
   '{"type":"sub","topic":"serverName"}',

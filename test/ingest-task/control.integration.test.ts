@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type ControlState, toControlItem } from '../../core/control.ts';
-import { type Emulator, startDynamo, startKinesis } from '../../local/emulators.ts';
+import { type Emulator, startDynamo, startKinesis } from '../../local/emulators/launch.ts';
 import { startSimulator } from '../../local/simulator/simulator.ts';
-import { recordingLogger, startApp, testEnv, waitFor } from './support/stack.ts';
-import { createStream, EMULATOR_ENV, emulatorClient, TEST_REGION } from './support/stream.ts';
+import { recordingLogger, startApp, testEnv, waitFor } from '../support/ingest-stack.ts';
+import { createStream, EMULATOR_ENV, emulatorClient, TEST_REGION } from '../support/stream.ts';
 
 let kinesis: Emulator;
 let dynamo: Emulator;

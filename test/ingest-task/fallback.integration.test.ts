@@ -3,10 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
-import { type Emulator, startKinesis } from '../../local/emulators.ts';
+import { type Emulator, startKinesis } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
-import { recordingLogger, startApp, testEnv, waitFor } from './support/stack.ts';
-import { createStream, emulatorClient, readEnvelopes } from './support/stream.ts';
+import { recordingLogger, startApp, testEnv, waitFor } from '../support/ingest-stack.ts';
+import { createStream, emulatorClient, readEnvelopes } from '../support/stream.ts';
 
 const SYMBOLS = ['VCB', 'FPT', 'HPG', 'SHB', 'PVS', 'BSR'];
 

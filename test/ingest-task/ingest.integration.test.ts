@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { startAwsFaultProxy } from '../../local/chaos/aws-fault-proxy.ts';
-import { type Emulator, startKinesis } from '../../local/emulators.ts';
+import { startAwsFaultProxy } from '../../local/emulators/fault-proxy.ts';
+import { type Emulator, startKinesis } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
 import {
   assertStreamMatchesLedger,
@@ -12,8 +12,8 @@ import {
   startApp,
   testEnv,
   waitFor,
-} from './support/stack.ts';
-import { createStream, emulatorClient } from './support/stream.ts';
+} from '../support/ingest-stack.ts';
+import { createStream, emulatorClient } from '../support/stream.ts';
 
 let kinesis: Emulator;
 let client: KinesisClient;

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { startAwsFaultProxy } from '../../local/chaos/aws-fault-proxy.ts';
-import { type Emulator, startKinesis } from '../../local/emulators.ts';
+import { startAwsFaultProxy } from '../../local/emulators/fault-proxy.ts';
+import { type Emulator, startKinesis } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
 import { buildIngestBundle } from '../../scripts/build-ingest.ts';
-import { type IngestChild, spawnIngest } from './support/child.ts';
-import { sleep, testEnv } from './support/stack.ts';
-import { createStream, emulatorClient, readEnvelopes } from './support/stream.ts';
+import { type IngestChild, spawnIngest } from '../support/child-process.ts';
+import { sleep, testEnv } from '../support/ingest-stack.ts';
+import { createStream, emulatorClient, readEnvelopes } from '../support/stream.ts';
 
 let kinesis: Emulator;
 let client: KinesisClient;

@@ -5,10 +5,10 @@ import mqtt from 'mqtt';
 import { BROWSER_USER_AGENT } from '../../core/iboard/browser-headers.ts';
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
-import { type Emulator, startKinesis } from '../../local/emulators.ts';
+import { type Emulator, startKinesis } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
-import { recordingLogger, sleep, startApp, testEnv, waitFor } from './support/stack.ts';
-import { createStream, emulatorClient, readEnvelopes } from './support/stream.ts';
+import { recordingLogger, sleep, startApp, testEnv, waitFor } from '../support/ingest-stack.ts';
+import { createStream, emulatorClient, readEnvelopes } from '../support/stream.ts';
 
 const SYMBOLS = ['VCB', 'FPT', 'HPG', 'SHB', 'PVS', 'ACB'];
 

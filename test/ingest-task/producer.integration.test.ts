@@ -4,9 +4,9 @@ import { type Envelope, RecordPacker } from '../../core/records/index.ts';
 import { createKinesisClient } from '../../ingest-task/kinesis-client.ts';
 import { IngestMetrics } from '../../ingest-task/metrics.ts';
 import { KinesisProducer } from '../../ingest-task/producer.ts';
-import { startAwsFaultProxy } from '../../local/chaos/aws-fault-proxy.ts';
-import { type Emulator, startKinesis } from '../../local/emulators.ts';
-import { createStream, emulatorClient, readStream, TEST_REGION } from './support/stream.ts';
+import { startAwsFaultProxy } from '../../local/emulators/fault-proxy.ts';
+import { type Emulator, startKinesis } from '../../local/emulators/launch.ts';
+import { createStream, emulatorClient, readStream, TEST_REGION } from '../support/stream.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const SYMBOLS = Array.from({ length: 40 }, (_, i) => `S${String(i).padStart(2, '0')}`);

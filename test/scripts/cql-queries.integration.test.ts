@@ -17,12 +17,12 @@ import type { BatchRecord } from '../../core/derive/decode-batch.ts';
 import { transformBatch } from '../../core/derive/transform-batch.ts';
 import { formatStockFrame } from '../../core/iboard/format-frame.ts';
 import { encodeRecord } from '../../core/records/index.ts';
-import { createCassandraClient } from '../../functions/sinks/cassandra-client.ts';
-import { combineSinks } from '../../functions/sinks/combined-sink.ts';
-import { barFromCql, quoteFromCql, tradeFromCql } from '../../functions/sinks/cql-rows.ts';
-import { ensureCqlSchema } from '../../functions/sinks/cql-setup.ts';
-import { KeyspacesSink } from '../../functions/sinks/keyspaces-sink.ts';
-import { loadTransformConfig } from '../../functions/transform-config.ts';
+import { loadTransformConfig } from '../../functions/transform/config.ts';
+import { createCassandraClient } from '../../functions/transform/sinks/cassandra-client.ts';
+import { combineSinks } from '../../functions/transform/sinks/combined-sink.ts';
+import { barFromCql, quoteFromCql, tradeFromCql } from '../../functions/transform/sinks/cql-rows.ts';
+import { ensureCqlSchema } from '../../functions/transform/sinks/cql-setup.ts';
+import { KeyspacesSink } from '../../functions/transform/sinks/keyspaces-sink.ts';
 import { T0, tradingStory } from '../support/frames.ts';
 import { MemorySink } from '../support/memory-sink.ts';
 

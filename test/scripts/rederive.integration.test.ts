@@ -20,18 +20,18 @@ import type { TransformSink } from '../../core/derive/sink.ts';
 import { initMessage, stockSubscribeMessages } from '../../core/iboard/subscribe.ts';
 import { decodeRecord } from '../../core/records/index.ts';
 import { ENV } from '../../core/settings.ts';
-import { FileArchiveStore } from '../../functions/archive/file-archive-store.ts';
-import { dynamoClient, kinesisClient } from '../../local/aws-clients.ts';
-import { parseStartArgs } from '../../local/cli-args.ts';
-import { type Clock, simulatedClock } from '../../local/clock.ts';
-import { archiveDirOf } from '../../local/data-dir.ts';
-import { type Runtime, startRuntime } from '../../local/runtime.ts';
+import { FileArchiveStore } from '../../functions/transform/archive/file-archive-store.ts';
+import { synthesize } from '../../local/cloudformation/synth.ts';
+import { dynamoClient, kinesisClient } from '../../local/emulators/clients.ts';
+import { parseStartArgs } from '../../local/runtime/cli-args.ts';
+import { type Clock, simulatedClock } from '../../local/runtime/clock.ts';
+import { archiveDirOf } from '../../local/runtime/data-dir.ts';
+import { type Runtime, startRuntime } from '../../local/runtime/start-runtime.ts';
 import { loadSession } from '../../local/simulator/replay-source.ts';
 import { startSimulator } from '../../local/simulator/simulator.ts';
-import { synthesize } from '../../local/synth.ts';
 import { parseRederiveArgs, runRederive, tablesConfig } from '../../scripts/rederive.ts';
-import { scanAll } from '../local/pipeline-checks.ts';
-import { connect } from '../local/simulator/ws-client.ts';
+import { scanAll } from '../support/pipeline-checks.ts';
+import { connect } from '../support/ws-client.ts';
 
 /** Tuesday 2026-04-14, 11:29:40 ICT: 20 s of trading before the lunch break silences the market. */
 const BEFORE_LUNCH = Date.parse('2026-04-14T04:29:40Z');

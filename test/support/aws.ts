@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { PARTITION_ONLY_TABLES, TABLE_KEYS, TABLES, type TableName } from '../../core/tables.ts';
-import { fromItem } from '../../functions/sinks/dynamodb-items.ts';
+import { fromItem } from '../../functions/transform/sinks/dynamodb-items.ts';
 
 export const REGION = 'us-east-1';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

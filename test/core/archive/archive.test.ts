@@ -17,7 +17,7 @@ import {
   readArchivedShard,
 } from '../../../core/archive/index.ts';
 import { decodeRecord, encodeRecord } from '../../../core/records/index.ts';
-import { FileArchiveStore } from '../../../functions/archive/file-archive-store.ts';
+import { FileArchiveStore } from '../../../functions/transform/archive/file-archive-store.ts';
 
 const SHARD = 'shardId-000000000000';
 // 2026-04-14 09:30 ICT.

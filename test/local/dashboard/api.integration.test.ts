@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { dayPartition } from '../../../core/tables.ts';
-import { quoteFromItem } from '../../../functions/sinks/dynamodb-items.ts';
+import { quoteFromItem } from '../../../functions/transform/sinks/dynamodb-items.ts';
 import { type Dashboard, startDashboard } from '../../../local/dashboard/server.ts';
-import { type MarketFixture, startMarketFixture } from './market-fixture.ts';
-import { openSse } from './sse-client.ts';
+import { type MarketFixture, startMarketFixture } from '../../support/dashboard-market.ts';
+import { openSse } from '../../support/sse-client.ts';
 
 /** Tuesday 14 April 2026, 10:00 ICT: continuous trading on every exchange. */
 const START = Date.parse('2026-04-14T03:00:00Z');

@@ -11,16 +11,16 @@
 import { BatchWriteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { quoteFromFrame } from '../../../core/derive/quotes.ts';
 import { parseFrame } from '../../../core/iboard/parse-frame.ts';
-import { quoteItem } from '../../../functions/sinks/dynamodb-items.ts';
-import { dynamoClient } from '../../../local/aws-clients.ts';
+import { quoteItem } from '../../../functions/transform/sinks/dynamodb-items.ts';
 import { computeOverview } from '../../../local/dashboard/overview.ts';
 import { TableReader } from '../../../local/dashboard/reader.ts';
 import { toQuote } from '../../../local/dashboard/rows.ts';
 import { startDashboard } from '../../../local/dashboard/server.ts';
-import { startDynamo } from '../../../local/emulators.ts';
+import { dynamoClient } from '../../../local/emulators/clients.ts';
+import { startDynamo } from '../../../local/emulators/launch.ts';
 import { SyntheticMarket } from '../../../local/simulator/synthetic-market.ts';
 import { createNamedTables } from '../../support/aws.ts';
-import { openSse } from './sse-client.ts';
+import { openSse } from '../../support/sse-client.ts';
 
 const T0 = Date.parse('2026-04-14T03:00:00Z');
 const tables = { trades: 'b-trades', quotes: 'b-quotes', bars: 'b-bars', indices: 'b-indices' };

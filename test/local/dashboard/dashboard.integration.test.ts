@@ -9,9 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { QuoteRow } from '../../../core/derive/types.ts';
-import { quoteFromItem } from '../../../functions/sinks/dynamodb-items.ts';
+import { quoteFromItem } from '../../../functions/transform/sinks/dynamodb-items.ts';
 import { type Dashboard, startDashboard } from '../../../local/dashboard/server.ts';
-import { type MarketFixture, startMarketFixture } from './market-fixture.ts';
+import { type MarketFixture, startMarketFixture } from '../../support/dashboard-market.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { quoteFromFrame } from '../../../core/derive/quotes.ts';
 import type { StockFrame } from '../../../core/iboard/types.ts';
-import { quoteItem } from '../../../functions/sinks/dynamodb-items.ts';
+import { quoteItem } from '../../../functions/transform/sinks/dynamodb-items.ts';
 import { perMinute } from '../../../local/dashboard/api.ts';
 import { unmarshallItem } from '../../../local/dashboard/attribute-values.ts';
 import { computeOverview } from '../../../local/dashboard/overview.ts';

@@ -8,7 +8,7 @@ import { indexSubscribeMessage, stockSubscribeMessages } from '../../../core/ibo
 import { startRecording } from '../../../local/simulator/recorder.ts';
 import { loadSession } from '../../../local/simulator/replay-source.ts';
 import { startSimulator } from '../../../local/simulator/simulator.ts';
-import { connect } from './ws-client.ts';
+import { connect } from '../../support/ws-client.ts';
 
 describe('record -> replay round trip', () => {
   it('records a session the replay then plays back frame for frame', async () => {

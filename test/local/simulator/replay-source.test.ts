@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseSession, ReplayFileError, shiftTimes } from '../../../local/simulator/replay-source.ts';
+import { ReplayFileError } from '../../../local/simulator/replay-lines.ts';
+import { parseSession, shiftTimes } from '../../../local/simulator/replay-source.ts';
 
 const V2 = `MAIN|S#FPT|${'|'.repeat(99)}1776148328137`;
 const line = (t: number, dir: string, raw: string) => JSON.stringify({ t, dir, raw });

@@ -3,9 +3,9 @@ import { after, afterEach, describe, it } from 'node:test';
 import { indexSubscribeMessage, stockSubscribeMessages } from '../../../core/iboard/subscribe.ts';
 import type { Simulator } from '../../../local/simulator/simulator.ts';
 import { startSimulator } from '../../../local/simulator/simulator.ts';
-import { writeSessionFixture } from './session-fixture.ts';
-import type { TestClient } from './ws-client.ts';
-import { connect } from './ws-client.ts';
+import { writeSessionFixture } from '../../support/recorded-session.ts';
+import type { TestClient } from '../../support/ws-client.ts';
+import { connect } from '../../support/ws-client.ts';
 
 const small = writeSessionFixture({ frames: 300, stepMs: 2 });
 let sim: Simulator | undefined;

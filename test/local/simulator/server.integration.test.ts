@@ -13,8 +13,8 @@ import { stockIdOf } from '../../../core/iboard/symbols.ts';
 import type { StockFrame } from '../../../core/iboard/types.ts';
 import type { Simulator } from '../../../local/simulator/simulator.ts';
 import { startSimulator } from '../../../local/simulator/simulator.ts';
-import type { TestClient } from './ws-client.ts';
-import { connect, upgradeOutcome } from './ws-client.ts';
+import type { TestClient } from '../../support/ws-client.ts';
+import { connect, upgradeOutcome } from '../../support/ws-client.ts';
 
 const SYMBOLS = ['VCB', 'FPT', 'HPG', 'SHS', 'ACB'];
 let sim: Simulator | undefined;

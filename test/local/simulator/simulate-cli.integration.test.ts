@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { stockSubscribeMessages } from '../../../core/iboard/subscribe.ts';
-import { connect } from './ws-client.ts';
+import { connect } from '../../support/ws-client.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 

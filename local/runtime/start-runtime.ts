@@ -1,0 +1,380 @@
+/**
+ * The embedded runtime, start to stop: emulators → router → template → resources →
+ * functions (event source mapping, schedule) → market source → ingest task. `start.ts`
+ * is its command line; tests and benchmarks call {@link startRuntime} directly.
+ *
+ * @example
+ * const runtime = await startRuntime({ dataDir: '.local-data', endpointPort: 4566, dashboardPort: 3000,
+ *   source: { kind: 'simulate', rate: 1000, seed: '1' }, clock: realClock, log: console.log });
+ * await runtime.stop();
+ */
+
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { reconciliationSummary } from '../../core/derive/reconcile.ts';
+import { ENV } from '../../core/settings.ts';
+import { tradingDate } from '../../core/tables.ts';
+import { provision } from '../cloudformation/provision.ts';
+import { synthesize } from '../cloudformation/synth.ts';
+import { readTemplate } from '../cloudformation/template.ts';
+import { startDashboard } from '../dashboard/server.ts';
+import { dynamoClient, kinesisClient, LOCAL_ACCOUNT, LOCAL_REGION } from '../emulators/clients.ts';
+import { startRouter } from '../emulators/router.ts';
+import { type SupervisedEmulator, startSupervised } from '../emulators/supervised-emulator.ts';
+import { WriteCounter } from '../emulators/write-counter.ts';
+import { RuleScheduler } from '../eventbridge/scheduler.ts';
+import { CheckpointStore } from '../lambda/checkpoint-store.ts';
+import { DeadLetterFile } from '../lambda/dead-letter-file.ts';
+import type { KinesisEventSource } from '../lambda/event-source-mapping.ts';
+import {
+  FUNCTION_SOURCES,
+  functionEnvironment,
+  loadFunctions,
+  runtimeEnvironment,
+} from '../lambda/load-handlers.ts';
+import type { Source } from './cli-args.ts';
+import type { Clock } from './clock.ts';
+import type { CqlSinkOptions } from './cql-keyspace.ts';
+import { cqlEnvironment, prepareCql } from './cql-keyspace.ts';
+import { archiveDirOf, claimDataDir, type DataDir } from './data-dir.ts';
+import { countFrames } from './frame-count.ts';
+import { IngestProcess } from './ingest-child.ts';
+import { type MarketSource, startMarketSource } from './market-source.ts';
+import { ensurePortFree, freePort } from './ports.ts';
+import { reconcileTables } from './reconcile-tables.ts';
+import { type RuntimeStatus, StatusSampler } from './status-line.ts';
+import { eventSourcesFor, scheduleRulesFor, tableRoles } from './wiring.ts';
+
+export type RuntimeOptions = {
+  readonly dataDir: string;
+  /** 0: any free port. */
+  readonly endpointPort: number;
+  /** null: no dashboard. */
+  readonly dashboardPort: number | null;
+  readonly source: Source;
+  readonly clock: Clock;
+  readonly log: (line: string) => void;
+  readonly verbose?: boolean;
+  /** A synthesized template to use instead of synthesizing `infra/` (tests reuse one). */
+  readonly template?: unknown;
+  /** The stack's `batchWindowSeconds` context for this run (else `cdk.json`'s); ignored with `template`. */
+  readonly batchWindowSeconds?: number;
+  /** Extra environment for the ingest task (tests shorten its timers). */
+  readonly ingestEnv?: Readonly<Record<string, string>>;
+  /** Status line period; 0: none. @default 5000 */
+  readonly statusIntervalMs?: number;
+  /**
+   * Fire each schedule rule's latest firing on start (the state the schedule would have
+   * left). Without it the first check (every 5 min in the trading hours) heals the state,
+   * since the check is level-triggered. @default true
+   */
+  readonly catchUp?: boolean;
+  /** Also write to Cassandra (`SINK=both`) or only there (`keyspaces`): `--sink`. */
+  readonly cql?: CqlSinkOptions;
+  /** Aborts a start in progress (Ctrl-C while starting): what was started is stopped. */
+  readonly signal?: AbortSignal;
+};
+
+export class StartAbortedError extends Error {
+  readonly code = 'START_ABORTED';
+  constructor() {
+    super('start aborted');
+    this.name = 'StartAbortedError';
+  }
+}
+
+export type Runtime = {
+  /** The AWS endpoint (router), e.g. http://127.0.0.1:4566. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly tables: Readonly<Record<string, string>>;
+  readonly streamName: string;
+  readonly source?: MarketSource;
+  readonly eventSources: readonly KinesisEventSource[];
+  readonly scheduler: RuleScheduler;
+  readonly ingest: IngestProcess;
+  /** The environment the ingest task runs with (a second task with it joins the same stream). */
+  readonly ingestEnvironment: Readonly<Record<string, string>>;
+  readonly deadLetters: readonly DeadLetterFile[];
+  readonly dashboardUrl?: string;
+  status(): Promise<RuntimeStatus>;
+  /** Drains the ingest task and the event source mapping, then stops everything. */
+  stop(options?: { drainMs?: number; ingestDeadlineMs?: number }): Promise<void>;
+  /** Ends everything at once (second Ctrl-C). */
+  kill(): void;
+};
+
+/**
+ * Data-dir growth after which dynalite is restarted to release the LevelDB files its
+ * leaked Query iterators keep alive (see supervised-emulator.ts): 512 MB is about a
+ * quarter of an hour at 2,000 frames/s with a dashboard open, and about 20 million
+ * frames of real data without queries.
+ */
+const DYNALITE_RECYCLE_BYTES = 512 * 1024 * 1024;
+
+const INGEST_ENDINGS = {
+  drained: 'stopped; every frame it received is in the stream',
+  undelivered: 'stopped at its drain deadline with frames undelivered (see its log)',
+  killed: `killed after the deadline; frames it held are lost`,
+  'not running': 'was not running',
+} as const;
+
+type Stoppable = { name: string; stop: () => Promise<unknown> };
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { log, clock } = options;
+  const cleanup: Stoppable[] = [];
+  const emulators: SupervisedEmulator[] = [];
+  let dir: DataDir | undefined;
+  const checkpoint = () => {
+    if (options.signal?.aborted) throw new StartAbortedError();
+  };
+  try {
+    await ensurePortFree(options.endpointPort, '--endpoint-port', 'the AWS endpoint');
+    if (options.dashboardPort !== null)
+      await ensurePortFree(options.dashboardPort, '--dashboard-port', 'the dashboard');
+    dir = claimDataDir(options.dataDir);
+    const [kinesis, dynamodb] = await Promise.all([
+      startSupervised('kinesis', dir.kinesis, log),
+      startSupervised('dynamodb', dir.dynamodb, log, { recycleGrowthBytes: DYNALITE_RECYCLE_BYTES }),
+    ]);
+    emulators.push(kinesis, dynamodb);
+    checkpoint();
+    const writes = new WriteCounter();
+    const router = await startRouter({
+      port: options.endpointPort,
+      upstreams: { kinesis: kinesis.endpoint, dynamodb: dynamodb.endpoint },
+      observe: writes,
+      hints: { sqs: `SQS is not emulated: the on-failure destination is ${join(dir.root, 'dlq')}/*.jsonl` },
+    });
+    cleanup.push({ name: 'router', stop: () => router.stop() });
+    log(
+      `endpoint: ${router.url.replace('127.0.0.1', 'localhost')} (kinesis → kinesalite, dynamodb → dynalite)`,
+    );
+
+    const context =
+      options.batchWindowSeconds === undefined ? {} : { batchWindowSeconds: options.batchWindowSeconds };
+    const synthesized =
+      options.template === undefined
+        ? await synthesize(dir.root, { signal: options.signal, context })
+        : undefined;
+    if (synthesized)
+      log(
+        `template: synthesized infra/ in ${(synthesized.ms / 1000).toFixed(1)} s → ${synthesized.templatePath}`,
+      );
+    const template = readTemplate(
+      options.template ?? synthesized?.template,
+      { region: LOCAL_REGION, account: LOCAL_ACCOUNT },
+      FUNCTION_SOURCES,
+    );
+    for (const note of template.notes) log(`note: ${note}`);
+    const roles = tableRoles(template.functions);
+    checkpoint();
+
+    const kinesisSdk = kinesisClient({ endpoint: kinesis.endpoint });
+    const dynamoSdk = dynamoClient({ endpoint: dynamodb.endpoint });
+    cleanup.push({
+      name: 'clients',
+      stop: async () => {
+        kinesisSdk.destroy();
+        dynamoSdk.destroy();
+      },
+    });
+    const provisioned = await provision({
+      template,
+      kinesis: kinesisSdk,
+      dynamodb: dynamoSdk,
+      dataDir: dir.root,
+      controlTable: roles.control,
+      now: clock.now,
+    });
+    for (const line of provisioned.lines) log(line);
+    checkpoint();
+
+    const cqlWrites = options.cql ? await prepareCql(options.cql, log) : undefined;
+    if (cqlWrites) cleanup.push({ name: 'cql counter', stop: async () => cqlWrites.stop() });
+    const { env, conflicts } = functionEnvironment(template.functions, {
+      ...runtimeEnvironment(router.url, LOCAL_REGION, options.verbose ? 'INFO' : 'WARN'),
+      ...clock.env,
+      // The raw-feed archive as files under the data directory (the stack's bucket on AWS).
+      [ENV.ARCHIVE_DIR]: archiveDirOf(dir.root),
+      ...(options.cql ? cqlEnvironment(options.cql) : {}),
+    });
+    for (const conflict of conflicts) log(`note: functions disagree on ${conflict}`);
+    Object.assign(process.env, env);
+    const functions = await loadFunctions(template.functions);
+    checkpoint();
+
+    const deadLetters = new Map(
+      Object.entries(provisioned.queueFiles).map(([id, file]) => [id, new DeadLetterFile(file)]),
+    );
+    const eventSources = eventSourcesFor({
+      template,
+      functions,
+      kinesis: kinesisSdk,
+      checkpoints: CheckpointStore.open(dir.checkpoints),
+      deadLetters,
+      countFrames,
+      onError: (error, shard) => log(`event source: ${shard}: ${error.message}`),
+    });
+    for (const mapping of template.mappings) {
+      const { batchSize, maxBatchingWindowMs } = mapping.settings;
+      log(
+        `event source: batches of up to ${batchSize} records, gathered for ${maxBatchingWindowMs / 1000} s ` +
+          "(the stack's batchWindowSeconds: rows appear that much after their frames; --batch-window 1 for a livelier view)",
+      );
+    }
+    for (const es of eventSources) await es.start();
+    cleanup.push({ name: 'event sources', stop: () => Promise.all(eventSources.map((es) => es.stop(0))) });
+
+    const scheduler = new RuleScheduler({
+      rules: scheduleRulesFor(template, functions, clock, (line) => log(line)),
+      clock,
+    });
+    if (options.catchUp ?? true) await scheduler.catchUp();
+    scheduler.start();
+    cleanup.push({ name: 'scheduler', stop: () => scheduler.stop() });
+    checkpoint();
+
+    const source = await startMarketSource(options.source, clock);
+    if (source) {
+      cleanup.push({ name: 'source', stop: () => source.stop() });
+      log(`source: ${source.description}`);
+      // The reconcile function (loaded above, reads it per call) compares with this exchange.
+      process.env[ENV.SNAPSHOT_URL] = source.simulator.restUrl;
+    }
+
+    const streamName = template.streams[0]?.name;
+    if (!streamName) throw new Error('the template declares no Kinesis stream');
+    const metricsPort = await freePort();
+    const ingestEnvironment: Readonly<Record<string, string>> = {
+      ...runtimeEnvironment(router.url, LOCAL_REGION),
+      ...clock.env,
+      [ENV.STREAM_NAME]: streamName,
+      ...(roles.control ? { [ENV.CONTROL_TABLE]: roles.control } : {}),
+      [ENV.INGEST_MODE]: 'control',
+      [ENV.METRICS_PORT]: String(metricsPort),
+      // Poll the control item often enough that a fast simulated clock still starts on time.
+      [ENV.CONTROL_POLL_SECONDS]: String(Math.max(0.2, Math.min(5, 5 / clock.speed))),
+      [ENV.EMF_METRICS]: 'off',
+      ...(source?.url ? { [ENV.IBOARD_URL]: source.url } : {}),
+      // The simulator also answers the REST snapshot the fallback polls.
+      ...(source ? { [ENV.SNAPSHOT_URL]: source.simulator.restUrl } : {}),
+      ...(options.source.kind === 'url' ? { [ENV.IBOARD_URL]: options.source.url } : {}),
+      ...(source?.symbols ? { [ENV.SYMBOLS]: source.symbols.join(',') } : {}),
+      // Under IBOARD_PROTOCOL=auto (the default) the task moves to the simulator's MQTT broker.
+      ...(source && (options.ingestEnv?.[ENV.IBOARD_PROTOCOL] ?? 'auto').toLowerCase() === 'auto'
+        ? { [ENV.IBOARD_MQTT_URL]: source.simulator.mqttUrl }
+        : {}),
+      ...options.ingestEnv,
+    };
+    const ingest = new IngestProcess({
+      metricsPort,
+      logFile: join(dir.logs, 'ingest.log'),
+      env: ingestEnvironment,
+      onLog: (level, message) => {
+        if (level === 'WARN' || level === 'ERROR' || level === 'TEXT' || options.verbose)
+          log(`ingest: ${message}`);
+      },
+      onExit: (code, signal, restart) =>
+        log(
+          `ingest: exited (${signal ?? `code ${code}`})${restart ? ', restarting' : ''}; log: ${join(dir!.logs, 'ingest.log')}`,
+        ),
+    });
+    ingest.start();
+    cleanup.push({ name: 'ingest', stop: () => ingest.stop(5_000) });
+
+    const dashboard =
+      options.dashboardPort === null
+        ? undefined
+        : await startDashboard({
+            port: options.dashboardPort,
+            dynamoEndpoint: router.url,
+            region: LOCAL_REGION,
+            tables: { trades: roles.trades, quotes: roles.quotes, bars: roles.bars, indices: roles.indices },
+            now: clock.now,
+          });
+    if (dashboard) {
+      cleanup.push({ name: 'dashboard', stop: () => dashboard.stop() });
+      log(`dashboard: ${dashboard.url}`);
+    }
+
+    const sampler = new StatusSampler({
+      clock,
+      ingest,
+      eventSources,
+      writes,
+      ...(cqlWrites ? { cqlWrites } : {}),
+      roles,
+      deadLetters: [...deadLetters.values()],
+    });
+    const timer =
+      (options.statusIntervalMs ?? 5_000) > 0
+        ? setInterval(() => void sampler.line().then(log), options.statusIntervalMs ?? 5_000)
+        : undefined;
+
+    let stopped = false;
+    return {
+      endpoint: router.url,
+      port: router.port,
+      tables: roles,
+      streamName,
+      source,
+      eventSources,
+      scheduler,
+      ingest,
+      ingestEnvironment,
+      deadLetters: [...deadLetters.values()],
+      dashboardUrl: dashboard?.url,
+      status: () => sampler.sample(),
+      stop: async ({ drainMs = 30_000, ingestDeadlineMs = 35_000 } = {}) => {
+        if (stopped) return;
+        stopped = true;
+        clearInterval(timer);
+        await scheduler.stop();
+        const ingestEnd = await ingest.stop(ingestDeadlineMs);
+        log(`ingest: ${INGEST_ENDINGS[ingestEnd]}`);
+        await source?.stop();
+        const drained = await Promise.all(eventSources.map((es) => es.stop(drainMs)));
+        log(
+          drained.every((d) => d.drained)
+            ? 'event source: every record put was processed'
+            : `event source: stopped after ${drainMs / 1000} s with records left; they are processed on the next start`,
+        );
+        log(await reconciliationLine(dynamoSdk, roles, tradingDate(clock.now())));
+        await dashboard?.stop();
+        await router.stop();
+        cqlWrites?.stop();
+        kinesisSdk.destroy();
+        dynamoSdk.destroy();
+        await Promise.all(emulators.map((e) => e.stop()));
+        dir?.release();
+      },
+      kill: () => {
+        ingest.kill();
+        for (const e of emulators) e.kill();
+        dir?.release();
+      },
+    };
+  } catch (error) {
+    for (const c of cleanup.reverse()) await c.stop().catch(() => {});
+    await Promise.all(emulators.map((e) => e.stop()));
+    dir?.release();
+    throw error;
+  }
+}
+
+/** The day's reconciliation as one line (what `npm run reconcile` prints last); never fails the stop. */
+async function reconciliationLine(
+  dynamo: DynamoDBClient,
+  roles: Readonly<Record<string, string>>,
+  date: string,
+): Promise<string> {
+  if (!roles.trades || !roles.quotes) return 'reconciliation: no trades table';
+  try {
+    const report = await reconcileTables(dynamo, { trades: roles.trades, quotes: roles.quotes }, { date });
+    return `${date} ${reconciliationSummary(report)}`;
+  } catch (error) {
+    return `reconciliation: could not read the tables: ${(error as Error).message}`;
+  }
+}
