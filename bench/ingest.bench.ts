@@ -105,120 +105,10 @@ async function main(): Promise<void> {
   // --- the ingest task, as shipped: the esbuild bundle (main.mjs + pack-worker.mjs)
   const bundleDir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
   const { outfile } = await buildIngestBundle(bundleDir);
-  const ingest = spawnLogged([outfile], {
-    ...CREDENTIALS,
-    STREAM_NAME: 'bench-ingest',
-    IBOARD_PROTOCOL: 'v2',
-    IBOARD_URL: sim.url,
-    AWS_ENDPOINT_URL: kinesis.endpoint,
-    INGEST_MODE: 'always',
-    METRICS_PORT: '0',
-  });
-  const pid = ingest.child.pid as number;
-  const started = await waitForLine(ingest.lines, 'ingest task started', ingest.child);
-  const port = started.metricsPort as number;
-  const sample = async (): Promise<Sample> => {
-    const metrics = (await (await fetch(`http://127.0.0.1:${port}/metrics`)).json()) as MetricsSnapshot;
-    return { at: performance.now(), cpu: cpuSeconds(pid), metrics };
-  };
-  await sleep(WARMUP_MS);
-  const s0 = await sample();
-  await sleep(SECONDS * 1000);
-  const s1 = await sample();
-  sim.setRate(Number.POSITIVE_INFINITY);
-  await sleep(1_000);
-  const s2 = await sample();
-  await sleep(SECONDS * 1000);
-  const s3 = await sample();
-  const ingestRss = peakRssMb(pid);
-  ingest.child.kill('SIGTERM');
-  const ingestExit = await ingest.exited;
-
-  // --- the same bundle on the MQTT transport, measured as the max phase above (warmed up at
-  // a tenth of the rate: a finite rate is not paced by the broker's backlog)
-  sim.setRate(RATE / 10);
-  const mqttTask = spawnLogged([outfile], {
-    ...CREDENTIALS,
-    STREAM_NAME: 'bench-mqtt',
-    IBOARD_PROTOCOL: 'mqtt',
-    IBOARD_URL: sim.mqttUrl,
-    AWS_ENDPOINT_URL: kinesis.endpoint,
-    INGEST_MODE: 'always',
-    METRICS_PORT: '0',
-  });
-  const mqttPid = mqttTask.child.pid as number;
-  const mqttPort = (await waitForLine(mqttTask.lines, 'ingest task started', mqttTask.child))
-    .metricsPort as number;
-  const mqttSample = async (): Promise<Sample> => {
-    const metrics = (await (await fetch(`http://127.0.0.1:${mqttPort}/metrics`)).json()) as MetricsSnapshot;
-    return { at: performance.now(), cpu: cpuSeconds(mqttPid), metrics };
-  };
-  await sleep(WARMUP_MS);
-  sim.setRate(Number.POSITIVE_INFINITY);
-  await sleep(1_000);
-  const m0 = await mqttSample();
-  await sleep(SECONDS * 1000);
-  const m1 = await mqttSample();
-  const mqttRss = peakRssMb(mqttPid);
-  mqttTask.child.kill('SIGTERM');
-  const mqttExit = await mqttTask.exited;
-  sim.setRate(RATE);
+  const { steady, max, ingestRss, ingestExit } = await websocketPhases(sim, kinesis.endpoint, outfile);
+  const { mqttMax, mqttExit } = await mqttPhase(sim, kinesis.endpoint, outfile);
   rmSync(bundleDir, { recursive: true, force: true });
-  const mqttFrames = m1.metrics.frames.put - m0.metrics.frames.put;
-  const mqttMax = {
-    framesPerSec: (mqttFrames / (m1.at - m0.at)) * 1000,
-    cpuSecPer100kFrames: ((m1.cpu - m0.cpu) / mqttFrames) * 100_000,
-    // Below 1: the task had CPU to spare, the simulator's broker (this process) set the pace.
-    taskCores: (m1.cpu - m0.cpu) / ((m1.at - m0.at) / 1000),
-    shed: m1.metrics.frames.shed,
-    undecodable: m1.metrics.frames.rejected.undecodable,
-    bufferPeak: m1.metrics.buffer.peak,
-    ack: m1.metrics.ackLatencyMs,
-    peakRssMb: mqttRss,
-  };
-
-  const steadyFrames = s1.metrics.frames.put - s0.metrics.frames.put;
-  const steady = {
-    framesPerSec: (steadyFrames / (s1.at - s0.at)) * 1000,
-    recordsPer1000Frames: ((s1.metrics.kinesis.records - s0.metrics.kinesis.records) / steadyFrames) * 1000,
-    bytesPer1000Frames: ((s1.metrics.kinesis.bytes - s0.metrics.kinesis.bytes) / steadyFrames) * 1000,
-    cpuSecPer100kFrames: ((s1.cpu - s0.cpu) / steadyFrames) * 100_000,
-    ack: s1.metrics.ackLatencyMs,
-  };
-  const maxFrames = s3.metrics.frames.put - s2.metrics.frames.put;
-  const max = {
-    framesPerSec: (maxFrames / (s3.at - s2.at)) * 1000,
-    cpuSecPer100kFrames: ((s3.cpu - s2.cpu) / maxFrames) * 100_000,
-    shed: s3.metrics.frames.shed,
-    bufferPeak: s3.metrics.buffer.peak,
-    ack: s3.metrics.ackLatencyMs,
-  };
-
-  // --- the naive producer, same market, same rate
-  const naive = spawnLogged(
-    ['--import', 'tsx', 'bench/naive-producer.ts', sim.url, 'bench-naive', kinesis.endpoint],
-    {
-      ...CREDENTIALS,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
-  );
-  const naivePid = naive.child.pid as number;
-  await sleep(WARMUP_MS);
-  const n0 = { at: performance.now(), line: naive.lines.at(-1) ?? { acked: 0, bytes: 0 } };
-  await sleep(SECONDS * 1000);
-  const n1 = { at: performance.now(), line: naive.lines.at(-1) ?? { acked: 0, bytes: 0 } };
-  const naiveRss = peakRssMb(naivePid);
-  naive.child.kill('SIGTERM');
-  await naive.exited;
-  const naiveAcked = (n1.line.acked as number) - (n0.line.acked as number);
-  const naiveResult = {
-    framesPerSec: (naiveAcked / (n1.at - n0.at)) * 1000,
-    recordsPer1000Frames: 1000,
-    bytesPer1000Frames: (((n1.line.bytes as number) - (n0.line.bytes as number)) / naiveAcked) * 1000,
-    queuedAtEnd: n1.line.queued,
-    p99AckMs: n1.line.p99,
-    peakRssMb: naiveRss,
-  };
+  const { naiveResult, n1, naiveRss } = await naivePhase(sim, kinesis.endpoint);
   await sim.stop();
   await kinesis.stop();
 
@@ -268,6 +158,136 @@ async function main(): Promise<void> {
     `MQTT max phase: ${results.mqttFramesPerSec} frames/s, task CPU ${mqttMax.taskCores.toFixed(2)} cores, shed ${mqttMax.shed}, undecodable ${mqttMax.undecodable}, exit code ${mqttExit}`,
   );
   console.log('wrote bench/results/ingest.json');
+}
+
+type Sim = Awaited<ReturnType<typeof startSimulator>>;
+
+/** Phases 1 and 2: the bundle on the V2 websocket at the steady rate, then as fast as it reads. */
+async function websocketPhases(sim: Sim, kinesisEndpoint: string, outfile: string) {
+  const ingest = spawnLogged([outfile], {
+    ...CREDENTIALS,
+    STREAM_NAME: 'bench-ingest',
+    IBOARD_PROTOCOL: 'v2',
+    IBOARD_URL: sim.url,
+    AWS_ENDPOINT_URL: kinesisEndpoint,
+    INGEST_MODE: 'always',
+    METRICS_PORT: '0',
+  });
+  const pid = ingest.child.pid as number;
+  const started = await waitForLine(ingest.lines, 'ingest task started', ingest.child);
+  const port = started.metricsPort as number;
+  const sample = async (): Promise<Sample> => {
+    const metrics = (await (await fetch(`http://127.0.0.1:${port}/metrics`)).json()) as MetricsSnapshot;
+    return { at: performance.now(), cpu: cpuSeconds(pid), metrics };
+  };
+  await sleep(WARMUP_MS);
+  const s0 = await sample();
+  await sleep(SECONDS * 1000);
+  const s1 = await sample();
+  sim.setRate(Number.POSITIVE_INFINITY);
+  await sleep(1_000);
+  const s2 = await sample();
+  await sleep(SECONDS * 1000);
+  const s3 = await sample();
+  const ingestRss = peakRssMb(pid);
+  ingest.child.kill('SIGTERM');
+  const ingestExit = await ingest.exited;
+
+  const steadyFrames = s1.metrics.frames.put - s0.metrics.frames.put;
+  const steady = {
+    framesPerSec: (steadyFrames / (s1.at - s0.at)) * 1000,
+    recordsPer1000Frames: ((s1.metrics.kinesis.records - s0.metrics.kinesis.records) / steadyFrames) * 1000,
+    bytesPer1000Frames: ((s1.metrics.kinesis.bytes - s0.metrics.kinesis.bytes) / steadyFrames) * 1000,
+    cpuSecPer100kFrames: ((s1.cpu - s0.cpu) / steadyFrames) * 100_000,
+    ack: s1.metrics.ackLatencyMs,
+  };
+  const maxFrames = s3.metrics.frames.put - s2.metrics.frames.put;
+  const max = {
+    framesPerSec: (maxFrames / (s3.at - s2.at)) * 1000,
+    cpuSecPer100kFrames: ((s3.cpu - s2.cpu) / maxFrames) * 100_000,
+    shed: s3.metrics.frames.shed,
+    bufferPeak: s3.metrics.buffer.peak,
+    ack: s3.metrics.ackLatencyMs,
+  };
+
+  return { steady, max, ingestRss, ingestExit };
+}
+
+/**
+ * Phase 3: the same bundle on the MQTT transport, measured as the max phase above (warmed up at
+ * a tenth of the rate: a finite rate is not paced by the broker's backlog).
+ */
+async function mqttPhase(sim: Sim, kinesisEndpoint: string, outfile: string) {
+  sim.setRate(RATE / 10);
+  const mqttTask = spawnLogged([outfile], {
+    ...CREDENTIALS,
+    STREAM_NAME: 'bench-mqtt',
+    IBOARD_PROTOCOL: 'mqtt',
+    IBOARD_URL: sim.mqttUrl,
+    AWS_ENDPOINT_URL: kinesisEndpoint,
+    INGEST_MODE: 'always',
+    METRICS_PORT: '0',
+  });
+  const mqttPid = mqttTask.child.pid as number;
+  const mqttPort = (await waitForLine(mqttTask.lines, 'ingest task started', mqttTask.child))
+    .metricsPort as number;
+  const mqttSample = async (): Promise<Sample> => {
+    const metrics = (await (await fetch(`http://127.0.0.1:${mqttPort}/metrics`)).json()) as MetricsSnapshot;
+    return { at: performance.now(), cpu: cpuSeconds(mqttPid), metrics };
+  };
+  await sleep(WARMUP_MS);
+  sim.setRate(Number.POSITIVE_INFINITY);
+  await sleep(1_000);
+  const m0 = await mqttSample();
+  await sleep(SECONDS * 1000);
+  const m1 = await mqttSample();
+  const mqttRss = peakRssMb(mqttPid);
+  mqttTask.child.kill('SIGTERM');
+  const mqttExit = await mqttTask.exited;
+  sim.setRate(RATE);
+  const mqttFrames = m1.metrics.frames.put - m0.metrics.frames.put;
+  const mqttMax = {
+    framesPerSec: (mqttFrames / (m1.at - m0.at)) * 1000,
+    cpuSecPer100kFrames: ((m1.cpu - m0.cpu) / mqttFrames) * 100_000,
+    // Below 1: the task had CPU to spare, the simulator's broker (this process) set the pace.
+    taskCores: (m1.cpu - m0.cpu) / ((m1.at - m0.at) / 1000),
+    shed: m1.metrics.frames.shed,
+    undecodable: m1.metrics.frames.rejected.undecodable,
+    bufferPeak: m1.metrics.buffer.peak,
+    ack: m1.metrics.ackLatencyMs,
+    peakRssMb: mqttRss,
+  };
+
+  return { mqttMax, mqttExit };
+}
+
+/** Phase 4: the naive producer, same market, same rate. */
+async function naivePhase(sim: Sim, kinesisEndpoint: string) {
+  const naive = spawnLogged(
+    ['--import', 'tsx', 'bench/naive-producer.ts', sim.url, 'bench-naive', kinesisEndpoint],
+    {
+      ...CREDENTIALS,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  );
+  const naivePid = naive.child.pid as number;
+  await sleep(WARMUP_MS);
+  const n0 = { at: performance.now(), line: naive.lines.at(-1) ?? { acked: 0, bytes: 0 } };
+  await sleep(SECONDS * 1000);
+  const n1 = { at: performance.now(), line: naive.lines.at(-1) ?? { acked: 0, bytes: 0 } };
+  const naiveRss = peakRssMb(naivePid);
+  naive.child.kill('SIGTERM');
+  await naive.exited;
+  const naiveAcked = (n1.line.acked as number) - (n0.line.acked as number);
+  const naiveResult = {
+    framesPerSec: (naiveAcked / (n1.at - n0.at)) * 1000,
+    recordsPer1000Frames: 1000,
+    bytesPer1000Frames: (((n1.line.bytes as number) - (n0.line.bytes as number)) / naiveAcked) * 1000,
+    queuedAtEnd: n1.line.queued,
+    p99AckMs: n1.line.p99,
+    peakRssMb: naiveRss,
+  };
+  return { naiveResult, n1, naiveRss };
 }
 
 function round(value: number, digits: number): number {

@@ -23,13 +23,13 @@ import { ConfigError, clockOf, type IngestConfig } from './config.ts';
 import { IboardConnection } from './connection.ts';
 import { controlReader } from './control-reader.ts';
 import { startEmfPublisher } from './emf.ts';
-import { createFrameRouter } from './frames.ts';
-import { startHealthServer } from './health-server.ts';
+import { createFrameRouter, type FrameRouter } from './frames.ts';
+import { type HealthServer, startHealthServer } from './health-server.ts';
 import { createKinesisClient } from './kinesis-client.ts';
 import { logger as defaultLogger, type IngestLogger } from './logger.ts';
 import { IngestMetrics } from './metrics.ts';
 import { MqttConnection } from './mqtt-connection.ts';
-import { inlinePacker, workerPacker } from './packing.ts';
+import { inlinePacker, type Packer, workerPacker } from './packing.ts';
 import { KinesisProducer } from './producer.ts';
 import { ScheduleGate } from './schedule-gate.ts';
 import { SnapshotClient } from './snapshot-client.ts';
@@ -74,6 +74,40 @@ export type IngestApp = {
 /** EMF publication interval: CloudWatch's standard one-minute resolution. */
 const EMF_INTERVAL_MS = 60_000;
 
+/** What every step of the start shares. */
+type IngestContext = {
+  readonly config: IngestConfig;
+  readonly logger: IngestLogger;
+  readonly metrics: IngestMetrics;
+  readonly isMarketOpen: () => boolean;
+};
+
+/** Frames in to records acknowledged: the bounded buffer, the packer and the Kinesis producer. */
+type Pipeline = {
+  readonly buffer: FrameBuffer;
+  readonly packer: Packer;
+  readonly producer: KinesisProducer;
+  /** Stops the buffer's timers and closes the packer (used when the start fails after it). */
+  stop(): Promise<void>;
+};
+
+/** Whether the schedule wants data now (the fallback asks) and whether the task is draining (/healthz says). */
+type IngestState = { wanted: boolean; draining: boolean };
+
+/** Everything `shutdown` stops, in its order. */
+type IngestParts = {
+  readonly context: IngestContext;
+  readonly state: IngestState;
+  readonly gate: ScheduleGate;
+  readonly fallback?: SnapshotFallback;
+  readonly socket: TransportConnection;
+  readonly pipeline: Pipeline;
+  readonly health: HealthServer;
+  readonly stopEmf: () => void;
+  readonly kinesis: KinesisClient;
+  readonly dynamo?: DynamoDBClient;
+};
+
 export async function startIngest(config: IngestConfig, deps: IngestDependencies = {}): Promise<IngestApp> {
   const logger = deps.logger ?? defaultLogger;
   const clock = deps.clock ?? clockOf(config);
@@ -81,7 +115,61 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
   const kinesis = createKinesisClient({ region: config.region, endpoint: config.kinesisEndpoint });
   await checkStream(kinesis, config);
 
-  const metrics = new IngestMetrics();
+  const context: IngestContext = { config, logger, metrics: new IngestMetrics(), isMarketOpen };
+  const { metrics } = context;
+  let socket: TransportConnection | undefined;
+  const pipeline = await startPipeline(context, kinesis, deps.onFatal ?? defaultOnFatal(logger), {
+    pause: () => socket?.pause(),
+    resume: () => socket?.resume(),
+  });
+  const router = createFrameRouter({ forward: (e) => pipeline.buffer.add(e), metrics, logger });
+  const connection = createConnection(context, router);
+  socket = connection;
+  pipeline.buffer.start();
+  const state: IngestState = { wanted: false, draining: false };
+  const fallback = createFallback(context, router, () => state.wanted);
+  const health = await startHealth(context, () => state.draining).catch(async (error: Error) => {
+    await pipeline.stop();
+    kinesis.destroy();
+    throw error;
+  });
+  const stopEmf = config.emf ? startEmfPublisher({ metrics, intervalMs: EMF_INTERVAL_MS }) : () => {};
+  const dynamo = config.controlTable
+    ? new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint })
+    : undefined;
+  const gate = createGate(context, clock, deps.readControl ?? controlReaderOf(config, dynamo), (wanted) => {
+    metrics.wanted = wanted;
+    state.wanted = wanted;
+    fallback?.check();
+    if (wanted) connection.start();
+    else void connection.stop().then(() => pipeline.buffer.flush());
+  });
+  logStarted(config, logger, health.port);
+  await gate.start();
+  fallback?.start();
+
+  const parts: IngestParts = {
+    ...{ context, state, gate, fallback, socket: connection },
+    ...{ pipeline, health, stopEmf, kinesis, dynamo },
+  };
+  let shutdownResult: Promise<boolean> | undefined;
+  return {
+    metricsPort: health.port,
+    metrics,
+    shutdown: (reason) => {
+      shutdownResult ??= shutdownIngest(parts, reason);
+      return shutdownResult;
+    },
+  };
+}
+
+async function startPipeline(
+  context: IngestContext,
+  kinesis: KinesisClient,
+  onFatal: (error: Error) => void,
+  reading: { pause: () => void; resume: () => void },
+): Promise<Pipeline> {
+  const { config, metrics, logger } = context;
   let buffer: FrameBuffer | undefined;
   const producer = new KinesisProducer({
     client: kinesis,
@@ -92,15 +180,13 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
   });
   const packerOptions = { maxRecordBytes: config.maxRecordBytes, buckets: config.partitionBuckets };
   const sink = (records: readonly PackedRecord[]) => producer.enqueue(records);
-  const onPackerError = deps.onFatal ?? defaultOnFatal(logger);
   const packer = config.packInWorker
     ? await workerPacker(packerOptions, {
         sink,
-        onError: onPackerError,
+        onError: onFatal,
         onPacked: () => buffer?.packerProgressed(),
       })
     : inlinePacker(packerOptions, sink);
-  let connection: TransportConnection | undefined;
   buffer = new FrameBuffer({
     maxFrames: config.bufferMaxFrames,
     lingerMs: config.lingerMs,
@@ -109,11 +195,24 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
     producer,
     metrics,
     logger,
-    pauseReading: () => connection?.pause(),
-    resumeReading: () => connection?.resume(),
+    pauseReading: reading.pause,
+    resumeReading: reading.resume,
   });
   const frameBuffer = buffer;
-  const router = createFrameRouter({ forward: (e) => frameBuffer.add(e), metrics, logger });
+  return {
+    buffer: frameBuffer,
+    packer,
+    producer,
+    stop: async () => {
+      frameBuffer.stop();
+      await packer.close();
+    },
+  };
+}
+
+/** The pushed connection IBOARD_PROTOCOL names; under `auto`, V2 and MQTT switched on refusal or silence. */
+function createConnection(context: IngestContext, router: FrameRouter): TransportConnection {
+  const { config, metrics, logger, isMarketOpen } = context;
   const common = {
     watchdogMs: config.watchdogMs,
     reconnectBaseMs: config.reconnectBaseMs,
@@ -159,74 +258,79 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
       metrics,
       logger,
     });
-    connection = auto;
-  } else {
-    metrics.transport = protocol;
-    connection =
-      protocol === 'mqtt'
-        ? mqttConnection(config.iboardUrl)
-        : websocketConnection(config.iboardUrl, protocol);
+    return auto;
   }
-  const socket = connection;
-  frameBuffer.start();
-  let gateWanted = false;
-  const fallback =
-    config.fallbackAfterMs > 0
-      ? new SnapshotFallback({
-          client: new SnapshotClient({ baseUrl: config.snapshotUrl }),
-          symbols: config.symbols,
-          fallbackAfterMs: config.fallbackAfterMs,
-          pollMs: config.pollMs,
-          isWanted: () => gateWanted,
-          isMarketOpen,
-          onFrame: router.onFrame,
-          metrics,
-          logger,
-        })
-      : undefined;
+  metrics.transport = protocol;
+  return protocol === 'mqtt'
+    ? mqttConnection(config.iboardUrl)
+    : websocketConnection(config.iboardUrl, protocol);
+}
 
-  let draining = false;
-  const health = await startHealthServer({
-    port: config.metricsPort,
+/** The REST snapshot fallback, unless FALLBACK_AFTER_SECONDS is 0. */
+function createFallback(
+  context: IngestContext,
+  router: FrameRouter,
+  isWanted: () => boolean,
+): SnapshotFallback | undefined {
+  const { config, metrics, logger, isMarketOpen } = context;
+  if (config.fallbackAfterMs <= 0) return undefined;
+  return new SnapshotFallback({
+    client: new SnapshotClient({ baseUrl: config.snapshotUrl }),
+    symbols: config.symbols,
+    fallbackAfterMs: config.fallbackAfterMs,
+    pollMs: config.pollMs,
+    isWanted,
+    isMarketOpen,
+    onFrame: router.onFrame,
     metrics,
-    isDraining: () => draining,
-  }).catch(async (error: Error & { code?: string }) => {
-    frameBuffer.stop();
-    await packer.close();
-    kinesis.destroy();
-    if (error.code === 'EADDRINUSE') {
+    logger,
+  });
+}
+
+/** The /healthz and /metrics endpoint; a port in use is a setting error. */
+async function startHealth(context: IngestContext, isDraining: () => boolean): Promise<HealthServer> {
+  const { config, metrics } = context;
+  try {
+    return await startHealthServer({ port: config.metricsPort, metrics, isDraining });
+  } catch (error) {
+    if ((error as Error & { code?: string }).code === 'EADDRINUSE') {
       throw new ConfigError(ENV.METRICS_PORT, `port ${config.metricsPort} is already in use`, {
         cause: error,
       });
     }
     throw error;
-  });
-  const stopEmf = config.emf ? startEmfPublisher({ metrics, intervalMs: EMF_INTERVAL_MS }) : () => {};
-  const dynamo = config.controlTable
-    ? new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint })
-    : undefined;
-  const readControl =
-    deps.readControl ??
-    (dynamo && config.controlTable
-      ? controlReader({ client: dynamo, tableName: config.controlTable })
-      : undefined);
+  }
+}
 
-  const gate = new ScheduleGate({
+function controlReaderOf(
+  config: IngestConfig,
+  dynamo: DynamoDBClient | undefined,
+): (() => Promise<ControlState | undefined>) | undefined {
+  return dynamo && config.controlTable
+    ? controlReader({ client: dynamo, tableName: config.controlTable })
+    : undefined;
+}
+
+function createGate(
+  context: IngestContext,
+  clock: () => number,
+  readControl: (() => Promise<ControlState | undefined>) | undefined,
+  onChange: (wanted: boolean) => void,
+): ScheduleGate {
+  const { config, logger } = context;
+  return new ScheduleGate({
     mode: config.mode,
     pollMs: config.controlPollMs,
     clock,
     readControl: readControl ?? (async () => undefined),
     logger,
-    onChange: (wanted) => {
-      metrics.wanted = wanted;
-      gateWanted = wanted;
-      fallback?.check();
-      if (wanted) socket.start();
-      else void socket.stop().then(() => frameBuffer.flush());
-    },
+    onChange,
   });
+}
+
+function logStarted(config: IngestConfig, logger: IngestLogger, metricsPort: number): void {
   logger.info('ingest task started', {
-    metricsPort: health.port,
+    metricsPort,
     stream: config.streamName,
     url: config.iboardUrl,
     protocol: config.protocol,
@@ -237,51 +341,43 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
     simulatedClock: config.clock !== undefined,
     fallbackAfterSeconds: config.fallbackAfterMs / 1000,
   });
-  await gate.start();
-  fallback?.start();
+}
 
-  let shutdownResult: Promise<boolean> | undefined;
-  const shutdown = async (reason: string): Promise<boolean> => {
-    const deadline = Date.now() + config.drainDeadlineMs;
-    draining = true;
-    gate.stop();
-    fallback?.stop();
-    await socket.stop();
-    logger.info('shutting down: reading stopped, flushing', {
-      reason,
-      framesAccepted: metrics.framesForwarded,
-      bufferDepth: frameBuffer.depth,
+/** Stops reading, flushes, waits for Kinesis up to the drain deadline; true if nothing was left. */
+async function shutdownIngest(parts: IngestParts, reason: string): Promise<boolean> {
+  const { config, logger, metrics } = parts.context;
+  const { buffer, packer, producer } = parts.pipeline;
+  const deadline = Date.now() + config.drainDeadlineMs;
+  parts.state.draining = true;
+  parts.gate.stop();
+  parts.fallback?.stop();
+  await parts.socket.stop();
+  logger.info('shutting down: reading stopped, flushing', {
+    reason,
+    framesAccepted: metrics.framesForwarded,
+    bufferDepth: buffer.depth,
+  });
+  buffer.stop();
+  await withinDeadline(buffer.flush(), deadline);
+  await withinDeadline(packer.close(), deadline);
+  const flushed = await producer.drain(Math.max(0, deadline - Date.now()));
+  if (flushed) {
+    logger.info('flushed, every frame received is in the stream', {
+      framesPut: metrics.framesPut,
+      recordsPut: metrics.recordsPut,
     });
-    frameBuffer.stop();
-    await withinDeadline(frameBuffer.flush(), deadline);
-    await withinDeadline(packer.close(), deadline);
-    const flushed = await producer.drain(Math.max(0, deadline - Date.now()));
-    if (flushed) {
-      logger.info('flushed, every frame received is in the stream', {
-        framesPut: metrics.framesPut,
-        recordsPut: metrics.recordsPut,
-      });
-    } else {
-      producer.stop();
-      logger.error('drain deadline passed, frames not delivered', {
-        notDelivered: frameBuffer.depth,
-        deadlineSeconds: config.drainDeadlineMs / 1000,
-      });
-    }
-    stopEmf();
-    await health.close();
-    kinesis.destroy();
-    dynamo?.destroy();
-    return flushed;
-  };
-  return {
-    metricsPort: health.port,
-    metrics,
-    shutdown: (reason) => {
-      shutdownResult ??= shutdown(reason);
-      return shutdownResult;
-    },
-  };
+  } else {
+    producer.stop();
+    logger.error('drain deadline passed, frames not delivered', {
+      notDelivered: buffer.depth,
+      deadlineSeconds: config.drainDeadlineMs / 1000,
+    });
+  }
+  parts.stopEmf();
+  await parts.health.close();
+  parts.kinesis.destroy();
+  parts.dynamo?.destroy();
+  return flushed;
 }
 
 /** Waits for `work` until the epoch-ms `deadline`, whichever comes first. */

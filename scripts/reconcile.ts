@@ -33,7 +33,35 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+type ReconcileArgs = {
+  readonly date: string;
+  readonly symbols?: string[];
+  readonly against?: string;
+  readonly endpoint?: string;
+  readonly snapshotUrl?: string;
+  readonly json: boolean;
+  readonly all: boolean;
+};
+
+type ExchangeComparison = Awaited<ReturnType<typeof againstExchange>>;
+
 async function main(): Promise<void> {
+  const args = readArgs();
+  if (!args) {
+    console.log(USAGE);
+    return;
+  }
+  const report = await readReport(args);
+  const exchange = args.against
+    ? await againstExchange(report, args.date, args.symbols, args.snapshotUrl)
+    : undefined;
+  if (args.json) console.log(JSON.stringify(exchange ? { ...report, exchange } : report, null, 2));
+  else printReport(args, report, exchange);
+  if (report.agreeing < report.symbols || (exchange && exchange.mismatches.length > 0)) process.exitCode = 1;
+}
+
+/** The command line, checked (exit 2 on a usage error); undefined for --help. */
+function readArgs(): ReconcileArgs | undefined {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -51,10 +79,7 @@ async function main(): Promise<void> {
   } catch (error) {
     fail((error as Error).message);
   }
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  if (values.help) return undefined;
   const date = (values.date as string | undefined) ?? tradingDate(Date.now());
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
     fail(`--date must be YYYY-MM-DD: ${date}`);
@@ -65,7 +90,20 @@ async function main(): Promise<void> {
   if (symbols && symbols.length === 0) fail('--symbols needs at least one symbol');
   const against = values.against as string | undefined;
   if (against !== undefined && against !== 'exchange') fail(`--against takes "exchange", got "${against}"`);
-  const endpoint = (values['endpoint-url'] as string | undefined) ?? process.env.AWS_ENDPOINT_URL;
+  return {
+    date,
+    symbols,
+    against,
+    endpoint: (values['endpoint-url'] as string | undefined) ?? process.env.AWS_ENDPOINT_URL,
+    snapshotUrl: values['snapshot-url'] as string | undefined,
+    json: Boolean(values.json),
+    all: Boolean(values.all),
+  };
+}
+
+/** The day's reconciliation from the tables (exit 2 when they cannot be read). */
+async function readReport(args: ReconcileArgs): Promise<Reconciliation> {
+  const { endpoint, date, symbols } = args;
   const prefix = process.env.NAME_PREFIX ?? 'vn-stock';
   const tables = {
     trades: process.env.TRADES_TABLE ?? `${prefix}-trades`,
@@ -76,9 +114,8 @@ async function main(): Promise<void> {
     endpoint && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE
       ? dynamoClient({ endpoint, region: process.env.AWS_REGION })
       : new DynamoDBClient(endpoint ? { endpoint } : {});
-  let report: Awaited<ReturnType<typeof reconcileTables>>;
   try {
-    report = await reconcileTables(dynamo, tables, { date, symbols });
+    return await reconcileTables(dynamo, tables, { date, symbols });
   } catch (error) {
     const e = error as Error;
     console.error(
@@ -88,24 +125,22 @@ async function main(): Promise<void> {
   } finally {
     dynamo.destroy();
   }
-  const exchange = against
-    ? await againstExchange(report, date, symbols, values['snapshot-url'] as string)
-    : undefined;
-  if (values.json) console.log(JSON.stringify(exchange ? { ...report, exchange } : report, null, 2));
-  else {
-    console.log(`${date}${symbols ? ` (${symbols.join(', ')})` : ''}`);
-    for (const line of formatReconciliation(report, { all: Boolean(values.all) })) console.log(line);
-    if (exchange) {
-      for (const mismatch of exchange.mismatches) console.log(`DIFF ${describeMismatch(mismatch)}`);
-      console.log(
-        `against the exchange (${exchange.source}): ${exchange.agreeing}/${exchange.checked} symbols agree` +
-          (exchange.notInSnapshot.length
-            ? `; not in the snapshot: ${exchange.notInSnapshot.join(', ')}`
-            : ''),
-      );
-    }
-  }
-  if (report.agreeing < report.symbols || (exchange && exchange.mismatches.length > 0)) process.exitCode = 1;
+}
+
+function printReport(
+  args: ReconcileArgs,
+  report: Reconciliation,
+  exchange: ExchangeComparison | undefined,
+): void {
+  const { date, symbols } = args;
+  console.log(`${date}${symbols ? ` (${symbols.join(', ')})` : ''}`);
+  for (const line of formatReconciliation(report, { all: args.all })) console.log(line);
+  if (!exchange) return;
+  for (const mismatch of exchange.mismatches) console.log(`DIFF ${describeMismatch(mismatch)}`);
+  console.log(
+    `against the exchange (${exchange.source}): ${exchange.agreeing}/${exchange.checked} symbols agree` +
+      (exchange.notInSnapshot.length ? `; not in the snapshot: ${exchange.notInSnapshot.join(', ')}` : ''),
+  );
 }
 
 /** The stored day totals against iboard's REST snapshot (exit 2 when it cannot be read). */

@@ -28,9 +28,19 @@ export function pick(object: Record<string, unknown> | undefined, path: string):
 
 export function figureRows(results: Results, missing: Readonly<Record<string, string>>): FigureRow[] {
   const { core, ingest, transform, e2e } = results;
-  const why = (step: string) => (missing[step] ? `not measured: ${missing[step]}` : undefined);
-  const naiveProducer = 'naive producer (PutRecord per frame)';
-  const naiveWriter = 'naive writer (PutItem per frame and table)';
+  const why: Why = (step) => (missing[step] ? `not measured: ${missing[step]}` : undefined);
+  return [
+    ...coreRows(core, why),
+    ...ingestRows(ingest, why),
+    ...transformRows(transform, why),
+    ...endToEndRows(e2e, why),
+  ];
+}
+
+/** Why a benchmark's figures are missing, or undefined when it ran. */
+type Why = (step: string) => string | undefined;
+
+function coreRows(core: Record<string, unknown> | undefined, why: Why): FigureRow[] {
   return [
     {
       section: 'core',
@@ -60,6 +70,12 @@ export function figureRows(results: Results, missing: Readonly<Record<string, st
       better: 'higher',
       note: why('core'),
     },
+  ];
+}
+
+function ingestRows(ingest: Record<string, unknown> | undefined, why: Why): FigureRow[] {
+  const naiveProducer = 'naive producer (PutRecord per frame)';
+  return [
     {
       section: 'ingest',
       figure: 'frames/s sustained',
@@ -128,6 +144,12 @@ export function figureRows(results: Results, missing: Readonly<Record<string, st
       better: 'lower',
       note: why('ingest'),
     },
+  ];
+}
+
+function transformRows(transform: Record<string, unknown> | undefined, why: Why): FigureRow[] {
+  const naiveWriter = 'naive writer (PutItem per frame and table)';
+  return [
     {
       section: 'transform',
       figure: 'decode+parse+derive per core',
@@ -202,6 +224,11 @@ export function figureRows(results: Results, missing: Readonly<Record<string, st
       better: 'lower',
       note: why('transform'),
     },
+  ];
+}
+
+function endToEndRows(e2e: Record<string, unknown> | undefined, why: Why): FigureRow[] {
+  return [
     {
       section: 'end to end',
       figure: 'frames/s in (target 2,000)',

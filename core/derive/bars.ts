@@ -95,50 +95,74 @@ export function mergeBar(
   trades: readonly TradeRow[],
 ): BarRow | undefined {
   const watermark = stored?.lastTrade ?? '';
-  let open = stored?.open;
-  let high = stored?.high;
-  let low = stored?.low;
-  let close = stored?.close;
-  let volume = stored?.volume ?? 0;
-  let value = stored?.value ?? 0;
-  let count = stored?.trades ?? 0;
-  let otherVolume = stored?.otherVolume ?? 0;
-  let lastTrade = watermark;
+  const fold: BarFold = {
+    open: stored?.open,
+    high: stored?.high,
+    low: stored?.low,
+    close: stored?.close,
+    volume: stored?.volume ?? 0,
+    value: stored?.value ?? 0,
+    trades: stored?.trades ?? 0,
+    otherVolume: stored?.otherVolume ?? 0,
+    lastTrade: watermark,
+  };
   for (const trade of trades) {
-    if (trade.sk <= lastTrade) continue;
-    lastTrade = trade.sk;
-    if (trade.kind !== 'trade' && trade.kind !== 'opening') {
-      otherVolume += trade.quantity;
-      continue;
-    }
-    const price = trade.flags === undefined ? trade.price : undefined;
-    if (price !== undefined) {
-      if (open === undefined) open = price;
-      if (high === undefined || price > high) high = price;
-      if (low === undefined || price < low) low = price;
-      close = price;
-    }
-    if (trade.dayHigh !== undefined && (high === undefined || trade.dayHigh > high)) high = trade.dayHigh;
-    if (trade.dayLow !== undefined && (low === undefined || trade.dayLow < low)) low = trade.dayLow;
-    volume += trade.quantity;
-    value += trade.value ?? 0;
-    count++;
+    if (trade.sk > fold.lastTrade) foldTrade(fold, trade);
   }
-  if (lastTrade === watermark) return undefined;
+  if (fold.lastTrade === watermark) return undefined;
+  return barOf(key, fold);
+}
+
+/** A bar being folded: the stored one, then each new row added. */
+type BarFold = {
+  open: number | undefined;
+  high: number | undefined;
+  low: number | undefined;
+  close: number | undefined;
+  volume: number;
+  value: number;
+  trades: number;
+  otherVolume: number;
+  lastTrade: string;
+};
+
+function foldTrade(fold: BarFold, trade: TradeRow): void {
+  fold.lastTrade = trade.sk;
+  if (trade.kind !== 'trade' && trade.kind !== 'opening') {
+    fold.otherVolume += trade.quantity;
+    return;
+  }
+  const price = trade.flags === undefined ? trade.price : undefined;
+  if (price !== undefined) {
+    if (fold.open === undefined) fold.open = price;
+    if (fold.high === undefined || price > fold.high) fold.high = price;
+    if (fold.low === undefined || price < fold.low) fold.low = price;
+    fold.close = price;
+  }
+  if (trade.dayHigh !== undefined && (fold.high === undefined || trade.dayHigh > fold.high))
+    fold.high = trade.dayHigh;
+  if (trade.dayLow !== undefined && (fold.low === undefined || trade.dayLow < fold.low))
+    fold.low = trade.dayLow;
+  fold.volume += trade.quantity;
+  fold.value += trade.value ?? 0;
+  fold.trades++;
+}
+
+function barOf(key: BarKey, fold: BarFold): BarRow {
   const bar: { -readonly [K in keyof BarRow]: BarRow[K] } = {
     symbol: key.symbol,
     tradingDate: key.tradingDate,
     minute: key.minute,
     start: key.start,
-    volume,
-    value,
-    trades: count,
-    lastTrade,
+    volume: fold.volume,
+    value: fold.value,
+    trades: fold.trades,
+    lastTrade: fold.lastTrade,
   };
-  if (open !== undefined) bar.open = open;
-  if (high !== undefined) bar.high = high;
-  if (low !== undefined) bar.low = low;
-  if (close !== undefined) bar.close = close;
-  if (otherVolume !== 0) bar.otherVolume = otherVolume;
+  if (fold.open !== undefined) bar.open = fold.open;
+  if (fold.high !== undefined) bar.high = fold.high;
+  if (fold.low !== undefined) bar.low = fold.low;
+  if (fold.close !== undefined) bar.close = fold.close;
+  if (fold.otherVolume !== 0) bar.otherVolume = fold.otherVolume;
   return bar;
 }

@@ -105,6 +105,24 @@ export function emptyCounts(decoded: DecodedBatch): FrameCounts {
   };
 }
 
+/** Keeps the latest index row per id, placed at the record of its first frame in the batch. */
+function placeIndex(indices: Map<string, PlacedIndex>, row: PlacedIndex['row'], record: number): void {
+  const id = indexRowId(row);
+  const earlier = indices.get(id);
+  indices.set(id, { row, record: earlier ? earlier.record : record });
+}
+
+/** A refused frame of a known symbol is a loss on its connection: the next growth there is a gap. */
+function markLost(
+  raw: string,
+  connectionId: string,
+  record: number,
+  tracker: (symbol: string) => SymbolTracker,
+): void {
+  const symbol = stockSymbolOf(raw);
+  if (symbol !== undefined) tracker(symbol).markLost(connectionId, record);
+}
+
 /** Parses and derives the batch's rows; `previous` maps a symbol to its stored quote. */
 export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string, QuoteRow>): DerivedBatch {
   const counts = emptyCounts(decoded);
@@ -144,10 +162,7 @@ export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string,
         }
         case 'index': {
           counts.index++;
-          const row = indexRow(frame, receivedAt);
-          const id = indexRowId(row);
-          const earlier = indices.get(id);
-          indices.set(id, { row, record: earlier ? earlier.record : record });
+          placeIndex(indices, indexRow(frame, receivedAt), record);
           break;
         }
         case 'trade':
@@ -162,9 +177,7 @@ export function deriveBatch(decoded: DecodedBatch, previous: ReadonlyMap<string,
         case 'rejected': {
           counts.rejected++;
           rejects.push({ row: frameReject(place, i, receivedAt, frame.reason, raw, frame.field), record });
-          // A refused frame of a known symbol is a loss on its connection: the next growth there is a gap.
-          const symbol = stockSymbolOf(raw);
-          if (symbol !== undefined) tracker(symbol).markLost(envelope.connectionId, record);
+          markLost(raw, envelope.connectionId, record, tracker);
           break;
         }
       }

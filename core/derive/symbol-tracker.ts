@@ -190,13 +190,7 @@ export class SymbolTracker {
     const clock = sameDay ? (hasServerTime ? cp.clock : cp.receivedClock) : undefined;
     if (clock !== undefined && isStale(time, volume, clock, cp as DerivationCheckpoint)) {
       counters.stale++;
-      // Still what its connection saw (unless older than any clock skew explains).
-      if (
-        volume !== undefined &&
-        time >= clock - CLOCK_TOLERANCE_MS &&
-        this.see(source.connectionId, volume, time)
-      )
-        this.changedAt(record);
+      this.seeStale(source, volume, time, clock, record);
       return;
     }
     this.changedAt(record);
@@ -230,6 +224,22 @@ export class SymbolTracker {
     this.moveOn(state, time, source, volume);
     this.advanceClock(hasServerTime, time);
     this.showInQuote(frame, time, source.receivedAt);
+  }
+
+  /** A stale frame is still what its connection saw (unless older than any clock skew explains). */
+  private seeStale(
+    source: FrameSource,
+    volume: number | undefined,
+    time: number,
+    clock: number,
+    record: number,
+  ): void {
+    if (
+      volume !== undefined &&
+      time >= clock - CLOCK_TOLERANCE_MS &&
+      this.see(source.connectionId, volume, time)
+    )
+      this.changedAt(record);
   }
 
   /** The symbol's latest quote with its checkpoint, or undefined if nothing changed. */

@@ -130,6 +130,24 @@ export async function transformBatch(
     indices: indexRecord.size,
     rejects: rejectRecord.size,
   };
+  return {
+    failedRecord: Number.isFinite(failedRecord) ? failedRecord : undefined,
+    counts: derived.counts,
+    derive: derived.counters,
+    trades: derived.tradeCount,
+    volumeByKind: volumeByKind(trades),
+    malformed: derived.malformed,
+    ...tally(results, sizes, empty),
+    quotesNotNewer: quoteResult.notNewer ?? 0,
+  };
+}
+
+/** Rows written and failed per table, with the writes' retries, units, requests and errors. */
+function tally(
+  results: Record<RowTable, WriteResult<unknown>>,
+  sizes: PerTable,
+  empty: PerTable,
+): Pick<BatchOutcome, 'written' | 'failed' | 'retries' | 'writeUnits' | 'writeRequests' | 'errors'> {
   const written = { ...empty };
   const failed = { ...empty };
   let retries = 0;
@@ -145,21 +163,7 @@ export async function transformBatch(
     writeRequests += result.requests;
     if (result.error !== undefined) errors.push(result.error);
   }
-  return {
-    failedRecord: Number.isFinite(failedRecord) ? failedRecord : undefined,
-    counts: derived.counts,
-    derive: derived.counters,
-    trades: derived.tradeCount,
-    volumeByKind: volumeByKind(trades),
-    malformed: derived.malformed,
-    written,
-    failed,
-    retries,
-    writeUnits,
-    writeRequests,
-    quotesNotNewer: quoteResult.notNewer ?? 0,
-    errors,
-  };
+  return { written, failed, retries, writeUnits, writeRequests, errors };
 }
 
 function mergeBars(groups: readonly BarGroup[], stored: ReadonlyMap<string, BarRow>) {

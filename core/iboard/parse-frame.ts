@@ -68,6 +68,11 @@ function parseText(text: string): ParseResult {
   if (pipe !== -1 && text.charCodeAt(pipe + 2) === HASH) {
     if (text.charCodeAt(pipe + 1) === 83 /* S */) return parseStock(text, 'v2');
   }
+  return parseNonData(text, c0, pipe);
+}
+
+/** What is not a stock, index, trade or polled frame: control messages, rejects, unknown frames. */
+function parseNonData(text: string, c0: number, pipe: number): ParseResult {
   if (c0 === 123 /* { */ || c0 === 91 /* [ */) return parseJsonControl(text);
   if (hasControlCharacters(text)) return reject('binary or control characters in frame', text);
   const control = parseTextControl(text);

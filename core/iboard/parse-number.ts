@@ -46,18 +46,31 @@ export function parseNumberAt(text: string, start: number, end: number): number 
     return negative ? -n : n;
   }
   if (text.charCodeAt(i) !== DOT) return slowNumber(text, start, end);
-  i++;
-  const fracStart = i;
+  return withFraction(text, start, i + 1, end, n, intDigits, negative);
+}
+
+/** The number whose integer digits (`intDigits` of them) made `n`, with the fraction from `fracStart`. */
+function withFraction(
+  text: string,
+  start: number,
+  fracStart: number,
+  end: number,
+  n: number,
+  intDigits: number,
+  negative: boolean,
+): number {
+  let i = fracStart;
+  let m = n;
   while (i < end) {
-    d = text.charCodeAt(i) - ZERO;
+    const d = text.charCodeAt(i) - ZERO;
     if (d < 0 || d > 9) break;
-    n = n * 10 + d;
+    m = m * 10 + d;
     i++;
   }
   const fracDigits = i - fracStart;
   if (i !== end || intDigits + fracDigits > FAST_DIGITS) return slowNumber(text, start, end);
   if (intDigits + fracDigits === 0) return Number.NaN;
-  const value = fracDigits === 0 ? n : n / POW10[fracDigits];
+  const value = fracDigits === 0 ? m : m / POW10[fracDigits];
   return negative ? -value : value;
 }
 
@@ -70,30 +83,34 @@ function slowInteger(text: string, start: number, end: number): number {
 function slowNumber(text: string, start: number, end: number): number {
   let i = start;
   if (text.charCodeAt(i) === MINUS) i++;
-  let mantissaDigits = 0;
-  while (i < end && isDigit(text.charCodeAt(i))) {
-    i++;
-    mantissaDigits++;
-  }
+  const intEnd = skipDigits(text, i, end);
+  let mantissaDigits = intEnd - i;
+  i = intEnd;
   if (i < end && text.charCodeAt(i) === DOT) {
-    i++;
-    while (i < end && isDigit(text.charCodeAt(i))) {
-      i++;
-      mantissaDigits++;
-    }
+    const fracEnd = skipDigits(text, i + 1, end);
+    mantissaDigits += fracEnd - (i + 1);
+    i = fracEnd;
   }
   if (mantissaDigits === 0) return Number.NaN;
-  if (i < end && (text.charCodeAt(i) | 0x20) === 0x65 /* e or E */) {
-    i++;
-    const sign = text.charCodeAt(i);
-    if (sign === 43 /* + */ || sign === MINUS) i++;
-    const expStart = i;
-    while (i < end && isDigit(text.charCodeAt(i))) i++;
-    if (i === expStart) return Number.NaN;
-  }
+  if (i < end && (text.charCodeAt(i) | 0x20) === 0x65 /* e or E */) i = exponentEnd(text, i + 1, end);
   if (i !== end) return Number.NaN;
   const value = Number(text.slice(start, end));
   return Number.isFinite(value) ? value : Number.NaN;
+}
+
+/** The index after the digits from `i`. */
+function skipDigits(text: string, i: number, end: number): number {
+  let j = i;
+  while (j < end && isDigit(text.charCodeAt(j))) j++;
+  return j;
+}
+
+/** The index after an exponent's optional sign and digits from `i` (after the `e`); -1 without a digit. */
+function exponentEnd(text: string, i: number, end: number): number {
+  const sign = text.charCodeAt(i);
+  const digitsStart = sign === 43 /* + */ || sign === MINUS ? i + 1 : i;
+  const digitsEnd = skipDigits(text, digitsStart, end);
+  return digitsEnd === digitsStart ? -1 : digitsEnd;
 }
 
 function isDigit(c: number): boolean {

@@ -105,34 +105,8 @@ export function quoteToFrame(quote: unknown): QuoteFrameResult {
     offers: [],
     fieldCount: V2_FIELD_COUNT,
   };
-  const target = frame as Record<string, unknown>;
-  for (const [name, field] of Object.entries(SSI_QUOTE_FIELD)) {
-    const value = numberOf(q[name]);
-    if (value === INVALID) return invalid(symbol, name, q[name]);
-    if (value !== undefined) target[field] = value;
-  }
-  for (const [name, field] of Object.entries(SSI_TEXT_FIELD)) {
-    const value = textOf(q[name]);
-    if (value === INVALID) return invalid(symbol, name, q[name]);
-    if (value !== undefined) target[field] = value;
-  }
-  const exchange = textOf(q.exchange);
-  if (exchange === INVALID) return invalid(symbol, 'exchange', q.exchange);
-  if (exchange !== undefined) frame.exchange = exchange.toLowerCase();
-  for (let level = 1; level <= BOOK_DEPTH; level++) {
-    if (level > SSI_BOOK_LEVELS) {
-      frame.bids.push({});
-      frame.offers.push({});
-      continue;
-    }
-    const names = SSI_BOOK_FIELD(level);
-    const bid = levelOf(q, names.bid, names.bidVolume);
-    if (typeof bid === 'string') return invalid(symbol, bid, q[bid]);
-    const offer = levelOf(q, names.offer, names.offerVolume);
-    if (typeof offer === 'string') return invalid(symbol, offer, q[offer]);
-    frame.bids.push(bid);
-    frame.offers.push(offer);
-  }
+  const bad = copyScalars(q, frame) ?? copyBook(q, frame);
+  if (bad !== undefined) return invalid(symbol, bad, q[bad]);
   const date = textOf(q.tradingDate);
   if (date === INVALID || (date !== undefined && !TRADING_DATE.test(date))) {
     return invalid(symbol, 'tradingDate', q.tradingDate);
@@ -164,6 +138,44 @@ export function ssiQuoteOf(frame: StockFrame, tradingDate?: string): Record<stri
 }
 
 const INVALID = Symbol('invalid');
+
+/** Copies the mapped number and text fields and the exchange; the first invalid field's SSI name, if any. */
+function copyScalars(q: Record<string, unknown>, frame: StockFrame): string | undefined {
+  const target = frame as Record<string, unknown>;
+  for (const [name, field] of Object.entries(SSI_QUOTE_FIELD)) {
+    const value = numberOf(q[name]);
+    if (value === INVALID) return name;
+    if (value !== undefined) target[field] = value;
+  }
+  for (const [name, field] of Object.entries(SSI_TEXT_FIELD)) {
+    const value = textOf(q[name]);
+    if (value === INVALID) return name;
+    if (value !== undefined) target[field] = value;
+  }
+  const exchange = textOf(q.exchange);
+  if (exchange === INVALID) return 'exchange';
+  if (exchange !== undefined) frame.exchange = exchange.toLowerCase();
+  return undefined;
+}
+
+/** Fills the frame's book (levels SSI does not send are empty); the first invalid field's SSI name, if any. */
+function copyBook(q: Record<string, unknown>, frame: StockFrame): string | undefined {
+  for (let level = 1; level <= BOOK_DEPTH; level++) {
+    if (level > SSI_BOOK_LEVELS) {
+      frame.bids.push({});
+      frame.offers.push({});
+      continue;
+    }
+    const names = SSI_BOOK_FIELD(level);
+    const bid = levelOf(q, names.bid, names.bidVolume);
+    if (typeof bid === 'string') return bid;
+    const offer = levelOf(q, names.offer, names.offerVolume);
+    if (typeof offer === 'string') return offer;
+    frame.bids.push(bid);
+    frame.offers.push(offer);
+  }
+  return undefined;
+}
 
 function numberOf(value: unknown): number | undefined | typeof INVALID {
   if (value === null || value === undefined || value === '') return undefined;

@@ -92,6 +92,15 @@ export function createSymbolTable(map: Readonly<Record<string, string>>): Symbol
     return id;
   };
   const symbolsOf = (exchange: Exchange): string[] => [...(byExchange.get(exchange) ?? [])];
+  /** One comma-separated part of a symbol spec: ALL, an exchange alias, a symbol, or nothing. */
+  const symbolsOfToken = (part: string): readonly string[] => {
+    const token = part.trim().toUpperCase();
+    if (token === '') return [];
+    if (token === 'ALL') return symbols;
+    if (token in EXCHANGE_ALIASES) return symbolsOf(EXCHANGE_ALIASES[token]);
+    if (bySymbol.has(token)) return [token];
+    throw new UnknownSymbolError(part.trim(), closeMatches(token));
+  };
 
   return {
     allSymbols: () => [...symbols],
@@ -103,12 +112,7 @@ export function createSymbolTable(map: Readonly<Record<string, string>>): Symbol
     resolveSymbols(spec) {
       const out = new Set<string>();
       for (const part of spec.split(',')) {
-        const token = part.trim().toUpperCase();
-        if (token === '') continue;
-        if (token === 'ALL') for (const s of symbols) out.add(s);
-        else if (token in EXCHANGE_ALIASES) for (const s of symbolsOf(EXCHANGE_ALIASES[token])) out.add(s);
-        else if (bySymbol.has(token)) out.add(token);
-        else throw new UnknownSymbolError(part.trim(), closeMatches(token));
+        for (const s of symbolsOfToken(part)) out.add(s);
       }
       if (out.size === 0) throw new InvalidSymbolSpecError(spec);
       return [...out];

@@ -81,52 +81,10 @@ export class OperationsDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
     super(scope, id);
-    const iteratorAge = props.transform.metric('IteratorAge', {
-      statistic: 'Maximum',
-      period: Duration.minutes(1),
-    });
-    const dlqDepth = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-      statistic: 'Maximum',
-      period: Duration.minutes(5),
-    });
-    const fiveMinutes = Duration.minutes(5);
-    const noFrames = new MathExpression({
-      // 1 when the calendar says a session is open and no frame arrived in the period.
-      expression: 'IF(sessionOpen >= 1 AND FILL(frames, 0) < 1, 1, 0)',
-      usingMetrics: {
-        sessionOpen: pipelineMetric(METRICS.sessionOpen, 'Maximum', fiveMinutes),
-        frames: pipelineMetric(METRICS.framesIn, 'Sum', fiveMinutes),
-      },
-      period: fiveMinutes,
-      label: 'session open, no frames',
-    });
-
-    const rejectRate = new MathExpression({
-      expression: 'IF(FILL(frames, 0) > 0, 100 * FILL(rejects, 0) / frames, 0)',
-      usingMetrics: {
-        rejects: pipelineMetric(METRICS.rejects, 'Sum', fiveMinutes),
-        frames: pipelineMetric(METRICS.framesTotal, 'Sum', fiveMinutes),
-      },
-      period: fiveMinutes,
-      label: 'rejected frames (% of frames)',
-    });
-    const volume = (name: MetricName) => pipelineMetric(name, 'Sum', fiveMinutes);
-    const unseenShare = new MathExpression({
-      // Share of the stored volume the pipeline did not see trade by trade.
-      expression: 'IF(FILL(t + o + p + g, 0) > 0, 100 * FILL(p + g, 0) / (t + o + p + g), 0)',
-      usingMetrics: {
-        t: volume(METRICS.volumeTrade),
-        o: volume(METRICS.volumeOpening),
-        p: volume(METRICS.volumePreExisting),
-        g: volume(METRICS.volumeGap),
-      },
-      period: fiveMinutes,
-      label: 'volume in gap / pre-existing rows (%)',
-    });
-
+    const metrics = dashboardMetrics(props);
     this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
       alarmDescription: 'The transform is more than 2 minutes behind the stream',
-      metric: iteratorAge,
+      metric: metrics.iteratorAge,
       threshold: ALARM_SETTINGS.iteratorAgeMs,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: ALARM_SETTINGS.iteratorAgePeriods,
@@ -135,7 +93,7 @@ export class OperationsDashboard extends Construct {
     });
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
       alarmDescription: 'Batches the transform gave up on are waiting in the DLQ (replay them within 24 h)',
-      metric: dlqDepth,
+      metric: metrics.dlqDepth,
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -143,7 +101,7 @@ export class OperationsDashboard extends Construct {
     });
     this.noFramesAlarm = new Alarm(this, 'NoFramesAlarm', {
       alarmDescription: 'A trading session is open and no frame has arrived for 10 minutes',
-      metric: noFrames,
+      metric: metrics.noFrames,
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: ALARM_SETTINGS.noFramesPeriods,
@@ -151,7 +109,7 @@ export class OperationsDashboard extends Construct {
     });
     this.rejectRateAlarm = new Alarm(this, 'RejectRateAlarm', {
       alarmDescription: 'More than 1% of frames were rejected over 5 minutes: has the feed changed shape?',
-      metric: rejectRate,
+      metric: metrics.rejectRate,
       threshold: ALARM_SETTINGS.rejectRatePercent,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -169,59 +127,121 @@ export class OperationsDashboard extends Construct {
     }
 
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
-    const graph = (title: string, left: IMetric[], right: IMetric[] = []) =>
-      new GraphWidget({ title, left, right, width: 8, height: 6 });
-    this.dashboard.addWidgets(
-      graph('Frames in (ingest)', [pipelineMetric(METRICS.framesIn)], [pipelineMetric(METRICS.framesShed)]),
-      graph(
-        'Records put (ingest) / records in (stream)',
-        [pipelineMetric(METRICS.recordsPut), props.stream.metricIncomingRecords({ statistic: 'Sum' })],
-        [props.stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum' })],
-      ),
-      graph('Transform iterator age (ms)', [iteratorAge]),
-    );
-    this.dashboard.addWidgets(
-      graph(
-        'Ingest source (1 = V2, 2 = MQTT, 3 = REST polling) / transport switches',
-        [pipelineMetric(METRICS.ingestSource, 'Maximum')],
-        [pipelineMetric(METRICS.transportSwitches)],
-      ),
-    );
-    this.dashboard.addWidgets(
-      graph(
-        'Rows written (transform)',
-        [pipelineMetric(METRICS.rowsWritten)],
-        [pipelineMetric(METRICS.rejects)],
-      ),
-      graph(
-        'Transform errors / duration',
-        [props.transform.metricErrors()],
-        [props.transform.metricDuration()],
-      ),
-      new SingleValueWidget({ title: 'DLQ depth', metrics: [dlqDepth], width: 8, height: 6 }),
-    );
-    const running: IMetric[] = [
-      pipelineMetric(METRICS.sessionOpen, 'Maximum', fiveMinutes),
-      pipelineMetric(METRICS.ingestDesired, 'Maximum', fiveMinutes),
-    ];
-    // Fargate publishes service CPU for free; its sample count is the tasks reporting.
-    const tasks = props.ingestService
-      ? [props.ingestService.metricCpuUtilization({ statistic: 'SampleCount', label: 'tasks reporting' })]
-      : [];
-    this.dashboard.addWidgets(
-      graph('Ingest running during a session', running, tasks),
-      graph('Session open, no frames (alarm)', [noFrames]),
-    );
-    this.dashboard.addWidgets(
-      graph('Rejected frames, % (alarm above 1)', [rejectRate]),
-      graph('Volume not seen as trades, %', [unseenShare]),
-      graph('Volume by row kind', [
-        volume(METRICS.volumeTrade),
-        volume(METRICS.volumeOpening),
-        volume(METRICS.volumePreExisting),
-        volume(METRICS.volumeGap),
-        volume(METRICS.volumeCorrection),
-      ]),
-    );
+    addWidgets(this.dashboard, props, metrics);
   }
+}
+
+/** The metrics and expressions the alarms and the graphs share. */
+type DashboardMetrics = {
+  iteratorAge: IMetric;
+  dlqDepth: IMetric;
+  noFrames: MathExpression;
+  rejectRate: MathExpression;
+  unseenShare: MathExpression;
+  fiveMinutes: Duration;
+  volume: (name: MetricName) => IMetric;
+};
+
+function dashboardMetrics(props: OperationsDashboardProps): DashboardMetrics {
+  const iteratorAge = props.transform.metric('IteratorAge', {
+    statistic: 'Maximum',
+    period: Duration.minutes(1),
+  });
+  const dlqDepth = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+    statistic: 'Maximum',
+    period: Duration.minutes(5),
+  });
+  const fiveMinutes = Duration.minutes(5);
+  const noFrames = new MathExpression({
+    // 1 when the calendar says a session is open and no frame arrived in the period.
+    expression: 'IF(sessionOpen >= 1 AND FILL(frames, 0) < 1, 1, 0)',
+    usingMetrics: {
+      sessionOpen: pipelineMetric(METRICS.sessionOpen, 'Maximum', fiveMinutes),
+      frames: pipelineMetric(METRICS.framesIn, 'Sum', fiveMinutes),
+    },
+    period: fiveMinutes,
+    label: 'session open, no frames',
+  });
+
+  const rejectRate = new MathExpression({
+    expression: 'IF(FILL(frames, 0) > 0, 100 * FILL(rejects, 0) / frames, 0)',
+    usingMetrics: {
+      rejects: pipelineMetric(METRICS.rejects, 'Sum', fiveMinutes),
+      frames: pipelineMetric(METRICS.framesTotal, 'Sum', fiveMinutes),
+    },
+    period: fiveMinutes,
+    label: 'rejected frames (% of frames)',
+  });
+  const volume = (name: MetricName) => pipelineMetric(name, 'Sum', fiveMinutes);
+  const unseenShare = new MathExpression({
+    // Share of the stored volume the pipeline did not see trade by trade.
+    expression: 'IF(FILL(t + o + p + g, 0) > 0, 100 * FILL(p + g, 0) / (t + o + p + g), 0)',
+    usingMetrics: {
+      t: volume(METRICS.volumeTrade),
+      o: volume(METRICS.volumeOpening),
+      p: volume(METRICS.volumePreExisting),
+      g: volume(METRICS.volumeGap),
+    },
+    period: fiveMinutes,
+    label: 'volume in gap / pre-existing rows (%)',
+  });
+  return { iteratorAge, dlqDepth, noFrames, rejectRate, unseenShare, fiveMinutes, volume };
+}
+
+function addWidgets(dashboard: Dashboard, props: OperationsDashboardProps, metrics: DashboardMetrics): void {
+  const { iteratorAge, dlqDepth, noFrames, rejectRate, unseenShare, fiveMinutes, volume } = metrics;
+  const graph = (title: string, left: IMetric[], right: IMetric[] = []) =>
+    new GraphWidget({ title, left, right, width: 8, height: 6 });
+  dashboard.addWidgets(
+    graph('Frames in (ingest)', [pipelineMetric(METRICS.framesIn)], [pipelineMetric(METRICS.framesShed)]),
+    graph(
+      'Records put (ingest) / records in (stream)',
+      [pipelineMetric(METRICS.recordsPut), props.stream.metricIncomingRecords({ statistic: 'Sum' })],
+      [props.stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum' })],
+    ),
+    graph('Transform iterator age (ms)', [iteratorAge]),
+  );
+  dashboard.addWidgets(
+    graph(
+      'Ingest source (1 = V2, 2 = MQTT, 3 = REST polling) / transport switches',
+      [pipelineMetric(METRICS.ingestSource, 'Maximum')],
+      [pipelineMetric(METRICS.transportSwitches)],
+    ),
+  );
+  dashboard.addWidgets(
+    graph(
+      'Rows written (transform)',
+      [pipelineMetric(METRICS.rowsWritten)],
+      [pipelineMetric(METRICS.rejects)],
+    ),
+    graph(
+      'Transform errors / duration',
+      [props.transform.metricErrors()],
+      [props.transform.metricDuration()],
+    ),
+    new SingleValueWidget({ title: 'DLQ depth', metrics: [dlqDepth], width: 8, height: 6 }),
+  );
+  const running: IMetric[] = [
+    pipelineMetric(METRICS.sessionOpen, 'Maximum', fiveMinutes),
+    pipelineMetric(METRICS.ingestDesired, 'Maximum', fiveMinutes),
+  ];
+  // Fargate publishes service CPU for free; its sample count is the tasks reporting.
+  const tasks = props.ingestService
+    ? [props.ingestService.metricCpuUtilization({ statistic: 'SampleCount', label: 'tasks reporting' })]
+    : [];
+  dashboard.addWidgets(
+    graph('Ingest running during a session', running, tasks),
+    graph('Session open, no frames (alarm)', [noFrames]),
+  );
+  dashboard.addWidgets(
+    graph('Rejected frames, % (alarm above 1)', [rejectRate]),
+    graph('Volume not seen as trades, %', [unseenShare]),
+    graph('Volume by row kind', [
+      volume(METRICS.volumeTrade),
+      volume(METRICS.volumeOpening),
+      volume(METRICS.volumePreExisting),
+      volume(METRICS.volumeGap),
+      volume(METRICS.volumeCorrection),
+    ]),
+  );
 }

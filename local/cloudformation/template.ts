@@ -103,140 +103,166 @@ export function readTemplate(
   const resolver = new Resolver(resources, context, notes);
   const of = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
-  const streams = of('AWS::Kinesis::Stream').map(([id, r]): StreamSpec => {
-    const p = r.Properties ?? {};
-    const onDemand = (p.StreamModeDetails as { StreamMode?: string } | undefined)?.StreamMode === 'ON_DEMAND';
-    if (onDemand)
-      notes.push(
-        `stream ${resolver.name(id)} is on-demand: kinesalite has no on-demand mode, created with ${ON_DEMAND_SHARDS} shards`,
-      );
-    return {
-      logicalId: id,
-      name: resolver.name(id),
-      arn: resolver.arn(id),
-      shardCount: onDemand ? ON_DEMAND_SHARDS : Number(p.ShardCount ?? 1),
-      onDemand,
-      retentionHours: Number(p.RetentionPeriodHours ?? 24),
-    };
-  });
-
-  const tables = of('AWS::DynamoDB::Table').map(([id, r]): TableSpec => {
-    const p = r.Properties ?? {};
-    const definitions = (
-      (p.AttributeDefinitions ?? []) as { AttributeName: string; AttributeType: string }[]
-    ).map((d) => ({ name: d.AttributeName, type: d.AttributeType }));
-    const keys = (schema: unknown) => keyPair(schema, definitions, id);
-    const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
-    const indexes = ((p.GlobalSecondaryIndexes ?? []) as { IndexName: string; KeySchema: unknown }[]).map(
-      (g) => ({
-        name: g.IndexName,
-        ...keys(g.KeySchema),
-      }),
-    );
-    return {
-      logicalId: id,
-      name: resolver.name(id),
-      ...keys(p.KeySchema),
-      ...(ttl?.Enabled && ttl.AttributeName ? { ttlAttribute: ttl.AttributeName } : {}),
-      attributeDefinitions: definitions,
-      globalIndexes: indexes,
-    };
-  });
-
+  const reading: TemplateReading = {
+    resources,
+    resolver,
+    notes,
+    context,
+    sources,
+    outputs: (template as Template).Outputs,
+  };
+  const streams = of('AWS::Kinesis::Stream').map(([id, r]) => streamSpec(reading, id, r));
+  const tables = of('AWS::DynamoDB::Table').map(([id, r]) => tableSpec(reading, id, r));
   const queues = of('AWS::SQS::Queue').map(([id]) => ({
     logicalId: id,
     name: resolver.name(id),
     arn: resolver.arn(id),
   }));
-
-  const functions = of('AWS::Lambda::Function').map(([id, r]): FunctionSpec => {
-    const p = r.Properties ?? {};
-    const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
-      {}) as Record<string, unknown>;
-    const environment = Object.fromEntries(
-      Object.entries(variables).map(([k, v]) => [k, resolver.string(v)]),
-    );
-    const source = sourceOf(id, r, sources, (template as Template).Outputs);
-    if (!source)
-      notes.push(`function ${id} matches no source module (${sources.join(', ')}): it is not run locally`);
-    return {
-      logicalId: id,
-      name: resolver.name(id),
-      arn: resolver.arn(id),
-      roleArn: p.Role ? resolver.string(p.Role) : `arn:aws:iam::${context.account}:role/${id}`,
-      ...(source ? { source } : {}),
-      environment,
-      timeoutMs: Number(p.Timeout ?? 3) * 1000,
-      memoryMb: Number(p.MemorySize ?? 128),
-    };
-  });
-
-  const mappings = of('AWS::Lambda::EventSourceMapping').flatMap(([id, r]): MappingSpec[] => {
-    const p = r.Properties ?? {};
-    const functionLogicalId = resolver.target(p.FunctionName);
-    const streamLogicalId = resolver.target(p.EventSourceArn);
-    if (
-      !functionLogicalId ||
-      !streamLogicalId ||
-      resources[streamLogicalId]?.Type !== 'AWS::Kinesis::Stream'
-    ) {
-      notes.push(`event source mapping ${id} is not Kinesis → a function of this template: not run locally`);
-      return [];
-    }
-    const parallel = Number(p.ParallelizationFactor ?? MAPPING_DEFAULTS.parallel);
-    if (parallel > 1)
-      notes.push(
-        `mapping ${id}: ParallelizationFactor ${parallel} runs as 1 (one batch per shard at a time)`,
-      );
-    const destination = (p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)
-      ?.OnFailure?.Destination;
-    const onFailure = destination ? resolver.target(destination) : undefined;
-    return [
-      {
-        logicalId: id,
-        functionLogicalId,
-        streamLogicalId,
-        enabled: p.Enabled !== false,
-        ...(onFailure ? { onFailureQueueLogicalId: onFailure } : {}),
-        settings: {
-          batchSize: Number(p.BatchSize ?? MAPPING_DEFAULTS.batchSize),
-          maxBatchingWindowMs: Number(p.MaximumBatchingWindowInSeconds ?? MAPPING_DEFAULTS.window) * 1000,
-          reportBatchItemFailures: ((p.FunctionResponseTypes ?? []) as string[]).includes(
-            'ReportBatchItemFailures',
-          ),
-          bisectOnError: p.BisectBatchOnFunctionError === true,
-          maxRetryAttempts: Number(p.MaximumRetryAttempts ?? MAPPING_DEFAULTS.retries),
-          maxRecordAgeMs: ageMs(p.MaximumRecordAgeInSeconds),
-          parallelizationFactor: parallel,
-          startingPosition: p.StartingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
-        },
-      },
-    ];
-  });
-
-  const rules = of('AWS::Events::Rule').flatMap(([id, r]): RuleSpec[] => {
-    const p = r.Properties ?? {};
-    if (typeof p.ScheduleExpression !== 'string') return [];
-    const targets = ((p.Targets ?? []) as { Arn: unknown; Input?: unknown }[]).flatMap((t) => {
-      const functionLogicalId = resolver.target(t.Arn);
-      if (!functionLogicalId || resources[functionLogicalId]?.Type !== 'AWS::Lambda::Function') {
-        notes.push(`rule ${id}: a target that is not a function of this template is skipped`);
-        return [];
-      }
-      return [{ functionLogicalId, input: parseInput(t.Input, resolver) }];
-    });
-    return [
-      {
-        logicalId: id,
-        name: typeof p.Name === 'string' ? p.Name : id,
-        expression: p.ScheduleExpression,
-        enabled: p.State === undefined || p.State === 'ENABLED',
-        targets,
-      },
-    ];
-  });
+  const functions = of('AWS::Lambda::Function').map(([id, r]) => functionSpec(reading, id, r));
+  const mappings = of('AWS::Lambda::EventSourceMapping').flatMap(([id, r]) => mappingSpecs(reading, id, r));
+  const rules = of('AWS::Events::Rule').flatMap(([id, r]) => ruleSpecs(reading, id, r));
 
   return { streams, tables, queues, functions, mappings, rules, notes };
+}
+
+/** What reading one resource needs: the template's resources, the resolver, where notes go. */
+type TemplateReading = {
+  readonly resources: Record<string, Resource>;
+  readonly resolver: Resolver;
+  readonly notes: string[];
+  readonly context: TemplateContext;
+  readonly sources: readonly string[];
+  readonly outputs: Template['Outputs'];
+};
+
+function streamSpec(reading: TemplateReading, id: string, r: Resource): StreamSpec {
+  const { resolver, notes } = reading;
+  const p = r.Properties ?? {};
+  const onDemand = (p.StreamModeDetails as { StreamMode?: string } | undefined)?.StreamMode === 'ON_DEMAND';
+  if (onDemand)
+    notes.push(
+      `stream ${resolver.name(id)} is on-demand: kinesalite has no on-demand mode, created with ${ON_DEMAND_SHARDS} shards`,
+    );
+  return {
+    logicalId: id,
+    name: resolver.name(id),
+    arn: resolver.arn(id),
+    shardCount: onDemand ? ON_DEMAND_SHARDS : Number(p.ShardCount ?? 1),
+    onDemand,
+    retentionHours: Number(p.RetentionPeriodHours ?? 24),
+  };
+}
+
+function tableSpec(reading: TemplateReading, id: string, r: Resource): TableSpec {
+  const { resolver } = reading;
+  const p = r.Properties ?? {};
+  const definitions = (
+    (p.AttributeDefinitions ?? []) as { AttributeName: string; AttributeType: string }[]
+  ).map((d) => ({ name: d.AttributeName, type: d.AttributeType }));
+  const keys = (schema: unknown) => keyPair(schema, definitions, id);
+  const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
+  const indexes = ((p.GlobalSecondaryIndexes ?? []) as { IndexName: string; KeySchema: unknown }[]).map(
+    (g) => ({
+      name: g.IndexName,
+      ...keys(g.KeySchema),
+    }),
+  );
+  return {
+    logicalId: id,
+    name: resolver.name(id),
+    ...keys(p.KeySchema),
+    ...(ttl?.Enabled && ttl.AttributeName ? { ttlAttribute: ttl.AttributeName } : {}),
+    attributeDefinitions: definitions,
+    globalIndexes: indexes,
+  };
+}
+
+function functionSpec(reading: TemplateReading, id: string, r: Resource): FunctionSpec {
+  const { resolver, notes } = reading;
+  const p = r.Properties ?? {};
+  const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+    {}) as Record<string, unknown>;
+  const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, resolver.string(v)]));
+  const source = sourceOf(id, r, reading.sources, reading.outputs);
+  if (!source)
+    notes.push(
+      `function ${id} matches no source module (${reading.sources.join(', ')}): it is not run locally`,
+    );
+  return {
+    logicalId: id,
+    name: resolver.name(id),
+    arn: resolver.arn(id),
+    roleArn: p.Role ? resolver.string(p.Role) : `arn:aws:iam::${reading.context.account}:role/${id}`,
+    ...(source ? { source } : {}),
+    environment,
+    timeoutMs: Number(p.Timeout ?? 3) * 1000,
+    memoryMb: Number(p.MemorySize ?? 128),
+  };
+}
+
+function mappingSpecs(reading: TemplateReading, id: string, r: Resource): MappingSpec[] {
+  const { resolver, notes } = reading;
+  const p = r.Properties ?? {};
+  const functionLogicalId = resolver.target(p.FunctionName);
+  const streamLogicalId = resolver.target(p.EventSourceArn);
+  if (
+    !functionLogicalId ||
+    !streamLogicalId ||
+    reading.resources[streamLogicalId]?.Type !== 'AWS::Kinesis::Stream'
+  ) {
+    notes.push(`event source mapping ${id} is not Kinesis → a function of this template: not run locally`);
+    return [];
+  }
+  const parallel = Number(p.ParallelizationFactor ?? MAPPING_DEFAULTS.parallel);
+  if (parallel > 1)
+    notes.push(`mapping ${id}: ParallelizationFactor ${parallel} runs as 1 (one batch per shard at a time)`);
+  const destination = (p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)
+    ?.OnFailure?.Destination;
+  const onFailure = destination ? resolver.target(destination) : undefined;
+  return [
+    {
+      logicalId: id,
+      functionLogicalId,
+      streamLogicalId,
+      enabled: p.Enabled !== false,
+      ...(onFailure ? { onFailureQueueLogicalId: onFailure } : {}),
+      settings: {
+        batchSize: Number(p.BatchSize ?? MAPPING_DEFAULTS.batchSize),
+        maxBatchingWindowMs: Number(p.MaximumBatchingWindowInSeconds ?? MAPPING_DEFAULTS.window) * 1000,
+        reportBatchItemFailures: ((p.FunctionResponseTypes ?? []) as string[]).includes(
+          'ReportBatchItemFailures',
+        ),
+        bisectOnError: p.BisectBatchOnFunctionError === true,
+        maxRetryAttempts: Number(p.MaximumRetryAttempts ?? MAPPING_DEFAULTS.retries),
+        maxRecordAgeMs: ageMs(p.MaximumRecordAgeInSeconds),
+        parallelizationFactor: parallel,
+        startingPosition: p.StartingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
+      },
+    },
+  ];
+}
+
+function ruleSpecs(reading: TemplateReading, id: string, r: Resource): RuleSpec[] {
+  const { resolver, notes } = reading;
+  const p = r.Properties ?? {};
+  if (typeof p.ScheduleExpression !== 'string') return [];
+  const targets = ((p.Targets ?? []) as { Arn: unknown; Input?: unknown }[]).flatMap((t) => {
+    const functionLogicalId = resolver.target(t.Arn);
+    if (!functionLogicalId || reading.resources[functionLogicalId]?.Type !== 'AWS::Lambda::Function') {
+      notes.push(`rule ${id}: a target that is not a function of this template is skipped`);
+      return [];
+    }
+    return [{ functionLogicalId, input: parseInput(t.Input, resolver) }];
+  });
+  return [
+    {
+      logicalId: id,
+      name: typeof p.Name === 'string' ? p.Name : id,
+      expression: p.ScheduleExpression,
+      enabled: p.State === undefined || p.State === 'ENABLED',
+      targets,
+    },
+  ];
 }
 
 function ageMs(seconds: unknown): number {

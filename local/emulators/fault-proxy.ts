@@ -41,6 +41,7 @@ import {
   type IncomingHttpHeaders,
   type IncomingMessage,
   request,
+  type Server,
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -135,15 +136,17 @@ const ERROR_REPLIES = {
   unavailable: { status: 503, type: 'ServiceUnavailable', message: 'Service unavailable (injected)' },
 } as const;
 
-export async function startAwsFaultProxy(
-  target: string,
-  options: AwsFaultProxyOptions = {},
-): Promise<AwsFaultProxy> {
-  const upstream = new URL(target);
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const random = mulberry32(options.seed ?? 1);
-  const keepRequests = options.keepRequests ?? false;
-  const stats: AwsFaultStats = {
+/** Listens on 127.0.0.1 (port 0: any free one); the port. */
+async function listenLocal(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function emptyStats(): AwsFaultStats {
+  return {
     requests: 0,
     forwarded: 0,
     resets: 0,
@@ -152,14 +155,15 @@ export async function startAwsFaultProxy(
     acksLost: 0,
     errors: 0,
   };
-  const counts = new Map<string, number>();
-  const requests: SeenRequest[] = [];
-  const sockets = new Set<Socket>();
-  const busy = new Set<Socket>();
-  let faults: AwsFaults = {};
-  let rules: FailRule[] = [];
+}
 
-  const forward = (req: IncomingMessage, body: Buffer) =>
+/** Sends a request on to the emulator with its body, and reads the whole answer. */
+function forwarderTo(
+  upstream: URL,
+  agent: Agent,
+  stats: AwsFaultStats,
+): (req: IncomingMessage, body: Buffer) => Promise<Upstream> {
+  return (req, body) =>
     new Promise<Upstream>((resolve, reject) => {
       const upstreamRequest = request(
         {
@@ -183,6 +187,25 @@ export async function startAwsFaultProxy(
       upstreamRequest.on('error', reject);
       upstreamRequest.end(body);
     });
+}
+
+export async function startAwsFaultProxy(
+  target: string,
+  options: AwsFaultProxyOptions = {},
+): Promise<AwsFaultProxy> {
+  const upstream = new URL(target);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const random = mulberry32(options.seed ?? 1);
+  const keepRequests = options.keepRequests ?? false;
+  const stats = emptyStats();
+  const counts = new Map<string, number>();
+  const requests: SeenRequest[] = [];
+  const sockets = new Set<Socket>();
+  const busy = new Set<Socket>();
+  let faults: AwsFaults = {};
+  let rules: FailRule[] = [];
+
+  const forward = forwarderTo(upstream, agent, stats);
 
   const server = createServer((req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -256,11 +279,7 @@ export async function startAwsFaultProxy(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLocal(server, options.port ?? 0);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,

@@ -78,17 +78,11 @@ export async function processBatch(
 
   while (queue.length) {
     const item = queue[0];
-    const expired = expiredPrefix(item.records, settings.maxRecordAgeMs, now());
-    if (expired > 0) {
-      const dropped = item.records.slice(0, expired);
-      await hooks.failed({ records: dropped, condition: 'RecordAgeExceeded', invocations: item.invocations });
-      await hooks.finished(dropped[dropped.length - 1], dropped.length);
-      failedRecords += dropped.length;
-      item.records = item.records.slice(expired);
-      if (!item.records.length) {
-        queue.shift();
-        continue;
-      }
+    const expired = await dropExpired(item, settings.maxRecordAgeMs, now(), hooks);
+    failedRecords += expired;
+    if (expired > 0 && !item.records.length) {
+      queue.shift();
+      continue;
     }
 
     invocations++;
@@ -132,6 +126,17 @@ export async function processBatch(
     await backoff(item.retries);
   }
   return { invocations, failedRecords, completed: true };
+}
+
+/** Hands the item's records older than the maximum age to `failed` and drops them; how many. */
+async function dropExpired(item: Pending, maxAgeMs: number, now: number, hooks: BatchHooks): Promise<number> {
+  const expired = expiredPrefix(item.records, maxAgeMs, now);
+  if (expired === 0) return 0;
+  const dropped = item.records.slice(0, expired);
+  await hooks.failed({ records: dropped, condition: 'RecordAgeExceeded', invocations: item.invocations });
+  await hooks.finished(dropped[dropped.length - 1], dropped.length);
+  item.records = item.records.slice(expired);
+  return dropped.length;
 }
 
 /** How many leading records are older than the maximum age (arrival times grow within a shard). */

@@ -136,90 +136,114 @@ export class KinesisEventSource {
     return out.ShardIterator;
   }
 
+  /** Reads one shard batch by batch, each handled before the next is read, until stopped or the shard ends. */
   private async poll(shardId: string): Promise<void> {
-    const { settings } = this.options;
-    let iterator: string | undefined;
+    const cursor: ShardCursor = { shardId, iterator: undefined, carry: [], ended: false };
     let failures = 0;
-    // Records read but left out of the last batch by the payload limit: they open the next.
-    let carry: StreamRecord[] = [];
-    let shardEnded = false;
     while (!this.stopping) {
       try {
-        iterator ??= await this.iterator(shardId);
-        if (!iterator) break;
-        const batch = new PayloadBatch(settings.batchSize, this.options.payloadLimitBytes, (r) =>
-          this.recordBytes(shardId, r),
-        );
-        carry = batch.take(carry);
-        // The batching window runs from the arrival of the batch's first record: a record
-        // that already waited (behind a slow batch) is not held back another window.
-        let windowEnds = batch.records.length
-          ? Math.min(Date.now(), batch.records[0].approximateArrivalTimestamp) + settings.maxBatchingWindowMs
-          : Number.POSITIVE_INFINITY;
-        while (!this.stopping && !batch.full && !shardEnded) {
-          const out: GetRecordsCommandOutput = await this.options.kinesis.send(
-            new GetRecordsCommand({
-              ShardIterator: iterator,
-              Limit: Math.min(10_000, settings.batchSize - batch.records.length),
-            }),
-          );
-          this.stats.millisBehindLatest = out.MillisBehindLatest ?? 0;
-          const records = (out.Records ?? []).map(
-            (r): StreamRecord => ({
-              sequenceNumber: r.SequenceNumber!,
-              partitionKey: r.PartitionKey!,
-              data: r.Data!,
-              approximateArrivalTimestamp: r.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
-            }),
-          );
-          if (records.length) this.idle.delete(shardId);
-          if (records.length && !batch.records.length) {
-            windowEnds =
-              Math.min(Date.now(), records[0].approximateArrivalTimestamp) + settings.maxBatchingWindowMs;
-          }
-          carry = batch.take(records);
-          if (!out.NextShardIterator) {
-            shardEnded = true;
-            break;
-          }
-          iterator = out.NextShardIterator;
-          if (batch.records.length && Date.now() >= windowEnds) break;
-          if (!records.length) {
-            if (!batch.records.length) {
-              this.setAge(shardId, 0);
-              this.idle.add(shardId);
-            }
-            if (!batch.records.length && this.draining) this.drainedShards.add(shardId);
-            const idle = this.options.idlePollMs ?? 1_000;
-            await this.sleepUnlessStopped(
-              batch.records.length ? Math.min(idle, windowEnds - Date.now()) : idle,
-            );
-          }
-        }
+        cursor.iterator ??= await this.iterator(shardId);
+        if (!cursor.iterator) break;
+        const batch = await this.gatherBatch(cursor);
         failures = 0;
         if (batch.records.length) {
           this.stats.largestPayloadBytes = Math.max(this.stats.largestPayloadBytes, batch.bytes);
           const completed = await this.handle(shardId, batch.records);
           if (!completed) return;
         }
-        if (shardEnded && carry.length === 0) {
-          this.idle.add(shardId);
-          this.options.checkpoints.finish(this.options.streamName, shardId);
-          this.drainedShards.add(shardId);
-          await this.refreshShards();
+        if (cursor.ended && cursor.carry.length === 0) {
+          await this.finishShard(shardId);
           return;
         }
       } catch (error) {
         // Expired iterator, emulator restarting, network: start again from the checkpoint
         // (which is before any carried record: those are read again).
-        iterator = undefined;
-        carry = [];
-        shardEnded = false;
+        cursor.iterator = undefined;
+        cursor.carry = [];
+        cursor.ended = false;
         failures++;
         if (!(error instanceof ExpiredIteratorException)) this.options.onError?.(error as Error, shardId);
         await this.sleepUnlessStopped(Math.min(5_000, 200 * 2 ** Math.min(failures, 5)));
       }
     }
+  }
+
+  /**
+   * Reads records into a batch until it is full, its batching window ends, the shard
+   * ends or the poller stops; records beyond the payload limit are left in `cursor.carry`.
+   */
+  private async gatherBatch(cursor: ShardCursor): Promise<PayloadBatch> {
+    const { settings } = this.options;
+    const batch = new PayloadBatch(settings.batchSize, this.options.payloadLimitBytes, (r) =>
+      this.recordBytes(cursor.shardId, r),
+    );
+    cursor.carry = batch.take(cursor.carry);
+    // The batching window runs from the arrival of the batch's first record: a record
+    // that already waited (behind a slow batch) is not held back another window.
+    let windowEnds = batch.records.length ? this.windowEnd(batch.records[0]) : Number.POSITIVE_INFINITY;
+    while (!this.stopping && !batch.full && !cursor.ended) {
+      const { records, next } = await this.getRecords(
+        cursor.iterator,
+        settings.batchSize - batch.records.length,
+      );
+      if (records.length) this.idle.delete(cursor.shardId);
+      if (records.length && !batch.records.length) windowEnds = this.windowEnd(records[0]);
+      cursor.carry = batch.take(records);
+      if (!next) {
+        cursor.ended = true;
+        break;
+      }
+      cursor.iterator = next;
+      if (batch.records.length && Date.now() >= windowEnds) break;
+      if (!records.length) await this.waitForRecords(cursor.shardId, batch, windowEnds);
+    }
+    return batch;
+  }
+
+  /** When a batch whose first record is `first` closes at the latest. */
+  private windowEnd(first: StreamRecord): number {
+    return (
+      Math.min(Date.now(), first.approximateArrivalTimestamp) + this.options.settings.maxBatchingWindowMs
+    );
+  }
+
+  /** One GetRecords call: the records and the next iterator (none once the shard has ended). */
+  private async getRecords(
+    iterator: string | undefined,
+    wanted: number,
+  ): Promise<{ records: StreamRecord[]; next: string | undefined }> {
+    const out: GetRecordsCommandOutput = await this.options.kinesis.send(
+      new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(10_000, wanted) }),
+    );
+    this.stats.millisBehindLatest = out.MillisBehindLatest ?? 0;
+    const records = (out.Records ?? []).map(
+      (r): StreamRecord => ({
+        sequenceNumber: r.SequenceNumber!,
+        partitionKey: r.PartitionKey!,
+        data: r.Data!,
+        approximateArrivalTimestamp: r.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
+      }),
+    );
+    return { records, next: out.NextShardIterator };
+  }
+
+  /** Nothing new in the shard: marks it idle (and drained) when the batch is empty, then waits. */
+  private async waitForRecords(shardId: string, batch: PayloadBatch, windowEnds: number): Promise<void> {
+    if (!batch.records.length) {
+      this.setAge(shardId, 0);
+      this.idle.add(shardId);
+      if (this.draining) this.drainedShards.add(shardId);
+    }
+    const idle = this.options.idlePollMs ?? 1_000;
+    await this.sleepUnlessStopped(batch.records.length ? Math.min(idle, windowEnds - Date.now()) : idle);
+  }
+
+  /** The shard is read to its end and every batch finished: checkpoint it and start its children. */
+  private async finishShard(shardId: string): Promise<void> {
+    this.idle.add(shardId);
+    this.options.checkpoints.finish(this.options.streamName, shardId);
+    this.drainedShards.add(shardId);
+    await this.refreshShards();
   }
 
   /** The record's share of the invocation payload, as the event the handler gets encodes it. */
@@ -296,6 +320,9 @@ export class KinesisEventSource {
     for (const w of wake) w();
   }
 }
+
+/** A shard poller's read position: its iterator, the records carried into the next batch, whether it ended. */
+type ShardCursor = { shardId: string; iterator: string | undefined; carry: StreamRecord[]; ended: boolean };
 
 function safeCount(count: (data: Uint8Array) => number, data: Uint8Array): number {
   try {

@@ -106,56 +106,21 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+type FlagValues = Record<string, string | boolean | undefined>;
+
+/** The flags as given: `str` reads a string flag, `given` tells whether a flag was given. */
+type Flags = {
+  values: FlagValues;
+  str: (name: keyof typeof OPTIONS) => string | undefined;
+  given: (name: keyof typeof OPTIONS) => boolean;
+};
+
 export function parseStartArgs(argv: readonly string[]): StartArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (error) {
-    // node's messages can span lines; the contract is one line.
-    throw new UsageError(
-      (error as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\s*\n\s*/g, ' '),
-    );
-  }
-  const str = (name: keyof typeof OPTIONS) => values[name] as string | undefined;
-  const given = (name: keyof typeof OPTIONS) => values[name] !== undefined;
-
-  const sources = (['simulate', 'replay', 'iboard-url'] as const).filter(given);
-  if (sources.length > 1)
-    throw new UsageError(`--${sources.join(' and --')} cannot be used together: choose one source`);
-  for (const flag of ['symbols', 'rate', 'seed'] as const) {
-    if (given(flag) && !values.simulate) throw new UsageError(`--${flag} needs --simulate`);
-  }
-  if (given('speed') && !given('replay')) throw new UsageError('--speed needs --replay');
-
-  let source: Source = { kind: 'live' };
-  if (values.simulate) {
-    source = {
-      kind: 'simulate',
-      ...(given('symbols') ? { symbols: symbolsOf(str('symbols')!) } : {}),
-      rate: positive('rate', str('rate') ?? '1000', 100_000),
-      seed: str('seed') ?? '1',
-    };
-  } else if (given('replay')) {
-    const file = str('replay')!;
-    if (!existsSync(file) || !(statSync(file).isFile() || isArchivedDay(file)))
-      throw new UsageError(`--replay ${file}: no such file (or archived day directory .../YYYY-MM-DD)`);
-    source = { kind: 'replay', file, speed: positive('speed', str('speed') ?? '1', 10_000) };
-  } else if (given('iboard-url')) {
-    const url = str('iboard-url')!;
-    if (!/^wss?:\/\/[^/\s]+/.test(url))
-      throw new UsageError(`--iboard-url must be a ws:// or wss:// URL, got "${url}"`);
-    source = { kind: 'url', url };
-  }
-
-  let clockStart: number | undefined;
-  if (given('clock-start')) {
-    clockStart = Date.parse(str('clock-start')!);
-    if (Number.isNaN(clockStart)) {
-      throw new UsageError(
-        `--clock-start must be an ISO time such as 2026-04-14T08:58:00+07:00, got "${str('clock-start')}"`,
-      );
-    }
-  }
+  const flags = readFlags(argv);
+  const { values, str, given } = flags;
+  checkSourceFlags(flags);
+  const source = sourceOf(flags);
+  const clockStart = clockStartOf(flags);
   return {
     help: values.help === true,
     source,
@@ -170,6 +135,69 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
       : {}),
     sink: sinkOf(str('sink') ?? 'dynamodb'),
   };
+}
+
+function readFlags(argv: readonly string[]): Flags {
+  let values: FlagValues;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    // node's messages can span lines; the contract is one line.
+    throw new UsageError(
+      (error as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\s*\n\s*/g, ' '),
+    );
+  }
+  return {
+    values,
+    str: (name) => values[name] as string | undefined,
+    given: (name) => values[name] !== undefined,
+  };
+}
+
+/** One source at most, and each source's flags only with it. */
+function checkSourceFlags({ values, given }: Flags): void {
+  const sources = (['simulate', 'replay', 'iboard-url'] as const).filter(given);
+  if (sources.length > 1)
+    throw new UsageError(`--${sources.join(' and --')} cannot be used together: choose one source`);
+  for (const flag of ['symbols', 'rate', 'seed'] as const) {
+    if (given(flag) && !values.simulate) throw new UsageError(`--${flag} needs --simulate`);
+  }
+  if (given('speed') && !given('replay')) throw new UsageError('--speed needs --replay');
+}
+
+function sourceOf({ values, str, given }: Flags): Source {
+  if (values.simulate) {
+    return {
+      kind: 'simulate',
+      ...(given('symbols') ? { symbols: symbolsOf(str('symbols')!) } : {}),
+      rate: positive('rate', str('rate') ?? '1000', 100_000),
+      seed: str('seed') ?? '1',
+    };
+  }
+  if (given('replay')) {
+    const file = str('replay')!;
+    if (!existsSync(file) || !(statSync(file).isFile() || isArchivedDay(file)))
+      throw new UsageError(`--replay ${file}: no such file (or archived day directory .../YYYY-MM-DD)`);
+    return { kind: 'replay', file, speed: positive('speed', str('speed') ?? '1', 10_000) };
+  }
+  if (given('iboard-url')) {
+    const url = str('iboard-url')!;
+    if (!/^wss?:\/\/[^/\s]+/.test(url))
+      throw new UsageError(`--iboard-url must be a ws:// or wss:// URL, got "${url}"`);
+    return { kind: 'url', url };
+  }
+  return { kind: 'live' };
+}
+
+function clockStartOf({ str, given }: Flags): number | undefined {
+  if (!given('clock-start')) return undefined;
+  const clockStart = Date.parse(str('clock-start')!);
+  if (Number.isNaN(clockStart)) {
+    throw new UsageError(
+      `--clock-start must be an ISO time such as 2026-04-14T08:58:00+07:00, got "${str('clock-start')}"`,
+    );
+  }
+  return clockStart;
 }
 
 function sinkOf(text: string): StartSink {

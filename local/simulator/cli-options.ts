@@ -57,6 +57,26 @@ export function parseSimulateArgs(
     throw new SimulatorOptionError('arguments', (error as Error).message);
   }
   const replay = values.replay as string | undefined;
+  checkSourceFlags(values, replay);
+  const faults = initialFaults(values);
+  const options: SimulatorOptions = {
+    port: integer('--port', (values.port as string | undefined) ?? '8080'),
+    host: (values.host as string | undefined) ?? '127.0.0.1',
+    generation: values.v1 ? 'v1' : 'v2',
+    faults,
+    recordTrades: values['record-trades'] === true,
+  };
+  if (replay) Object.assign(options, replayOptions(values, replay));
+  else Object.assign(options, syntheticOptions(values));
+  const clock = (values.clock as string | undefined) ?? env[ENV.CLOCK_START];
+  if (clock) options.clock = clockOf(values.clock ? '--clock' : ENV.CLOCK_START, clock);
+  return options;
+}
+
+type FlagValues = Record<string, string | boolean | undefined>;
+
+/** The replay's flags only with --replay, the synthetic market's only without it. */
+function checkSourceFlags(values: FlagValues, replay: string | undefined): void {
   for (const flag of ['speed', 'loop'] as const) {
     if (values[flag] !== undefined && !replay)
       throw new SimulatorOptionError(`--${flag}`, 'only applies with --replay');
@@ -65,26 +85,27 @@ export function parseSimulateArgs(
     if (values[flag] !== undefined && replay)
       throw new SimulatorOptionError(`--${flag}`, 'does not apply to --replay');
   }
+}
+
+function initialFaults(values: FlagValues): FaultUpdate {
   const faults: FaultUpdate = values.faults ? parseFaults(values.faults as string) : {};
   if (values['allow-any-user-agent']) faults.rejectLibraryUserAgents = false;
-  const options: SimulatorOptions = {
-    port: integer('--port', (values.port as string | undefined) ?? '8080'),
-    host: (values.host as string | undefined) ?? '127.0.0.1',
-    generation: values.v1 ? 'v1' : 'v2',
-    faults,
-    recordTrades: values['record-trades'] === true,
+  return faults;
+}
+
+function replayOptions(values: FlagValues, replay: string): Partial<SimulatorOptions> {
+  return {
+    replay,
+    speed: rateLike('--speed', (values.speed as string | undefined) ?? '1'),
+    loop: values.loop === true,
   };
-  if (replay) {
-    options.replay = replay;
-    options.speed = rateLike('--speed', (values.speed as string | undefined) ?? '1');
-    options.loop = values.loop === true;
-  } else {
-    if (values.rate !== undefined) options.rate = rateLike('--rate', values.rate as string);
-    if (values.seed !== undefined) options.seed = values.seed as string;
-    if (values.symbols !== undefined) options.symbols = symbolsOf(values.symbols as string);
-  }
-  const clock = (values.clock as string | undefined) ?? env[ENV.CLOCK_START];
-  if (clock) options.clock = clockOf(values.clock ? '--clock' : ENV.CLOCK_START, clock);
+}
+
+function syntheticOptions(values: FlagValues): Partial<SimulatorOptions> {
+  const options: Partial<SimulatorOptions> = {};
+  if (values.rate !== undefined) options.rate = rateLike('--rate', values.rate as string);
+  if (values.seed !== undefined) options.seed = values.seed as string;
+  if (values.symbols !== undefined) options.symbols = symbolsOf(values.symbols as string);
   return options;
 }
 

@@ -5,7 +5,7 @@
  * the client's filters; the server sends data frames accordingly.
  */
 import type { Generation } from '../../core/iboard/subscribe.ts';
-import { parseClientMessage, TOPIC } from '../../core/iboard/subscribe.ts';
+import { type ClientRequest, parseClientMessage, TOPIC } from '../../core/iboard/subscribe.ts';
 import { symbolOfStockId } from '../../core/iboard/symbols.ts';
 import type { ClientSession } from './client-session.ts';
 
@@ -25,47 +25,63 @@ export function handleClientMessage(client: ClientSession, text: string, generat
   }
   const topic = request.topic ?? '';
   const add = request.type === 'sub';
-  const stockTopic = generation === 'v2' ? TOPIC.stocksV2 : TOPIC.stocksV1;
-  const indexTopic = generation === 'v2' ? TOPIC.indicesV2 : TOPIC.indicesV1;
-  const sessionTopic = generation === 'v2' ? TOPIC.sessionsV2 : TOPIC.sessionsV1;
-  let dataChanged = false;
+  const applied = applySubscription(client, topic, request, generation, add);
+  if (applied === undefined) {
+    client.sendControl(
+      JSON.stringify({ error: `topic ${topic} is not served by this ${generation} server` }),
+    );
+    return false;
+  }
+  acknowledge(client, topic, add);
+  return applied && add;
+}
+
+/** Updates the client's filters for one topic: whether data subscriptions changed; undefined for a topic not served. */
+function applySubscription(
+  client: ClientSession,
+  topic: string,
+  request: ClientRequest,
+  generation: Generation,
+  add: boolean,
+): boolean | undefined {
+  const v2 = generation === 'v2';
   switch (topic) {
     case TOPIC.serverName:
       client.wantsServerName = add;
-      break;
-    case stockTopic: {
-      const symbols =
-        generation === 'v2'
-          ? (request.boardIds ?? []).some((b) => b.toUpperCase() === MAIN_BOARD)
-            ? (request.symbols ?? [])
-            : []
-          : (request.stockIds ?? [])
-              .map((id) => symbolOfStockId(id.toLowerCase()))
-              .filter((s) => s !== undefined);
-      for (const symbol of symbols) update(client.symbols, symbol.toUpperCase(), add);
-      dataChanged = symbols.length > 0;
-      break;
-    }
-    case indexTopic:
-      for (const id of request.indexIds ?? []) update(client.indices, id.toUpperCase(), add);
-      dataChanged = (request.indexIds ?? []).length > 0;
-      break;
-    case sessionTopic:
-      for (const market of request.markets ?? []) update(client.markets, market.toLowerCase(), add);
-      break;
-    default:
-      client.sendControl(
-        JSON.stringify({ error: `topic ${topic} is not served by this ${generation} server` }),
-      );
       return false;
+    case v2 ? TOPIC.stocksV2 : TOPIC.stocksV1: {
+      const symbols = v2 ? mainBoardSymbols(request) : symbolsOfStockIds(request.stockIds ?? []);
+      for (const symbol of symbols) update(client.symbols, symbol.toUpperCase(), add);
+      return symbols.length > 0;
+    }
+    case v2 ? TOPIC.indicesV2 : TOPIC.indicesV1:
+      for (const id of request.indexIds ?? []) update(client.indices, id.toUpperCase(), add);
+      return (request.indexIds ?? []).length > 0;
+    case v2 ? TOPIC.sessionsV2 : TOPIC.sessionsV1:
+      for (const market of request.markets ?? []) update(client.markets, market.toLowerCase(), add);
+      return false;
+    default:
+      return undefined;
   }
+}
+
+/** V2 subscribes by symbol per board: only the main board's are served. */
+function mainBoardSymbols(request: ClientRequest): readonly string[] {
+  return (request.boardIds ?? []).some((b) => b.toUpperCase() === MAIN_BOARD) ? (request.symbols ?? []) : [];
+}
+
+/** V1 subscribes by stock id. */
+function symbolsOfStockIds(stockIds: readonly string[]): string[] {
+  return stockIds.map((id) => symbolOfStockId(id.toLowerCase())).filter((s) => s !== undefined);
+}
+
+function acknowledge(client: ClientSession, topic: string, add: boolean): void {
   if (add) {
     client.sendControl(`Subscribed ${topic}`);
     if (topic === TOPIC.serverName) client.sendControl(JSON.stringify({ serverName: SERVER_NAME }));
   } else {
     client.sendControl(JSON.stringify({ result: 'complete', type: 'unsub', topic }));
   }
-  return dataChanged && add;
 }
 
 function update(set: Set<string>, key: string, add: boolean): void {

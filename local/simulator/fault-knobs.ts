@@ -208,12 +208,30 @@ function seconds(option: string, value: number): number {
 }
 
 function validate(s: FaultSettings): void {
+  validateClose(s);
+  validateRates(s);
+  const skew = s.serverTimeSkewMs;
+  if (skew !== undefined && !(Number.isInteger(skew) && Math.abs(skew) <= MAX_SKEW_MS))
+    throw new FaultSettingError('serverTimeSkewMs', `must be whole ms within ±${MAX_SKEW_MS}, got ${skew}`);
+  validateMalformed(s);
+  validateRefuse(s);
+  for (const key of ['closeAt', 'silentUntil', 'refuseUntil'] as const) {
+    const value = s[key];
+    if (value !== undefined && !Number.isFinite(value))
+      throw new FaultSettingError(key, `must be epoch ms, got ${value}`);
+  }
+}
+
+function validateClose(s: FaultSettings): void {
   if (s.closeAfterFrames !== undefined && !(Number.isInteger(s.closeAfterFrames) && s.closeAfterFrames > 0)) {
     throw new FaultSettingError('closeAfterFrames', `must be a positive integer, got ${s.closeAfterFrames}`);
   }
   if (s.closeCode !== undefined && !(s.closeCode === 1000 || (s.closeCode >= 3000 && s.closeCode <= 4999))) {
     throw new FaultSettingError('closeCode', `must be 1000 or 3000..4999, got ${s.closeCode}`);
   }
+}
+
+function validateRates(s: FaultSettings): void {
   if (s.malformedRate !== undefined && !(s.malformedRate >= 0 && s.malformedRate <= 1)) {
     throw new FaultSettingError('malformedRate', `must be within 0..1, got ${s.malformedRate}`);
   }
@@ -224,9 +242,9 @@ function validate(s: FaultSettings): void {
   }
   if ((s.extraFieldRate ?? 0) + (s.junkFieldRate ?? 0) > 1)
     throw new FaultSettingError('junkFieldRate', 'extraFieldRate + junkFieldRate must not exceed 1');
-  const skew = s.serverTimeSkewMs;
-  if (skew !== undefined && !(Number.isInteger(skew) && Math.abs(skew) <= MAX_SKEW_MS))
-    throw new FaultSettingError('serverTimeSkewMs', `must be whole ms within ±${MAX_SKEW_MS}, got ${skew}`);
+}
+
+function validateMalformed(s: FaultSettings): void {
   if (s.malformedKinds !== undefined) {
     if (s.malformedKinds.length === 0) throw new FaultSettingError('malformedKinds', 'must not be empty');
     const bad = s.malformedKinds.find((k) => !MALFORMED_KINDS.includes(k));
@@ -236,15 +254,13 @@ function validate(s: FaultSettings): void {
   if (s.oversizedBytes !== undefined && !(Number.isInteger(s.oversizedBytes) && s.oversizedBytes > 0)) {
     throw new FaultSettingError('oversizedBytes', `must be a positive integer, got ${s.oversizedBytes}`);
   }
+}
+
+function validateRefuse(s: FaultSettings): void {
   if (s.refuseMode !== undefined && !['http-503', 'http-403', 'reset'].includes(s.refuseMode)) {
     throw new FaultSettingError('refuseMode', `must be http-503, http-403 or reset, got ${s.refuseMode}`);
   }
   if (s.refuseOnly !== undefined && s.refuseOnly !== 'realtime' && s.refuseOnly !== 'mqtt') {
     throw new FaultSettingError('refuseOnly', `must be realtime or mqtt, got ${s.refuseOnly}`);
-  }
-  for (const key of ['closeAt', 'silentUntil', 'refuseUntil'] as const) {
-    const value = s[key];
-    if (value !== undefined && !Number.isFinite(value))
-      throw new FaultSettingError(key, `must be epoch ms, got ${value}`);
   }
 }

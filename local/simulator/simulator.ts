@@ -121,58 +121,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const rest = new RestSnapshot(market);
   const mqtt = new MqttBroker(faults);
-  // A replay is published to the MQTT subscribers too, as one shared player (the broker
-  // fans a topic out), started once the first client has subscribed (chunks settle first).
-  let mqttReplay: ReplayPlayer | undefined;
-  let mqttSettle: NodeJS.Timeout | undefined;
-  if (session) {
-    mqtt.onSubscribe = () => {
-      if (mqttReplay) return;
-      clearTimeout(mqttSettle);
-      mqttSettle = setTimeout(() => {
-        mqttReplay = new ReplayPlayer(
-          session,
-          {
-            deliver(line, raw) {
-              if (line.kind === 'stock' && mqtt.wants(line.key)) mqtt.publish(line.key, raw);
-              return true;
-            },
-            // Publications waiting to be handed to the subscribers pace a fast replay.
-            bufferedAmount: () => (mqtt.saturated ? Number.POSITIVE_INFINITY : 0),
-            isSilent: () => faults.isSilent(),
-          },
-          { speed: options.speed ?? 1, loop: options.loop ?? false },
-        );
-        mqttReplay.start();
-      }, REPLAY_SETTLE_MS);
-    };
-  }
-  const httpServer = createServer((req, res) => {
-    if (rest.handle(req, res)) return;
-    res.writeHead(426, { 'Content-Type': 'text/plain' }).end('websocket endpoint: /realtime\n');
-  });
-  const wss = new WebSocketServer({
-    noServer: true,
-    perMessageDeflate: false,
-    autoPong: false,
-    maxPayload: 1024 * 1024,
-  });
-
-  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://simulator').pathname;
-    if (path !== '/realtime' && path !== MQTT_PATH) return refuseUpgrade(socket, 404, 'Not Found', ledger);
-    const refusal = faults.refusal(path === MQTT_PATH ? 'mqtt' : 'realtime');
-    if (refusal === 'reset') {
-      ledger.upgradesRejected.reset++;
-      return (socket as Socket).resetAndDestroy();
-    }
-    if (refusal === 'http-403') return refuseUpgrade(socket, 403, 'Forbidden', ledger);
-    if (refusal) return refuseUpgrade(socket, 503, 'Service Unavailable', ledger);
-    if (faults.rejectsUserAgent(req.headers['user-agent']))
-      return refuseUpgrade(socket, 403, 'Forbidden', ledger);
-    if (path === MQTT_PATH) return mqtt.handleUpgrade(req, socket, head);
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
-  });
+  const mqttReplay = session ? replayToMqtt(session, mqtt, faults, options) : undefined;
+  const { httpServer, wss } = createServers(rest);
+  httpServer.on(
+    'upgrade',
+    upgradeRouter({
+      faults,
+      ledger,
+      mqtt,
+      accept: (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req)),
+    }),
+  );
 
   function accept(ws: WebSocket, req: IncomingMessage): void {
     const client = new ClientSession(
@@ -186,43 +145,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     );
     clients.set(client.id, client);
     ledger.noteConnected(client.id, client.serverTimeSkewMs);
-    let settle: NodeJS.Timeout | undefined;
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return client.sendControl(JSON.stringify({ error: 'binary messages are not supported' }));
-      const subscribed = handleClientMessage(client, data.toString(), generation);
-      if (subscribed && session && !client.replay) {
-        clearTimeout(settle);
-        settle = setTimeout(() => startReplay(client, session), REPLAY_SETTLE_MS);
-      }
-    });
-    ws.on('ping', (data) => {
-      if (!faults.isSilent()) ws.pong(data);
-    });
-    ws.on('error', () => {}); // a client's socket error only ends that client ('close' follows)
-    ws.once('close', () => {
-      clearTimeout(settle);
-      clients.delete(client.id);
-    });
-  }
-
-  function startReplay(client: ClientSession, replay: ReplaySession): void {
-    if (!client.isOpen || client.replay) return;
-    client.replay = new ReplayPlayer(
-      replay,
-      {
-        deliver(line, raw) {
-          if (!client.isOpen) return false;
-          if (line.kind === 'stock' && !client.symbols.has(line.key)) return true;
-          if (line.kind === 'index' && !client.indices.has(line.key)) return true;
-          client.sendData(line.kind, line.key, raw);
-          return client.isOpen;
-        },
-        bufferedAmount: () => client.ws.bufferedAmount,
-        isSilent: () => faults.isSilent(),
-      },
-      { speed: options.speed ?? 1, loop: options.loop ?? false },
-    );
-    client.replay.start();
+    serveClient(client, ws, { clients, faults, generation, session, options });
   }
 
   const feed =
@@ -250,13 +173,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     feed?.tick();
   }, TICK_MS);
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = (httpServer.address() as AddressInfo).port;
-  const host =
-    options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  const { port, host } = await listen(httpServer, options);
   faults.onChange = applyCloseAt;
 
   return {
@@ -279,7 +196,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       stopped = true;
       clearInterval(timer);
       feed?.stop();
-      clearTimeout(mqttSettle);
       mqttReplay?.stop();
       for (const client of clients.values()) client.ws.terminate();
       wss.close();
@@ -290,6 +206,162 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       });
     },
   };
+}
+
+/**
+ * A replay is published to the MQTT subscribers too, as one shared player (the broker
+ * fans a topic out), started once the first client has subscribed (chunks settle first).
+ */
+function replayToMqtt(
+  session: ReplaySession,
+  mqtt: MqttBroker,
+  faults: Faults,
+  options: SimulatorOptions,
+): { stop(): void } {
+  let player: ReplayPlayer | undefined;
+  let settle: NodeJS.Timeout | undefined;
+  mqtt.onSubscribe = () => {
+    if (player) return;
+    clearTimeout(settle);
+    settle = setTimeout(() => {
+      player = new ReplayPlayer(
+        session,
+        {
+          deliver(line, raw) {
+            if (line.kind === 'stock' && mqtt.wants(line.key)) mqtt.publish(line.key, raw);
+            return true;
+          },
+          // Publications waiting to be handed to the subscribers pace a fast replay.
+          bufferedAmount: () => (mqtt.saturated ? Number.POSITIVE_INFINITY : 0),
+          isSilent: () => faults.isSilent(),
+        },
+        { speed: options.speed ?? 1, loop: options.loop ?? false },
+      );
+      player.start();
+    }, REPLAY_SETTLE_MS);
+  };
+  return {
+    stop() {
+      clearTimeout(settle);
+      player?.stop();
+    },
+  };
+}
+
+/** Replays the session to one websocket client, filtered by its subscriptions. */
+function replayToClient(
+  client: ClientSession,
+  replay: ReplaySession,
+  faults: Faults,
+  options: SimulatorOptions,
+): void {
+  if (!client.isOpen || client.replay) return;
+  client.replay = new ReplayPlayer(
+    replay,
+    {
+      deliver(line, raw) {
+        if (!client.isOpen) return false;
+        if (line.kind === 'stock' && !client.symbols.has(line.key)) return true;
+        if (line.kind === 'index' && !client.indices.has(line.key)) return true;
+        client.sendData(line.kind, line.key, raw);
+        return client.isOpen;
+      },
+      bufferedAmount: () => client.ws.bufferedAmount,
+      isSilent: () => faults.isSilent(),
+    },
+    { speed: options.speed ?? 1, loop: options.loop ?? false },
+  );
+  client.replay.start();
+}
+
+/** Routes an HTTP upgrade: /realtime to the websocket server, the MQTT path to the broker, refusals as the faults say. */
+function upgradeRouter(parts: {
+  faults: Faults;
+  ledger: Ledger;
+  mqtt: MqttBroker;
+  accept: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+}): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  const { faults, ledger, mqtt } = parts;
+  return (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://simulator').pathname;
+    if (path !== '/realtime' && path !== MQTT_PATH) return refuseUpgrade(socket, 404, 'Not Found', ledger);
+    const refusal = faults.refusal(path === MQTT_PATH ? 'mqtt' : 'realtime');
+    if (refusal === 'reset') {
+      ledger.upgradesRejected.reset++;
+      return (socket as Socket).resetAndDestroy();
+    }
+    if (refusal === 'http-403') return refuseUpgrade(socket, 403, 'Forbidden', ledger);
+    if (refusal) return refuseUpgrade(socket, 503, 'Service Unavailable', ledger);
+    if (faults.rejectsUserAgent(req.headers['user-agent']))
+      return refuseUpgrade(socket, 403, 'Forbidden', ledger);
+    if (path === MQTT_PATH) return mqtt.handleUpgrade(req, socket, head);
+    parts.accept(req, socket, head);
+  };
+}
+
+/** A websocket client's messages (subscriptions start its replay), pings and close. */
+function serveClient(
+  client: ClientSession,
+  ws: WebSocket,
+  context: {
+    clients: Map<number, ClientSession>;
+    faults: Faults;
+    generation: Generation;
+    session: ReplaySession | undefined;
+    options: SimulatorOptions;
+  },
+): void {
+  const { clients, faults, generation, session, options } = context;
+  let settle: NodeJS.Timeout | undefined;
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return client.sendControl(JSON.stringify({ error: 'binary messages are not supported' }));
+    const subscribed = handleClientMessage(client, data.toString(), generation);
+    if (subscribed && session && !client.replay) {
+      clearTimeout(settle);
+      settle = setTimeout(() => replayToClient(client, session, faults, options), REPLAY_SETTLE_MS);
+    }
+  });
+  ws.on('ping', (data) => {
+    if (!faults.isSilent()) ws.pong(data);
+  });
+  ws.on('error', () => {}); // a client's socket error only ends that client ('close' follows)
+  ws.once('close', () => {
+    clearTimeout(settle);
+    clients.delete(client.id);
+  });
+}
+
+/** The HTTP server (REST snapshot, upgrades) and the websocket server it hands /realtime to. */
+function createServers(rest: RestSnapshot): {
+  httpServer: ReturnType<typeof createServer>;
+  wss: WebSocketServer;
+} {
+  const httpServer = createServer((req, res) => {
+    if (rest.handle(req, res)) return;
+    res.writeHead(426, { 'Content-Type': 'text/plain' }).end('websocket endpoint: /realtime\n');
+  });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    autoPong: false,
+    maxPayload: 1024 * 1024,
+  });
+  return { httpServer, wss };
+}
+
+/** Listens on the options' port and host; the port, and the host to advertise in URLs. */
+async function listen(
+  httpServer: ReturnType<typeof createServer>,
+  options: SimulatorOptions,
+): Promise<{ port: number; host: string }> {
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const host =
+    options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  return { port, host };
 }
 
 function refuseUpgrade(socket: Duplex, status: 403 | 404 | 503, text: string, ledger: Ledger): void {
