@@ -130,7 +130,10 @@ export class MqttConnection {
       protocolVersion: 4,
       username: MQTT_LOGIN,
       password: MQTT_LOGIN,
-      clientId: `vnss-${randomBytes(6).toString('hex')}`,
+      // The connection id (random per process, then a count: unique, 15–22 characters of
+      // [0-9a-f-]; MQTT 3.1.1 servers must take 1–23): the broker's log and the stream's
+      // records name the same connection (the simulator's broker accounts per clientId).
+      clientId: connectionId,
       clean: true,
       keepalive: this.options.keepaliveSeconds ?? 30,
       connectTimeout: 10_000,

@@ -120,7 +120,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let stopped = false;
 
   const rest = new RestSnapshot(market);
-  const mqtt = new MqttBroker(faults);
+  const mqtt = new MqttBroker(faults, createRandom(`${options.seed ?? 1}:mqtt`));
   // A replay is published to the MQTT subscribers too, as one shared player (the broker
   // fans a topic out), started once the first client has subscribed (chunks settle first).
   let mqttReplay: ReplayPlayer | undefined;
