@@ -48,7 +48,6 @@ describe("the simulator's MQTT broker accounts per client connection (the chaos 
         'frames on a second connection',
         () => new Set(frames.map((f) => f.connectionId)).size >= 2,
       );
-      const second = frames.at(-1)?.connectionId ?? '';
       const reached = frames.length;
       await waitFor('more frames', () => frames.length >= reached + 50);
     } finally {
