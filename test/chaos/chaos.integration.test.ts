@@ -105,10 +105,6 @@ describe(`npm run chaos -- --short${CQL ? ' --sink both' : ''} (both transports,
       report.checks.map((c) => c.name),
       CHECKS.map((name) => (name === 'poison and corrupt input in rejects' ? `${name} (over MQTT)` : name)),
     );
-    assert.ok(
-      report.checks.every((c) => !c.notApplicable),
-      'no check is N/A',
-    );
     const transit = report.checks.find((c) => c.name === 'frames lost in transit');
     assert.match(transit?.summary ?? '', /MQTT connections, matched by clientId; 100 undecodable payloads/);
     assert.ok(
