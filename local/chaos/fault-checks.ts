@@ -66,7 +66,7 @@ function alteredMessagesStored(analysis: StreamAnalysis, mqtt: MqttSummary): Che
     'altered frames stored as data',
     violations,
     `over MQTT: ${sent['extra-field']} StockData messages with an unknown field (45 or 74) and ${sent['junk-field']} with junk in an unmapped field (exerciseRatio "1:2", isin "-") handed out; ` +
-      `${analysis.altered['extra-field']} and ${analysis.altered['junk-field']} in the stream as data (their frames' text)`,
+      `${analysis.altered['extra-field']} and ${analysis.altered['junk-field']} frames with their text in the stream, as data (an unaltered message may share an altered one's text)`,
   );
 }
 

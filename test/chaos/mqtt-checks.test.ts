@@ -146,7 +146,10 @@ describe('chaos checks over MQTT (per broker client, named by clientId = the ing
       summary,
     );
     assert.equal(stored.ok, true, stored.violations.join('; '));
-    assert.match(stored.summary, /1 StockData messages with an unknown field .* 1 and 0 in the stream/);
+    assert.match(
+      stored.summary,
+      /1 StockData messages with an unknown field .* 1 and 0 frames with their text in the stream/,
+    );
     // Another frame arrived instead (the altered one not decoded): named on its connection.
     const refused = alteredFramesStored(
       analyse(summary, [
