@@ -10,9 +10,10 @@
  *   server negotiates HTTP/2, where a websocket upgrade is not possible.
  * - Subscribes `s/<SYMBOL>/MAIN` in chunks of `subscribeChunkSize` topics after every
  *   connect (a `#` wildcard is refused by the server); refused topics are logged.
- * - Each connection is new (its own id and sequence): reconnects use the same capped
- *   backoff as the websocket, and a no-data watchdog (armed while the market trades)
- *   drops a silent connection.
+ * - Each connection is new (its own id and sequence; the id is also its MQTT clientId, so
+ *   a broker's view of a client and the stream's records name the same connection):
+ *   reconnects use the same capped backoff as the websocket, and a no-data watchdog
+ *   (armed while the market trades) drops a silent connection.
  * - A payload that does not decode is counted (`undecodable`) and logged, never forwarded
  *   as a frame, never a crash. The first messages of each connection are logged with
  *   their decoded fields, so a user in trading hours can check them against the board.
