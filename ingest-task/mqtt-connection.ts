@@ -10,9 +10,10 @@
  *   server negotiates HTTP/2, where a websocket upgrade is not possible.
  * - Subscribes `s/<SYMBOL>/MAIN` in chunks of `subscribeChunkSize` topics after every
  *   connect (a `#` wildcard is refused by the server); refused topics are logged.
- * - Each connection is new (its own id and sequence): reconnects use the same capped
- *   backoff as the websocket, and a no-data watchdog (armed while the market trades)
- *   drops a silent connection.
+ * - Each connection is new (its own id and sequence; the id is also its MQTT clientId, so
+ *   a broker's view of a client and the stream's records name the same connection):
+ *   reconnects use the same capped backoff as the websocket, and a no-data watchdog
+ *   (armed while the market trades) drops a silent connection.
  * - A payload that does not decode is counted (`undecodable`) and logged, never forwarded
  *   as a frame, never a crash. The first messages of each connection are logged with
  *   their decoded fields, so a user in trading hours can check them against the board.
@@ -130,7 +131,10 @@ export class MqttConnection {
       protocolVersion: 4,
       username: MQTT_LOGIN,
       password: MQTT_LOGIN,
-      clientId: `vnss-${randomBytes(6).toString('hex')}`,
+      // The connection id (random per process, then a count: unique, 15–22 characters of
+      // [0-9a-f-]; MQTT 3.1.1 servers must take 1–23): the broker's log and the stream's
+      // records name the same connection (the simulator's broker accounts per clientId).
+      clientId: connectionId,
       clean: true,
       keepalive: this.options.keepaliveSeconds ?? 30,
       connectTimeout: 10_000,

@@ -16,8 +16,6 @@ export type Check = {
   readonly ok: boolean;
   readonly summary: string;
   readonly violations: readonly string[];
-  /** Why the check cannot judge this run's transport (shown as N/A, never as a pass). */
-  readonly notApplicable?: string;
 };
 
 /** Violations listed per check; the count is always given. */

@@ -4,7 +4,7 @@
  * the stream. Pure functions, like `checks.ts`.
  */
 import { type Check, check } from './checks.ts';
-import type { FaultEvent } from './fault-actions.ts';
+import type { ClientRef, FaultEvent } from './fault-actions.ts';
 import { type LedgerSummary, textFramesSent } from './ledger-summary.ts';
 import type { StreamAnalysis } from './stream-analysis.ts';
 
@@ -65,12 +65,14 @@ export type TransitFigures = {
  * gone, as on the real feed). Every other end — a close handshake, the watchdog during a
  * silence, the ingest task's SIGTERM, a runtime stop — must lose nothing that was sent.
  * Frames generated while no socket was open were never sent: counted apart.
+ * Over MQTT see {@link mqttFramesInTransit}.
  */
 export function framesInTransit(
   analysis: StreamAnalysis,
   ledger: LedgerSummary,
   events: readonly FaultEvent[],
 ): { check: Check; figures: TransitFigures } {
+  if (ledger.mqtt) return mqttFramesInTransit(analysis, ledger, events);
   const deliveredBy = new Map<number, number>();
   let delivered = 0;
   let unmatched = 0;
@@ -80,33 +82,105 @@ export function framesInTransit(
     if (client === undefined) unmatched += seen.frames;
     else deliveredBy.set(client, (deliveredBy.get(client) ?? 0) + seen.frames);
   }
-  const endedBy = new Map<number, FaultEvent>();
-  for (const event of events)
-    for (const client of event.clients) if (!endedBy.has(client)) endedBy.set(client, event);
-  const violations: string[] = [];
-  const lostBy: Record<string, number> = {};
-  let sent = 0;
-  for (const client of ledger.clients) {
-    const out = textFramesSent(client);
-    sent += out;
-    const lost = out - (deliveredBy.get(client.id) ?? 0);
-    if (lost === 0) continue;
-    const event = endedBy.get(client.id);
-    if (lost < 0)
-      violations.push(`connection ${client.id}: ${-lost} more frames in the stream than the source sent it`);
-    else if (!event?.lossAllowed) {
-      violations.push(
-        `connection ${client.id}: ${lost} of ${out} frames sent never reached the stream; it was ended by ${event?.name ?? 'nothing the run did'}${event?.track === 'process' ? ' (the ingest task dropped its socket without a closing handshake: frames already sent were discarded)' : ''}`,
-      );
-    }
-    const key = event?.name ?? 'unexpected end';
-    lostBy[key] = (lostBy[key] ?? 0) + lost;
-  }
+  const rows = ledger.clients.map((client) => ({
+    id: client.id,
+    sent: textFramesSent(client),
+    inStream: deliveredBy.get(client.id) ?? 0,
+  }));
+  const { violations, lostBy, sent } = losses(rows, events);
   if (unmatched > 0) violations.push(`${unmatched} frames on connections the ledger cannot name`);
   const withheldBySilence = ledger.clients.reduce((n, c) => n + c.droppedSilence, 0);
   const backpressure = ledger.clients.reduce((n, c) => n + c.droppedBackpressure, 0);
   if (backpressure > 0)
     violations.push(`${backpressure} frames dropped by the source because the ingest task read too slowly`);
+  return transitVerdict(analysis, ledger, { sent, delivered, lostBy, withheldBySilence, violations }, '');
+}
+
+/**
+ * Frames lost in transit over MQTT: per broker client connection (its clientId is the
+ * ingest task's connection id, so the stream names it directly), the StockData messages
+ * written into it, per symbol, against the frames of that connection in the stream. The
+ * payloads that are not StockData (the run's undecodable ones) are counted by the task
+ * and never forwarded: subtracted, and shown. Every close by the broker is a cut (MQTT has
+ * no closing handshake): loss is allowed there; every end the ingest side makes must lose
+ * nothing.
+ */
+export function mqttFramesInTransit(
+  analysis: StreamAnalysis,
+  ledger: LedgerSummary,
+  events: readonly FaultEvent[],
+): { check: Check; figures: TransitFigures } {
+  const connections = ledger.mqtt?.connections ?? [];
+  const known = new Set(connections.map((c) => c.id));
+  let delivered = 0;
+  let unmatched = 0;
+  for (const [id, seen] of analysis.connections) {
+    delivered += seen.frames;
+    if (!known.has(id)) unmatched += seen.frames;
+  }
+  const rows = connections.map((c) => ({
+    id: c.id,
+    sent: c.frames,
+    inStream: analysis.connections.get(c.id)?.frames ?? 0,
+    detail: symbolsShort(c.stock, analysis.connectionSymbols.get(c.id)),
+  }));
+  const { violations, lostBy, sent } = losses(rows, events);
+  if (unmatched > 0)
+    violations.push(`${unmatched} frames on connections the broker never had as a client (by clientId)`);
+  const undecodable = connections.reduce((n, c) => n + c.undecodable, 0);
+  return transitVerdict(
+    analysis,
+    ledger,
+    { sent, delivered, lostBy, withheldBySilence: ledger.mqtt?.droppedSilence ?? 0, violations },
+    ` over ${connections.length} MQTT connections, matched by clientId; ${undecodable.toLocaleString('en-US')} undecodable payloads handed out besides (counted by the task, never forwarded: not in "sent")`,
+  );
+}
+
+/** Per connection: sent against the stream, each loss judged by the fault that ended the connection. */
+function losses(
+  rows: readonly { id: ClientRef; sent: number; inStream: number; detail?: string }[],
+  events: readonly FaultEvent[],
+): { violations: string[]; lostBy: Record<string, number>; sent: number } {
+  const endedBy = new Map<ClientRef, FaultEvent>();
+  for (const event of events)
+    for (const client of event.clients) if (!endedBy.has(client)) endedBy.set(client, event);
+  const violations: string[] = [];
+  const lostBy: Record<string, number> = {};
+  let sent = 0;
+  for (const row of rows) {
+    sent += row.sent;
+    const lost = row.sent - row.inStream;
+    if (lost === 0) continue;
+    const event = endedBy.get(row.id);
+    const detail = row.detail ? ` (${row.detail})` : '';
+    if (lost < 0)
+      violations.push(
+        `connection ${row.id}: ${-lost} more frames in the stream than the source sent it${detail}`,
+      );
+    else if (!event?.lossAllowed) {
+      violations.push(
+        `connection ${row.id}: ${lost} of ${row.sent} frames sent never reached the stream${detail}; it was ended by ${event?.name ?? 'nothing the run did'}${event?.track === 'process' ? ' (the ingest task dropped its socket without a closing handshake: frames already sent were discarded)' : ''}`,
+      );
+    }
+    const key = event?.name ?? 'unexpected end';
+    lostBy[key] = (lostBy[key] ?? 0) + lost;
+  }
+  return { violations, lostBy, sent };
+}
+
+function transitVerdict(
+  analysis: StreamAnalysis,
+  ledger: LedgerSummary,
+  counts: {
+    sent: number;
+    delivered: number;
+    lostBy: Record<string, number>;
+    withheldBySilence: number;
+    violations: string[];
+  },
+  note: string,
+): { check: Check; figures: TransitFigures } {
+  const { sent, delivered, lostBy, withheldBySilence, violations } = counts;
   const figures = {
     sent,
     delivered,
@@ -123,10 +197,25 @@ export function framesInTransit(
     check: check(
       'frames lost in transit',
       violations,
-      `${sent.toLocaleString('en-US')} sent, ${delivered.toLocaleString('en-US')} in the stream: ${figures.lost} lost in transit${where ? ` (${where})` : ''}; ` +
+      `${sent.toLocaleString('en-US')} sent, ${delivered.toLocaleString('en-US')} in the stream${note}: ${figures.lost} lost in transit${where ? ` (${where})` : ''}; ` +
         `${ledger.framesWithoutClients.toLocaleString('en-US')} generated while no socket was open and ${withheldBySilence.toLocaleString('en-US')} withheld by silences (never sent); ` +
         `${analysis.duplicateFrames} stored twice (at-least-once delivery, no duplicate row)`,
     ),
     figures,
   };
+}
+
+/** Symbols of which fewer (or more) frames reached the stream than were sent: `FPT 118/120, ...`. */
+function symbolsShort(
+  sent: ReadonlyMap<string, number>,
+  seen: ReadonlyMap<string, number> | undefined,
+): string | undefined {
+  const off: string[] = [];
+  for (const symbol of new Set([...sent.keys(), ...(seen?.keys() ?? [])])) {
+    const s = sent.get(symbol) ?? 0;
+    const got = seen?.get(symbol) ?? 0;
+    if (s !== got) off.push(`${symbol} ${got}/${s}`);
+  }
+  if (off.length === 0) return undefined;
+  return `in the stream/sent: ${off.slice(0, 5).join(', ')}${off.length > 5 ? `, ${off.length - 5} more symbols` : ''}`;
 }

@@ -29,7 +29,7 @@ export async function readEvidence(options: {
   readonly dataDir: string;
   readonly streamName: string;
   readonly tables: Readonly<Record<string, string>>;
-  readonly ledger: Pick<LedgerSummary, 'lastFrames' | 'clientOfRaw'>;
+  readonly ledger: Pick<LedgerSummary, 'lastFrames' | 'clientOfRaw' | 'mqtt'>;
 }): Promise<Evidence> {
   const [kinesis, dynamo] = await Promise.all([
     startKinesis({ dataDir: join(options.dataDir, 'kinesis') }),

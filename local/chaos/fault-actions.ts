@@ -12,6 +12,9 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/clients.ts';
 import type { Simulator } from '../simulator/simulator.ts';
 import { childPids, waitForExit } from './processes.ts';
 
+/** A source connection as the simulator names it: a websocket client id, or an MQTT clientId. */
+export type ClientRef = number | string;
+
 export type FaultTrack = 'source' | 'kinesis' | 'dynamodb' | 'poison' | 'process' | 'market';
 
 export type FaultEvent = {
@@ -30,8 +33,12 @@ export type FaultEvent = {
    * the source had already sent must still arrive: a closing handshake delivers them.
    */
   readonly lossAllowed: boolean;
-  /** The simulator's clients open when the fault began: the connections it ended. */
-  clients: readonly number[];
+  /**
+   * The source connections open when the fault began: the ones it ended. The simulator's
+   * websocket client ids (V2), or its MQTT broker's client ids (the ingest task's
+   * connection ids).
+   */
+  clients: readonly ClientRef[];
   readonly detail?: string;
 };
 
@@ -112,18 +119,28 @@ export function publishUndecodable(sim: Simulator, symbol: string, count: number
   };
 }
 
-/** Cuts every open connection now: with a close frame of `code`, or a TCP cut when null. */
-export function closeConnections(sim: Simulator, code: number | null, now: () => number): FaultEvent {
+/**
+ * Cuts every open connection now: with a close frame of `code`, or a TCP cut when null.
+ * Over MQTT (`mqtt`) there is no close code nor closing handshake: the broker drops the
+ * connection, so every close is a cut (what it had not written out is gone).
+ */
+export function closeConnections(
+  sim: Simulator,
+  code: number | null,
+  now: () => number,
+  mqtt = false,
+): FaultEvent {
   const startedAt = Date.now();
   sim.faults.set({ closeCode: code ?? undefined, closeAt: now() });
   sim.faults.set({ closeCode: undefined });
+  const name = code === null ? 'source: TCP cut' : `source: close ${code}`;
   return {
-    name: code === null ? 'source: TCP cut' : `source: close ${code}`,
+    name: mqtt && code !== null ? `${name} (MQTT: the broker drops the connection)` : name,
     track: 'source',
     startedAt,
     endedAt: startedAt,
     reconnects: true,
-    lossAllowed: code === null,
+    lossAllowed: code === null || mqtt,
     clients: [],
   };
 }

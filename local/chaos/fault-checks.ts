@@ -8,11 +8,12 @@
 import { CONFIRM_AFTER_MS } from '../../core/derive/symbol-tracker.ts';
 import { type Check, check } from './checks.ts';
 import type { TableRows } from './evidence.ts';
-import type { LedgerSummary } from './ledger-summary.ts';
+import type { LedgerSummary, MqttSummary } from './ledger-summary.ts';
 import type { StreamAnalysis } from './stream-analysis.ts';
 
 /** Altered frames that reached the stream all parse as stock frames (so their trades and quotes are derived). */
 export function alteredFramesStored(analysis: StreamAnalysis, ledger: LedgerSummary): Check {
+  if (ledger.mqtt) return alteredMessagesStored(analysis, ledger.mqtt);
   const sent = { 'extra-field': 0, 'junk-field': 0 };
   for (const client of ledger.clients) {
     sent['extra-field'] += client.altered['extra-field'];
@@ -31,6 +32,41 @@ export function alteredFramesStored(analysis: StreamAnalysis, ledger: LedgerSumm
     violations,
     `${sent['extra-field']} frames with a field appended and ${sent['junk-field']} with junk in an unused field sent; ` +
       `${analysis.altered['extra-field']} and ${analysis.altered['junk-field']} in the stream, ${refused} of them refused`,
+  );
+}
+
+/**
+ * Over MQTT: StockData messages sent with an unknown field or a junk value in an unmapped
+ * field are stored as data. The alteration is what the decoder skips, so the frame in the
+ * stream is the unaltered message's text (`alteredTexts`); a message the task could not
+ * decode is counted by it and never forwarded, so it is missing from its connection. On
+ * each connection whose frames all arrived, every altered message handed to it is found.
+ */
+function alteredMessagesStored(analysis: StreamAnalysis, mqtt: MqttSummary): Check {
+  const sent = { 'extra-field': 0, 'junk-field': 0 };
+  const violations: string[] = [];
+  for (const c of mqtt.connections) {
+    sent['extra-field'] += c.altered['extra-field'];
+    sent['junk-field'] += c.altered['junk-field'];
+    // Where the source cut the connection, frames may be missing for that reason alone.
+    if ((analysis.connections.get(c.id)?.frames ?? 0) < c.frames) continue;
+    const seen = analysis.alteredOn.get(c.id);
+    for (const kind of ['extra-field', 'junk-field'] as const) {
+      const missing = c.altered[kind] - (seen?.[kind] ?? 0);
+      if (missing > 0)
+        violations.push(
+          `connection ${c.id}: ${missing} of ${c.altered[kind]} ${kind} messages handed to it not in the stream (not decoded?)`,
+        );
+    }
+  }
+  for (const kind of ['extra-field', 'junk-field'] as const)
+    if (sent[kind] > 0 && analysis.altered[kind] === 0)
+      violations.push(`${sent[kind]} ${kind} messages sent, none in the stream`);
+  return check(
+    'altered frames stored as data',
+    violations,
+    `over MQTT: ${sent['extra-field']} StockData messages with an unknown field (45 or 74) and ${sent['junk-field']} with junk in an unmapped field (exerciseRatio "1:2", isin "-") handed out; ` +
+      `${analysis.altered['extra-field']} and ${analysis.altered['junk-field']} frames with their text in the stream, as data (an unaltered message may share an altered one's text)`,
   );
 }
 
@@ -103,30 +139,34 @@ export function correctionsStored(analysis: StreamAnalysis, tables: TableRows, l
 }
 
 /**
- * The second ingest connection (the one whose frames' server time was skewed) really ran
- * beside another one, so both put the same shares into the stream: a sanity check that the
+ * The second ingest connection (the one whose clocks were skewed: over V2 its frames'
+ * server time, field 101, and its task's clock; over MQTT, whose messages carry no send
+ * time, its task's clock, which dates the frames by their receipt) really ran beside
+ * another one, so both put the same shares into the stream: a sanity check that the
  * fault happened; that nothing was counted twice is conservation and "every trade, once".
  */
 export function overlapHappened(analysis: StreamAnalysis, ledger: LedgerSummary): Check {
-  const skewed = new Set(ledger.clients.filter((c) => c.serverTimeSkewMs !== 0).map((c) => c.id));
+  const skewed = skewedConnections(analysis, ledger);
   const violations: string[] = [];
   const overlaps: string[] = [];
   const connections = [...analysis.connections.entries()];
-  for (const [id, seen] of connections) {
-    const client = analysis.clientOf.get(id);
-    if (client === undefined || !skewed.has(client)) continue;
+  for (const [id, { label, skewMs }] of skewed) {
+    const seen = analysis.connections.get(id);
+    if (!seen) continue;
     let overlap = 0;
     for (const [other, o] of connections) {
       if (other === id) continue;
       overlap = Math.max(overlap, Math.min(seen.last, o.last) - Math.max(seen.first, o.first));
     }
-    const skew = ledger.clients.find((c) => c.id === client)?.serverTimeSkewMs ?? 0;
     overlaps.push(
-      `connection ${client} (${seen.frames.toLocaleString('en-US')} frames, clock ${skew > 0 ? '+' : ''}${skew / 1000} s) beside another for ${(overlap / 1000).toFixed(1)} s`,
+      `connection ${label} (${seen.frames.toLocaleString('en-US')} frames, clock ${skewMs > 0 ? '+' : ''}${skewMs / 1000} s) beside another for ${(overlap / 1000).toFixed(1)} s`,
     );
-    if (overlap <= 0) violations.push(`connection ${client} delivered frames, but never beside another one`);
+    if (overlap <= 0) violations.push(`connection ${label} delivered frames, but never beside another one`);
   }
-  if (skewed.size > 0 && overlaps.length === 0)
+  const expected = ledger.mqtt
+    ? ledger.mqtt.connections.some((c) => c.clockSkewMs !== 0)
+    : ledger.clients.some((c) => c.serverTimeSkewMs !== 0);
+  if (expected && overlaps.length === 0)
     violations.push('the overlapping connection delivered no frame the ledger can name');
   let stale = 0;
   let dropped = 0;
@@ -139,6 +179,25 @@ export function overlapHappened(analysis: StreamAnalysis, ledger: LedgerSummary)
     violations,
     `${overlaps.length ? overlaps.join('; ') : 'no overlapping connection'}; ${stale.toLocaleString('en-US')} stale frames skipped, ${dropped} lower volumes dropped as late frames`,
   );
+}
+
+/** Stream connection id → how the report names it and its clock skew, for the skewed connections. */
+function skewedConnections(
+  analysis: StreamAnalysis,
+  ledger: LedgerSummary,
+): Map<string, { label: string; skewMs: number }> {
+  const out = new Map<string, { label: string; skewMs: number }>();
+  if (ledger.mqtt) {
+    for (const c of ledger.mqtt.connections)
+      if (c.clockSkewMs !== 0) out.set(c.id, { label: c.id, skewMs: c.clockSkewMs });
+    return out;
+  }
+  const skews = new Map(ledger.clients.map((c) => [c.id, c.serverTimeSkewMs]));
+  for (const [id, client] of analysis.clientOf) {
+    const skewMs = skews.get(client) ?? 0;
+    if (skewMs !== 0) out.set(id, { label: String(client), skewMs });
+  }
+  return out;
 }
 
 /** The time of a trades sort key `pk|0001776137400000#...`. */

@@ -39,6 +39,30 @@ export type LedgerSummary = {
   readonly clientOfRaw: ReadonlyMap<string, number>;
   /** Exchange corrections the market made (the totals above include them). */
   readonly corrections: readonly LedgerCorrection[];
+  /** Over MQTT: what the simulator's broker handed each client connection. */
+  readonly mqtt?: MqttSummary;
+};
+
+/** One MQTT client connection of the broker: its id is the ingest task's connection id (the MQTT clientId). */
+export type MqttConnectionSummary = {
+  readonly id: string;
+  /** StockData messages handed to it, per symbol (altered ones included). */
+  readonly stock: ReadonlyMap<string, number>;
+  /** Their sum: what the ingest task must put in the stream for this connection. */
+  readonly frames: number;
+  /** Payloads that are not StockData: the task counts them and forwards none (not in `frames`). */
+  readonly undecodable: number;
+  readonly altered: Readonly<Record<AlteredKind, number>>;
+  /** How far ahead this connection's receiving task's clock ran (the overlapping task), else 0. */
+  readonly clockSkewMs: number;
+};
+
+export type MqttSummary = {
+  readonly connections: readonly MqttConnectionSummary[];
+  /** Frame text of each altered message → its kind (see the broker's `alteredTexts`). */
+  readonly alteredTexts: ReadonlyMap<string, AlteredKind>;
+  /** Publications withheld by silences (never sent). */
+  readonly droppedSilence: number;
 };
 
 export function summariseLedger(ledger: Ledger): LedgerSummary {
@@ -66,13 +90,16 @@ export function textFramesSent(client: ClientSummary): number {
 /**
  * Over MQTT: the summary with, per symbol, the last frame the broker published, as the
  * ingest task turns it into text (StockData encoded, decoded, formatted as a V2 frame), so
- * the checks can find it in the stream. The ledger's clients are websocket connections
- * only; no MQTT message is attributed to one (`clientOfRaw` empty).
+ * the checks can find it in the stream, and what the broker handed each client connection
+ * (`mqtt`). The ledger's clients are websocket connections only (`clientOfRaw` empty): the
+ * MQTT connections are named by their clientId, the ingest task's connection id.
+ * `clockSkews`: connection id → how far ahead its task's clock ran.
  */
 export function overMqtt(
   summary: LedgerSummary,
-  broker: Pick<MqttBroker, 'lastPublished'>,
+  broker: Pick<MqttBroker, 'lastPublished' | 'clientIds' | 'received' | 'alteredTexts' | 'droppedSilence'>,
   symbols: readonly string[],
+  clockSkews: ReadonlyMap<string, number> = new Map(),
 ): LedgerSummary {
   const lastFrames = new Map<string, string>();
   for (const symbol of symbols) {
@@ -81,5 +108,27 @@ export function overMqtt(
     const decoded = decodeStockData(symbol, encodeStockData(frame));
     if (decoded.ok) lastFrames.set(symbol, formatStockFrame(decoded.frame));
   }
-  return { ...summary, lastFrames, clientOfRaw: new Map() };
+  const connections: MqttConnectionSummary[] = [];
+  for (const id of broker.clientIds()) {
+    const received = broker.received(id);
+    if (!received) continue;
+    connections.push({
+      id,
+      stock: new Map(received.stock),
+      frames: [...received.stock.values()].reduce((n, v) => n + v, 0),
+      undecodable: received.undecodable,
+      altered: { ...received.altered },
+      clockSkewMs: clockSkews.get(id) ?? 0,
+    });
+  }
+  return {
+    ...summary,
+    lastFrames,
+    clientOfRaw: new Map(),
+    mqtt: {
+      connections,
+      alteredTexts: new Map(broker.alteredTexts),
+      droppedSilence: broker.droppedSilence,
+    },
+  };
 }

@@ -87,11 +87,16 @@ export type OverlapOptions = {
   readonly transport?: 'v2' | 'mqtt';
 };
 
+/** Loaded into the second task before anything else: its host's clock runs ahead. */
+const CLOCK_AHEAD = new URL('./host-clock-ahead.mjs', import.meta.url).href;
+
 /**
  * Starts a second ingest task beside the runtime's, waits until its connection gets data,
- * lets both run for `seconds`, then stops it (SIGTERM: it flushes what it read). Its feed
- * connection gets field 101 `skewMs` ahead (another SSI server's clock) and its own receive
- * clock runs as far ahead. The event's client is that connection: it must lose nothing.
+ * lets both run for `seconds`, then stops it (SIGTERM: it flushes what it read). Its host's
+ * clock runs `skewMs` ahead (`host-clock-ahead.mjs`: its receipt times, and the simulated
+ * clock it derives), and over V2 its feed connection gets field 101 as far ahead (another
+ * SSI server's clock). The event's client is that connection (a websocket client id, or
+ * over MQTT the broker's clientId, the task's connection id): it must lose nothing.
  */
 export async function overlappingIngest(options: OverlapOptions): Promise<FaultEvent> {
   const { sim, skewMs } = options;
@@ -101,19 +106,18 @@ export async function overlappingIngest(options: OverlapOptions): Promise<FaultE
   const mqttBefore = new Set(sim.mqtt.deliveries.keys());
   const metricsPort = await freePort();
   const env: Record<string, string> = { ...options.env, [ENV.METRICS_PORT]: String(metricsPort) };
-  const clockStart = env[ENV.CLOCK_START];
-  if (clockStart !== undefined) env[ENV.CLOCK_START] = String(Number(clockStart) + skewMs);
+  env.NODE_OPTIONS = `--import=${CLOCK_AHEAD}`;
+  env.CHAOS_CLOCK_AHEAD_MS = String(skewMs);
   const ingest = new IngestProcess({
     env,
     metricsPort,
     logFile: join(options.logDir, 'ingest-overlap.log'),
     maxRestarts: 0,
   });
-  sim.faults.set({ serverTimeSkewMs: skewMs });
+  // Over MQTT there is no field 101: its frames are dated by their receipt (the host clock).
+  if (!mqtt) sim.faults.set({ serverTimeSkewMs: skewMs });
   ingest.start();
   try {
-    // Over MQTT the skew has no field 101 to act on (frames are dated by receipt), and the
-    // connection is the broker's, not a ledger client: the event names none.
     const client = mqtt
       ? await newMqttClientWithData(sim, mqttBefore, options.timeoutMs)
       : await newClientWithData(sim, before, options.timeoutMs);
@@ -128,7 +132,7 @@ export async function overlappingIngest(options: OverlapOptions): Promise<FaultE
       endedAt: Date.now(),
       reconnects: false,
       lossAllowed: false,
-      clients: client === undefined ? [] : [client],
+      clients: [client],
     };
   } finally {
     sim.faults.set({ serverTimeSkewMs: undefined });
@@ -136,15 +140,15 @@ export async function overlappingIngest(options: OverlapOptions): Promise<FaultE
   }
 }
 
-/** Waits until an MQTT client not in `before` has been handed 50 messages (no ledger id: undefined). */
+/** The clientId of an MQTT client not in `before` once it has been handed 50 messages. */
 async function newMqttClientWithData(
   sim: Simulator,
   before: ReadonlySet<string>,
   timeoutMs: number,
-): Promise<undefined> {
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    for (const [id, delivered] of sim.mqtt.deliveries) if (!before.has(id) && delivered >= 50) return;
+    for (const [id, delivered] of sim.mqtt.deliveries) if (!before.has(id) && delivered >= 50) return id;
     await sleep(50);
   }
   throw new ChaosStepError(`the second ingest task got no MQTT data within ${timeoutMs / 1000} s`);

@@ -32,7 +32,7 @@ import type { ChaosSession } from './session.ts';
 export type ChaosReport = {
   readonly ok: boolean;
   readonly scale: number;
-  /** The ingest task's transport: checks it cannot judge are N/A, with the reason. */
+  /** The ingest task's transport (every check judges both; a few say what they cover over MQTT). */
   readonly protocol: ChaosSession['protocol'];
   readonly seconds: number;
   readonly checks: readonly Check[];
@@ -77,26 +77,11 @@ export function buildReport(
           'MQTT payloads are protobuf: the simulator sends no malformed text frames over it, and the undecodable payloads published are counted by the task, never forwarded, so only the corrupt records can reach the rejects table',
         )
       : rejectsComplete(analysis, tables, session.corruptRecords, session.ledger),
-    mqtt
-      ? notApplicable(
-          alteredFramesStored(analysis, session.ledger),
-          'the altered-frame faults change V2 text frames per websocket connection; the MQTT broker publishes the market unaltered',
-        )
-      : alteredFramesStored(analysis, session.ledger),
+    alteredFramesStored(analysis, session.ledger),
     correctionsStored(analysis, tables, session.ledger),
-    mqtt
-      ? notApplicable(
-          overlapHappened(analysis, session.ledger),
-          'the skew is on field 101, which MQTT messages lack (frames are dated by receipt), and the ledger cannot name an MQTT connection',
-        )
-      : overlapHappened(analysis, session.ledger),
+    overlapHappened(analysis, session.ledger),
     reconnect.check,
-    mqtt
-      ? notApplicable(
-          transit.check,
-          "the simulator's ledger counts frames per websocket connection only; what each MQTT connection was handed is not compared with the stream (not built)",
-        )
-      : transit.check,
+    transit.check,
     ...(cqlTables ? cqlChecks(analysis, tables, cqlTables, session) : []),
   ];
   return {
@@ -125,11 +110,6 @@ export function buildReport(
   };
 }
 
-/** A check this transport cannot judge: shown as N/A with the reason, its figures kept. */
-function notApplicable(c: Check, reason: string): Check {
-  return { ...c, name: `${c.name} (over MQTT)`, ok: true, violations: [], notApplicable: reason };
-}
-
 /** A check that holds over MQTT only in part: the rule is the same, the summary says what it covers. */
 function overMqtt(c: Check, note: string): Check {
   return { ...c, name: `${c.name} (over MQTT)`, summary: `${c.summary} [over MQTT: ${note}]` };
@@ -137,7 +117,7 @@ function overMqtt(c: Check, note: string): Check {
 
 function alteredSent(session: ChaosSession): Record<AlteredKind, number> {
   const sent = { 'extra-field': 0, 'junk-field': 0 };
-  for (const c of session.ledger.clients) {
+  for (const c of session.ledger.mqtt?.connections ?? session.ledger.clients) {
     sent['extra-field'] += c.altered['extra-field'];
     sent['junk-field'] += c.altered['junk-field'];
   }
@@ -187,7 +167,9 @@ export function formatReport(report: ChaosReport): string {
     ),
     `  kinesis proxy: ${report.proxies.kinesis.resets} connections reset, ${report.proxies.kinesis.entriesRefused} PutRecords entries refused`,
     `  dynamodb proxy: ${report.proxies.dynamodb.errors} requests failed of ${report.proxies.dynamodb.requests}`,
-    `  source: ${report.altered['extra-field']} stock frames with a field appended, ${report.altered['junk-field']} with junk in an unused field (all run long)`,
+    report.protocol === 'mqtt'
+      ? `  source: ${report.altered['extra-field']} StockData messages with an unknown field, ${report.altered['junk-field']} with junk in an unmapped field (all run long)`
+      : `  source: ${report.altered['extra-field']} stock frames with a field appended, ${report.altered['junk-field']} with junk in an unused field (all run long)`,
     '',
     'reconnects (fault end → first frame on a new connection; outage = fault start → first frame):',
     ...report.reconnects.map(
@@ -200,20 +182,14 @@ export function formatReport(report: ChaosReport): string {
     'checks:',
   ];
   for (const c of report.checks) {
-    if (c.notApplicable) {
-      lines.push(`  N/A   ${c.name}: not applicable: ${c.notApplicable}`);
-      continue;
-    }
     lines.push(`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.name}: ${c.summary}`);
     for (const v of c.violations) lines.push(`          ✗ ${v}`);
   }
-  const na = report.checks.filter((c) => c.notApplicable).length;
-  const naNote = na ? ` (${na} not applicable over ${report.protocol.toUpperCase()}, listed as N/A)` : '';
   lines.push(
     '',
     report.ok
-      ? `chaos: every check passed${naNote}`
-      : `chaos: ${report.checks.filter((c) => !c.ok).length} check(s) failed${naNote}`,
+      ? `chaos: every check passed`
+      : `chaos: ${report.checks.filter((c) => !c.ok).length} check(s) failed`,
   );
   return lines.join('\n');
 }

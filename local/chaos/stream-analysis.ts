@@ -115,15 +115,22 @@ export class StreamAnalysis {
    * appends a field past the end. Counted to reconcile the malformed frames sent.
    */
   malformedIndexCopies = 0;
-  /** Altered V2 stock frames (an extra field, junk in an unused field) seen, not duplicates. */
+  /** Altered stock frames (an extra field, junk in an unused field; over MQTT by their text) seen, not duplicates. */
   readonly altered: Record<AlteredKind, number> = { 'extra-field': 0, 'junk-field': 0 };
   /** Of those, the ones that did not parse as a stock frame (they must: they are data). */
   readonly alteredRefused: string[] = [];
+  /**
+   * Over MQTT, per connection: frames whose text is an altered message's (the ledger's
+   * `mqtt.alteredTexts`; the alteration itself is skipped by the decoder), by kind.
+   */
+  readonly alteredOn = new Map<string, Record<AlteredKind, number>>();
+  /** Per connection, stock frames per symbol (duplicates not counted). */
+  readonly connectionSymbols = new Map<string, Map<string, number>>();
   private readonly previousRaw = new Map<string, string>();
   /** Ingest connection id → the simulator's client id, from frames the ledger knows. */
   readonly clientOf = new Map<string, number>();
 
-  constructor(private readonly ledger: Pick<LedgerSummary, 'lastFrames' | 'clientOfRaw'>) {}
+  constructor(private readonly ledger: Pick<LedgerSummary, 'lastFrames' | 'clientOfRaw' | 'mqtt'>) {}
 
   addRecord(record: StreamRecordData): void {
     this.records++;
@@ -165,6 +172,7 @@ export class StreamAnalysis {
       }
       if (frame.kind !== 'stock') continue;
       this.stockFrames++;
+      if (!duplicate) this.noteStock(envelope.connectionId, frame.symbol, envelope.raw);
       const last = !duplicate && this.ledger.lastFrames.get(frame.symbol) === envelope.raw;
       if (last) this.lastFramesDelivered.add(frame.symbol);
       const client = this.ledger.clientOfRaw.get(envelope.raw);
@@ -173,6 +181,19 @@ export class StreamAnalysis {
         this.lastApplied.set(frame.symbol, envelope.raw);
       else if (last) this.lastFramesSkipped.add(frame.symbol);
     }
+  }
+
+  /** Counts a stock frame per connection and symbol, and (over MQTT) an altered message's text. */
+  private noteStock(connection: string, symbol: string, raw: string): void {
+    const symbols = this.connectionSymbols.get(connection) ?? new Map<string, number>();
+    symbols.set(symbol, (symbols.get(symbol) ?? 0) + 1);
+    this.connectionSymbols.set(connection, symbols);
+    const kind = this.ledger.mqtt?.alteredTexts.get(raw);
+    if (kind === undefined) return;
+    this.altered[kind]++;
+    const on = this.alteredOn.get(connection) ?? { 'extra-field': 0, 'junk-field': 0 };
+    on[kind]++;
+    this.alteredOn.set(connection, on);
   }
 
   /** Counts an altered V2 stock frame (see the simulator's `altered.ts`) and whether it parsed. */

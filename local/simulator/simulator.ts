@@ -120,7 +120,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let stopped = false;
 
   const rest = new RestSnapshot(market);
-  const mqtt = new MqttBroker(faults);
+  const mqtt = new MqttBroker(faults, createRandom(`${options.seed ?? 1}:mqtt`));
   const mqttReplay = session ? replayToMqtt(session, mqtt, faults, options) : undefined;
   const { httpServer, wss } = createServers(rest);
   httpServer.on(

@@ -11,49 +11,71 @@ const CHAOS = fileURLToPath(new URL('../../../scripts/chaos.ts', import.meta.url
 /** With a Cassandra (CI starts one), the run writes it too and judges the CQL tables as well. */
 const CQL = Boolean(process.env.CASSANDRA_CONTACT_POINTS);
 
-describe(`npm run chaos -- --short${CQL ? ' --sink both' : ''}`, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'chaos-test-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+type Run = { code: number | null; stdout: string; stderr: string };
 
-  it('injects every fault and passes every check', { timeout: 240_000 }, async () => {
-    const json = join(dir, 'report.json');
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+describe(`npm run chaos -- --short${CQL ? ' --sink both' : ''} (both transports, one report each)`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chaos-test-'));
+  const json = join(dir, 'report.json');
+  let run: Promise<Run> | undefined;
+  /** The one run (V2, then MQTT) both tests read: started by the first. */
+  const chaos = () => {
+    run ??= new Promise<Run>((resolve) => {
       execFile(
         process.execPath,
         ['--import', 'tsx', CHAOS, '--short', '--json', json, ...(CQL ? ['--sink', 'both'] : [])],
-        { timeout: 230_000, maxBuffer: 64 * 1024 * 1024 },
+        { timeout: 460_000, maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) =>
           resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
       );
     });
-    const verdict = run.stdout.slice(run.stdout.lastIndexOf('checks:'));
-    assert.equal(run.code, 0, `chaos exited ${run.code}\n${verdict}\n${run.stderr.slice(-2000)}`);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as ChaosReport;
+    return run;
+  };
+  const reportOf = async (protocol: string): Promise<{ report: ChaosReport; verdict: string }> => {
+    const { code, stdout, stderr } = await chaos();
+    const start = stdout.indexOf(`chaos run over ${protocol.toUpperCase()}`);
+    const verdict = start < 0 ? '' : stdout.slice(start);
+    assert.equal(code, 0, `chaos exited ${code}\n${stdout.slice(-6000)}\n${stderr.slice(-2000)}`);
+    const out = JSON.parse(readFileSync(json, 'utf8')) as { ok: boolean; reports: ChaosReport[] };
+    assert.equal(out.ok, true);
+    assert.deepEqual(
+      out.reports.map((r) => r.protocol),
+      ['v2', 'mqtt'],
+    );
+    const report = out.reports.find((r) => r.protocol === protocol);
+    assert.ok(report, protocol);
+    return { report, verdict };
+  };
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const CHECKS = [
+    'drained, nothing given up',
+    'volume conservation',
+    'every trade, once',
+    'no duplicate rows',
+    'quotes = ledger last state',
+    'poison and corrupt input in rejects',
+    'altered frames stored as data',
+    'exchange correction stored',
+    'overlapping ingest connections',
+    'reconnect after each source fault',
+    'frames lost in transit',
+    ...(CQL
+      ? [
+          'volume conservation (CQL)',
+          'every trade, once (CQL)',
+          'no duplicate rows (CQL)',
+          'quotes = ledger last state (CQL)',
+          'CQL tables = DynamoDB tables',
+        ]
+      : []),
+  ];
+
+  it('over V2: injects every fault and passes every check', { timeout: 480_000 }, async () => {
+    const { report } = await reportOf('v2');
     assert.equal(report.ok, true);
     assert.deepEqual(
       report.checks.map((c) => c.name),
-      [
-        'drained, nothing given up',
-        'volume conservation',
-        'every trade, once',
-        'no duplicate rows',
-        'quotes = ledger last state',
-        'poison and corrupt input in rejects',
-        'altered frames stored as data',
-        'exchange correction stored',
-        'overlapping ingest connections',
-        'reconnect after each source fault',
-        'frames lost in transit',
-        ...(CQL
-          ? [
-              'volume conservation (CQL)',
-              'every trade, once (CQL)',
-              'no duplicate rows (CQL)',
-              'quotes = ledger last state (CQL)',
-              'CQL tables = DynamoDB tables',
-            ]
-          : []),
-      ],
+      CHECKS,
     );
     // 5 closes, the silence, the refusal, the ingest SIGTERM and the runtime restart.
     assert.equal(report.reconnects.length, 9);
@@ -74,50 +96,27 @@ describe(`npm run chaos -- --short${CQL ? ' --sink both' : ''}`, () => {
     assert.ok(report.reconciliation.byKind.correction < 0, 'a correction row was stored');
   });
 
-  it('runs the same faults with the ingest task on MQTT; checks it cannot judge say so', {
-    timeout: 240_000,
+  it('over MQTT: the same faults, every check judged (per connection by clientId)', {
+    timeout: 480_000,
   }, async () => {
-    const json = join(dir, 'report-mqtt.json');
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', CHAOS, '--short', '--protocol', 'mqtt', '--json', json],
-        { timeout: 230_000, maxBuffer: 64 * 1024 * 1024 },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
-      );
-    });
-    const verdict = run.stdout.slice(run.stdout.lastIndexOf('checks:'));
-    assert.equal(run.code, 0, `chaos exited ${run.code}\n${verdict}\n${run.stderr.slice(-2000)}`);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as ChaosReport;
+    const { report, verdict } = await reportOf('mqtt');
     assert.equal(report.ok, true);
-    assert.equal(report.protocol, 'mqtt');
-    const judged = report.checks.filter((c) => !c.notApplicable).map((c) => c.name);
-    assert.deepEqual(judged, [
-      'drained, nothing given up',
-      'volume conservation',
-      'every trade, once',
-      'no duplicate rows',
-      'quotes = ledger last state',
-      'poison and corrupt input in rejects (over MQTT)',
-      'exchange correction stored',
-      'reconnect after each source fault',
-    ]);
-    const na = report.checks.filter((c) => c.notApplicable);
     assert.deepEqual(
-      na.map((c) => c.name),
-      [
-        'altered frames stored as data (over MQTT)',
-        'overlapping ingest connections (over MQTT)',
-        'frames lost in transit (over MQTT)',
-      ],
+      report.checks.map((c) => c.name),
+      CHECKS.map((name) => (name === 'poison and corrupt input in rejects' ? `${name} (over MQTT)` : name)),
     );
+    const transit = report.checks.find((c) => c.name === 'frames lost in transit');
+    assert.match(transit?.summary ?? '', /MQTT connections, matched by clientId; 100 undecodable payloads/);
     assert.ok(
-      na.every((c) => (c.notApplicable ?? '').length > 20),
-      'each N/A gives its reason',
+      report.transit.sent > 1000 && report.transit.sent === report.transit.delivered + report.transit.lost,
     );
-    assert.match(verdict, /N\/A {3}frames lost in transit \(over MQTT\): not applicable: /);
-    assert.match(verdict, /every check passed \(3 not applicable over MQTT, listed as N\/A\)/);
+    const overlap = report.checks.find((c) => c.name === 'overlapping ingest connections');
+    assert.match(
+      overlap?.summary ?? '',
+      /connection [0-9a-f]{8}-mqtt-\d+ \(.*clock \+1.5 s\) beside another/,
+    );
+    assert.ok(report.altered['extra-field'] > 0 && report.altered['junk-field'] > 0, 'messages were altered');
+    assert.match(verdict, /chaos: every check passed/);
     assert.equal(report.reconnects.length, 9);
     assert.ok(
       report.reconnects.every((r) => r.seconds !== undefined),
