@@ -12,8 +12,8 @@
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { reconciliationSummary } from '../../core/derive/reconcile.ts';
+import { ictDate } from '../../core/market/ict-time.ts';
 import { ENV } from '../../core/settings.ts';
-import { tradingDate } from '../../core/tables.ts';
 import { provision } from '../cloudformation/provision.ts';
 import { synthesize } from '../cloudformation/synth.ts';
 import { readTemplate } from '../cloudformation/template.ts';
@@ -341,7 +341,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             ? 'event source: every record put was processed'
             : `event source: stopped after ${drainMs / 1000} s with records left; they are processed on the next start`,
         );
-        log(await reconciliationLine(dynamoSdk, roles, tradingDate(clock.now())));
+        log(await reconciliationLine(dynamoSdk, roles, ictDate(clock.now())));
         await dashboard?.stop();
         await router.stop();
         cqlWrites?.stop();
