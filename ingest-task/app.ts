@@ -13,7 +13,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { ControlState } from '../core/control.ts';
-import { MAX_FRAME_LENGTH } from '../core/iboard/types.ts';
+import { type Generation, MAX_FRAME_LENGTH } from '../core/iboard/types.ts';
 import { isMarketTradingAt } from '../core/market/calendar.ts';
 import type { PackedRecord } from '../core/records/index.ts';
 import { ENV } from '../core/settings.ts';
@@ -138,7 +138,7 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
       symbols: config.symbols,
       subscribeChunkSize: config.subscribeChunkSize,
     });
-  const websocketConnection = (url: string, protocol: 'v1' | 'v2') =>
+  const websocketConnection = (url: string, protocol: Generation) =>
     new IboardConnection({
       ...common,
       ...hooksOf('v2'),

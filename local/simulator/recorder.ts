@@ -16,8 +16,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import WebSocket from 'ws';
-import type { Generation } from '../../core/iboard/subscribe.ts';
 import { DEFAULT_INDICES, subscribeAllMessages } from '../../core/iboard/subscribe.ts';
+import type { Generation } from '../../core/iboard/types.ts';
 import { BROWSER_USER_AGENT } from './fault-knobs.ts';
 
 export type RecordingOptions = {

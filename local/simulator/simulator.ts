@@ -37,7 +37,7 @@ import { RestSnapshot } from './rest-snapshot.ts';
 /** Where the MQTT-over-websocket broker answers (the live one is `wss://price-streaming.ssi.com.vn/mqtt`). */
 const MQTT_PATH = '/mqtt';
 
-import type { Generation } from './stock-state.ts';
+import type { Generation } from '../../core/iboard/types.ts';
 import { SyntheticFeed, TICK_MS } from './synthetic-feed.ts';
 import { SyntheticMarket } from './synthetic-market.ts';
 import type { ListedSymbol } from './universe.ts';

@@ -13,7 +13,7 @@
  * const frame = market.nextFrame(); // { symbol: 'VCB', raw: 'MAIN|S#VCB|...', traded: false }
  */
 import { formatIndexFrame, formatStockFrame } from '../../core/iboard/format-frame.ts';
-import type { StockFrame } from '../../core/iboard/types.ts';
+import type { Generation, StockFrame } from '../../core/iboard/types.ts';
 import type { Phase } from '../../core/market/calendar.ts';
 import { phaseAt } from '../../core/market/calendar.ts';
 import type { Exchange } from '../../core/market/exchange.ts';
@@ -24,7 +24,6 @@ import { IndexBook } from './index-book.ts';
 import { Ledger, type LedgerCorrection } from './ledger.ts';
 import type { Random } from './prng.ts';
 import { createRandom } from './prng.ts';
-import type { Generation } from './stock-state.ts';
 import { StockState } from './stock-state.ts';
 import type { IndexDefinition, Instrument, ListedSymbol } from './universe.ts';
 import { buildIndices, buildUniverse, cumulativeWeights, iboardListing, sampleIndex } from './universe.ts';
