@@ -7,6 +7,8 @@
  * @example
  * await deleteDayRows(ddb, tables, '2026-04-14', ['FPT']); // { trades: 812, bars: 240, indices: 0, quotes: 1 }
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchWriteItemCommand,
   type DynamoDBClient,
@@ -14,6 +16,7 @@ import {
   QueryCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import { backoffDelay } from '../core/backoff.ts';
 import type { TransformConfig } from '../functions/transform/config.ts';
 
 type Tables = TransformConfig['tables'];
@@ -47,7 +50,7 @@ async function deleteKeys(client: DynamoDBClient, table: string, keys: readonly 
       .slice(i, i + BATCH_WRITE_MAX)
       .map((Key) => ({ DeleteRequest: { Key } }));
     for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** attempt)));
+      if (attempt > 0) await sleep(backoffDelay(attempt + 1, { baseMs: 50, maxMs: 2_000, jitter: 'none' }));
       if (attempt > 10) throw new Error(`${table}: deletes still unprocessed after ${attempt} attempts`);
       const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
       requests = out.UnprocessedItems?.[table] ?? [];
