@@ -13,7 +13,7 @@ import {
   BatchWriteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
+  paginateQuery,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { backoffDelay } from '../core/backoff.ts';
@@ -27,20 +27,16 @@ const BATCH_WRITE_MAX = 25;
 
 async function keysOf(client: DynamoDBClient, table: string, pk: string): Promise<Key[]> {
   const keys: Key[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: pk } },
-        ProjectionExpression: 'pk, sk',
-        ExclusiveStartKey: start as never,
-      }),
-    );
-    for (const item of page.Items ?? []) keys.push(item as Key);
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateQuery(
+    { client },
+    {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: pk } },
+      ProjectionExpression: 'pk, sk',
+    },
+  );
+  for await (const page of pages) for (const item of page.Items ?? []) keys.push(item as Key);
   return keys;
 }
 
