@@ -8,8 +8,8 @@
  */
 import type { Generation, StockFrame } from '../../core/iboard/types.ts';
 import { BOARD_LOT, priceLimits, tickSize } from '../../core/market/price-rules.ts';
+import type { Random } from '../../core/random.ts';
 import type { Ledger, LedgerCorrection } from './ledger.ts';
-import type { Random } from './prng.ts';
 import type { Instrument } from './universe.ts';
 
 /** Book levels a stock shows (the feed leaves levels 4..10 empty for stocks). */
