@@ -32,6 +32,7 @@ import { MqttConnection } from './mqtt-connection.ts';
 import { inlinePacker, workerPacker } from './packing.ts';
 import { KinesisProducer } from './producer.ts';
 import { ScheduleGate } from './schedule-gate.ts';
+import { sdkClientConfig } from './sdk-client-config.ts';
 import { SnapshotClient } from './snapshot-client.ts';
 import { SnapshotFallback } from './snapshot-fallback.ts';
 import { subscribeMessagesOf } from './subscriptions.ts';
@@ -203,7 +204,7 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
   });
   const stopEmf = config.emf ? startEmfPublisher({ metrics, intervalMs: EMF_INTERVAL_MS }) : () => {};
   const dynamo = config.controlTable
-    ? new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint })
+    ? new DynamoDBClient(sdkClientConfig({ region: config.region, endpoint: config.dynamodbEndpoint }))
     : undefined;
   const readControl =
     deps.readControl ??
