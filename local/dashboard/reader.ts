@@ -17,10 +17,11 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dayPartition, TABLE_KEYS } from '../../core/tables.ts';
 import { dynamoClient } from '../emulators/clients.ts';
-import { type PlainItem, unmarshallItem } from './attribute-values.ts';
 import { StoreUnavailableError } from './errors.ts';
+import type { PlainItem } from './rows.ts';
 
 /** Physical names of the tables the dashboard reads. */
 export type DashboardTables = {
@@ -63,7 +64,7 @@ export class TableReader {
     const out = await this.#call(quotes, () =>
       this.client.send(new GetItemCommand({ TableName: quotes, Key: { [PK]: { S: symbol } } })),
     );
-    return out.Item ? unmarshallItem(out.Item) : undefined;
+    return out.Item ? unmarshall(out.Item) : undefined;
   }
 
   /** Every quotes row (about 1,650), in pages. */
@@ -125,7 +126,7 @@ export class TableReader {
         }),
       ),
     );
-    return (out.Items ?? []).map(unmarshallItem);
+    return (out.Items ?? []).map((item) => unmarshall(item));
   }
 
   #queryAll(input: QueryCommandInput): Promise<PlainItem[]> {
@@ -173,6 +174,6 @@ async function itemsOf(
   pages: AsyncIterable<{ Items?: Record<string, AttributeValue>[] }>,
 ): Promise<PlainItem[]> {
   const items: PlainItem[] = [];
-  for await (const page of pages) for (const item of page.Items ?? []) items.push(unmarshallItem(item));
+  for await (const page of pages) for (const item of page.Items ?? []) items.push(unmarshall(item));
   return items;
 }
