@@ -18,6 +18,7 @@ import { formatStockFrame } from '../core/iboard/format-frame.ts';
 import { parseFrame } from '../core/iboard/parse-frame.ts';
 import { symbolsOf } from '../core/iboard/symbols.ts';
 import type { PriceLevel, StockFrame } from '../core/iboard/types.ts';
+import { createRandom } from '../core/random.ts';
 import { decodeRecord, type Envelope, encodeRecord } from '../core/records/index.ts';
 
 const FRAMES = 4000;
@@ -25,16 +26,8 @@ const FRAMES_PER_RECORD = 500;
 /** Rounds per figure: many short ones, so a burst of load from elsewhere hits few of them. */
 const ROUNDS = 12;
 
-/** Deterministic PRNG (mulberry32), so every run measures the same frames. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (core/random.ts), so every run measures the same frames. */
+const prng = (seed: number): (() => number) => createRandom(seed).next;
 
 /** HOSE tick size (spec): 10 VND under 10,000; 50 under 50,000; 100 from 50,000. */
 const tick = (price: number) => (price < 10_000 ? 10 : price < 50_000 ? 50 : 100);

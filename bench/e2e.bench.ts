@@ -20,8 +20,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ictDate } from '../core/market/ict-time.ts';
 import { ENV } from '../core/settings.ts';
-import { tradingDate } from '../core/tables.ts';
 import { DEFAULT_SETTINGS } from '../infra/context.ts';
 import { synthesize } from '../local/cloudformation/synth.ts';
 import { dynamoClient } from '../local/emulators/clients.ts';
@@ -147,7 +147,7 @@ function sampler(rt: Runtime) {
 
 function watchPartitions(rt: Runtime): string[] {
   const instruments = rt.source?.simulator.market?.instruments ?? [];
-  const date = tradingDate(clock.now());
+  const date = ictDate(clock.now());
   return [...instruments]
     .sort((a, b) => a.rank - b.rank)
     .slice(0, Number(values['watch-symbols']))

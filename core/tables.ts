@@ -14,6 +14,8 @@
  * | rejects  | `YYYY-MM-DD` (ICT)        | `<shardId>#<sequenceNumber>#<frameIndex>` |
  * | control  | `ingest` (the one item)   | —                                   |
  */
+import { ictDate } from './market/ict-time.ts';
+
 export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
@@ -25,25 +27,12 @@ export type TableName = (typeof TABLES)[number];
 /** Tables keyed by `pk` alone (one item per symbol, one control item); the rest have `sk` too. */
 export const PARTITION_ONLY_TABLES: ReadonlySet<TableName> = new Set<TableName>(['quotes', 'control']);
 
-/** Vietnam is UTC+7 all year (no daylight saving). */
-export const ICT_OFFSET_MS = 7 * 60 * 60 * 1000;
-
 /** The control item's key in the control table. */
 export const CONTROL_ITEM_ID = 'ingest';
 
-/** `2026-04-14` for an epoch-ms time, in Asia/Ho_Chi_Minh. */
-export function tradingDate(timeMs: number): string {
-  return new Date(timeMs + ICT_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** `09:15` — the ICT minute that contains `timeMs`. */
-export function ictMinute(timeMs: number): string {
-  return new Date(timeMs + ICT_OFFSET_MS).toISOString().slice(11, 16);
-}
-
-/** Partition key of a symbol's (or an index's) rows for the trading date of `timeMs`. */
+/** Partition key of a symbol's (or an index's) rows for the trading date (ICT) of `timeMs`. */
 export function dayPartition(id: string, timeMs: number): string {
-  return `${id}#${tradingDate(timeMs)}`;
+  return `${id}#${ictDate(timeMs)}`;
 }
 
 /** Sort key of a trade: orders by time, unique and deterministic for a given frame. */

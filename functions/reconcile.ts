@@ -20,9 +20,9 @@ import { clockFromEnv } from '../core/clock.ts';
 import { describeMismatch } from '../core/exchange-reconcile.ts';
 import { resolveSymbols } from '../core/iboard/symbols.ts';
 import { isTradingDay } from '../core/market/calendar.ts';
+import { ictDate } from '../core/market/ict-time.ts';
 import { METRIC_NAMESPACE, METRIC_SERVICES, METRICS } from '../core/metric-names.ts';
 import { ENV } from '../core/settings.ts';
-import { tradingDate as tradingDateOf } from '../core/tables.ts';
 import { DEFAULT_SNAPSHOT_URL, SnapshotClient } from '../ingest-task/snapshot-client.ts';
 import { reconcileAgainstExchange } from './reconcile/exchange-snapshot.ts';
 import { readStoredTotals, summaryItemOf, writeSummary } from './reconcile/summary-store.ts';
@@ -63,7 +63,7 @@ export async function handler(input: unknown): Promise<ReconcileResult> {
     throw new ReconcileConfigError(`tradingDate must be YYYY-MM-DD, got ${JSON.stringify(requested)}`);
   }
   const now = clockFromEnv(env)();
-  const tradingDate = (requested as string | undefined) ?? tradingDateOf(now);
+  const tradingDate = (requested as string | undefined) ?? ictDate(now);
   if (!isTradingDay(tradingDate)) {
     logger.info('not a trading day, nothing to reconcile', { tradingDate });
     return { tradingDate, skipped: 'not a trading day' };

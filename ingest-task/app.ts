@@ -13,7 +13,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { ControlState } from '../core/control.ts';
-import { MAX_FRAME_LENGTH } from '../core/iboard/types.ts';
+import { type Generation, MAX_FRAME_LENGTH } from '../core/iboard/types.ts';
 import { isMarketTradingAt } from '../core/market/calendar.ts';
 import type { PackedRecord } from '../core/records/index.ts';
 import { ENV } from '../core/settings.ts';
@@ -32,6 +32,7 @@ import { MqttConnection } from './mqtt-connection.ts';
 import { inlinePacker, type Packer, workerPacker } from './packing.ts';
 import { KinesisProducer } from './producer.ts';
 import { ScheduleGate } from './schedule-gate.ts';
+import { sdkClientConfig } from './sdk-client-config.ts';
 import { SnapshotClient } from './snapshot-client.ts';
 import { SnapshotFallback } from './snapshot-fallback.ts';
 import { subscribeMessagesOf } from './subscriptions.ts';
@@ -135,7 +136,7 @@ export async function startIngest(config: IngestConfig, deps: IngestDependencies
   });
   const stopEmf = config.emf ? startEmfPublisher({ metrics, intervalMs: EMF_INTERVAL_MS }) : () => {};
   const dynamo = config.controlTable
-    ? new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint })
+    ? new DynamoDBClient(sdkClientConfig({ region: config.region, endpoint: config.dynamodbEndpoint }))
     : undefined;
   const gate = createGate(context, clock, deps.readControl ?? controlReaderOf(config, dynamo), (wanted) => {
     metrics.wanted = wanted;
@@ -237,7 +238,7 @@ function createConnection(context: IngestContext, router: FrameRouter): Transpor
       symbols: config.symbols,
       subscribeChunkSize: config.subscribeChunkSize,
     });
-  const websocketConnection = (url: string, protocol: 'v1' | 'v2') =>
+  const websocketConnection = (url: string, protocol: Generation) =>
     new IboardConnection({
       ...common,
       ...hooksOf('v2'),

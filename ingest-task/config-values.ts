@@ -87,16 +87,6 @@ export function urlSetting(
   return raw;
 }
 
-/** An instant as epoch ms or an ISO date-time. */
-export function timeSetting(env: Env, name: string): number | undefined {
-  const raw = rawSetting(env, name);
-  if (raw === undefined) return undefined;
-  const value = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(value))
-    throw new ConfigError(name, `must be epoch ms or an ISO date-time, got "${raw}"`);
-  return value;
-}
-
 /** A comma list, trimmed, blanks dropped; undefined when unset. */
 export function listSetting(env: Env, name: string): string[] | undefined {
   const raw = rawSetting(env, name);

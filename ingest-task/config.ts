@@ -6,6 +6,7 @@
  * @example
  * const config = loadConfig(process.env); // throws ConfigError('SYMBOLS', 'unknown symbol "FTP" (did you mean FPT?)')
  */
+import { type ClockSetting, ClockSettingError, clockNow, readClockSetting } from '../core/clock.ts';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_INDICES, MAX_CHUNK_SIZE } from '../core/iboard/subscribe.ts';
 import { resolveSymbols } from '../core/iboard/symbols.ts';
 import { ENV } from '../core/settings.ts';
@@ -17,7 +18,6 @@ import {
   numberSetting,
   rawSetting,
   requiredSetting,
-  timeSetting,
   urlSetting,
 } from './config-values.ts';
 import { INGEST_MODES, type IngestMode } from './schedule-gate.ts';
@@ -82,7 +82,7 @@ export type IngestConfig = {
   readonly kinesisEndpoint: string | undefined;
   readonly dynamodbEndpoint: string | undefined;
   /** The simulated clock of the embedded runtime, when it set one. */
-  readonly clock: { readonly start: number; readonly origin: number; readonly speed: number } | undefined;
+  readonly clock: ClockSetting | undefined;
   readonly emf: boolean;
   /** Pack and compress records in a worker thread (default) or on the websocket's thread. */
   readonly packInWorker: boolean;
@@ -206,11 +206,13 @@ function resolveIndices(env: Env): string[] {
 }
 
 function readClock(env: Env): IngestConfig['clock'] {
-  const start = timeSetting(env, ENV.CLOCK_START);
-  if (start === undefined) return undefined;
-  const origin = timeSetting(env, ENV.CLOCK_ORIGIN) ?? Date.now();
-  const speed = numberSetting(env, ENV.CLOCK_SPEED, { default: 1, min: 0.001, max: 100_000 });
-  return { start, origin, speed };
+  try {
+    return readClockSetting(env);
+  } catch (error) {
+    if (error instanceof ClockSettingError)
+      throw new ConfigError(error.setting, error.problem, { cause: error });
+    throw error;
+  }
 }
 
 function readEmf(env: Env): boolean {
@@ -222,7 +224,5 @@ function readEmf(env: Env): boolean {
 
 /** `now()` of the configured clock: real time, or the runtime's simulated clock. */
 export function clockOf(config: Pick<IngestConfig, 'clock'>): () => number {
-  const clock = config.clock;
-  if (!clock) return Date.now;
-  return () => clock.start + (Date.now() - clock.origin) * clock.speed;
+  return clockNow(config.clock);
 }

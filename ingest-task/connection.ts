@@ -21,9 +21,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
+import { Backoff } from '../core/backoff.ts';
 import { BROWSER_USER_AGENT } from '../core/iboard/browser-headers.ts';
 import type { Envelope } from '../core/records/index.ts';
-import { Backoff } from './backoff.ts';
 import type { IngestLogger } from './logger.ts';
 import type { ConnectionState, IngestMetrics } from './metrics.ts';
 

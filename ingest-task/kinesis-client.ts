@@ -1,16 +1,15 @@
 /**
- * The Kinesis client of the ingest task: HTTP/1.1 with keep-alive (the SDK's default
- * HTTP/2 is rejected by every emulator, and a long-running producer wants warm
- * connections anyway), a few SDK-level retries for transient errors and throttling
- * (the producer's own loop handles what is left: partial failures and long outages).
+ * The Kinesis client of the ingest task: keep-alive HTTP/1.1 (`sdk-client-config.ts`), a
+ * few SDK-level retries for transient errors and throttling (the producer's own loop
+ * handles what is left: partial failures and long outages), and short connect and
+ * request timeouts so a refused or black-holed endpoint fails in seconds, not minutes,
+ * and the producer's loop (and its logs) notices an outage promptly.
  *
  * @example
  * const client = createKinesisClient({ region: 'ap-southeast-1', endpoint: 'http://127.0.0.1:4567' });
  */
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { sdkClientConfig } from './sdk-client-config.ts';
 
 export type KinesisClientOptions = {
   readonly region: string;
@@ -23,19 +22,7 @@ export type KinesisClientOptions = {
 };
 
 export function createKinesisClient(options: KinesisClientOptions): KinesisClient {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
-  return new KinesisClient({
-    region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    maxAttempts: options.maxAttempts ?? 3,
-    retryMode: 'standard',
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
-      // A refused or black-holed endpoint fails in seconds, not minutes, so the
-      // producer's loop (and its logs) notices an outage promptly.
-      connectionTimeout: 3_000,
-      requestTimeout: 15_000,
-    }),
-  });
+  return new KinesisClient(
+    sdkClientConfig({ ...options, connectionTimeoutMs: 3_000, requestTimeoutMs: 15_000 }),
+  );
 }

@@ -25,10 +25,10 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientRequestArgs } from 'node:http';
 import mqtt, { type MqttClient } from 'mqtt';
+import { Backoff } from '../core/backoff.ts';
 import { BROWSER_USER_AGENT, IBOARD_ORIGIN } from '../core/iboard/browser-headers.ts';
 import { formatStockFrame } from '../core/iboard/format-frame.ts';
 import { decodeStockData, MQTT_LOGIN, mqttTopicOf } from '../core/iboard/stock-data.ts';
-import { Backoff } from './backoff.ts';
 import type { LiveConnectionOptions } from './connection.ts';
 import type { ConnectionState } from './metrics.ts';
 

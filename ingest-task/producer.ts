@@ -18,8 +18,8 @@
  * await producer.drain(25_000); // true once everything is acknowledged
  */
 import { type KinesisClient, PutRecordsCommand, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
+import { Backoff } from '../core/backoff.ts';
 import type { PackedRecord } from '../core/records/index.ts';
-import { Backoff } from './backoff.ts';
 import type { IngestLogger } from './logger.ts';
 import type { IngestMetrics } from './metrics.ts';
 

@@ -7,11 +7,12 @@
  * subscribeMessagesOf({ protocol: 'v2', symbols: ['FPT'], indices: ['VN30'], subscribeChunkSize: 200 }).length; // 4
  */
 import { subscribeAllMessages } from '../core/iboard/subscribe.ts';
+import type { Generation } from '../core/iboard/types.ts';
 import type { IngestConfig } from './config.ts';
 
 export function subscribeMessagesOf(
   config: Pick<IngestConfig, 'protocol' | 'symbols' | 'indices' | 'subscribeChunkSize'> & {
-    protocol: 'v1' | 'v2';
+    protocol: Generation;
   },
 ): string[] {
   const messages = subscribeAllMessages({

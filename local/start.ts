@@ -7,6 +7,7 @@
 
 import { DEFAULT_KEYSPACE } from '../core/cql/schema.ts';
 import { isMarketTradingAt, nextMarketOpen } from '../core/market/calendar.ts';
+import { ictDateTime } from '../core/market/ict-time.ts';
 import { ENV } from '../core/settings.ts';
 import { parseStartArgs, type StartArgs, USAGE, UsageError } from './runtime/cli-args.ts';
 import { type Clock, realClock, simulatedClock } from './runtime/clock.ts';
@@ -35,7 +36,7 @@ function clockFor(args: StartArgs): Clock {
 }
 
 function ict(ms: number): string {
-  return `${new Date(ms + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} ICT`;
+  return `${ictDateTime(ms)} ICT`;
 }
 
 async function main(): Promise<void> {

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { formatReconciliation, type Reconciliation } from '../core/derive/reconcile.ts';
 import { describeMismatch } from '../core/exchange-reconcile.ts';
-import { tradingDate } from '../core/tables.ts';
+import { ictDate } from '../core/market/ict-time.ts';
 import { reconcileAgainstExchange } from '../functions/reconcile/exchange-snapshot.ts';
 import { DEFAULT_SNAPSHOT_URL, SnapshotClient } from '../ingest-task/snapshot-client.ts';
 import { dynamoClient } from '../local/emulators/clients.ts';
@@ -80,7 +80,7 @@ function readArgs(): ReconcileArgs | undefined {
     fail((error as Error).message);
   }
   if (values.help) return undefined;
-  const date = (values.date as string | undefined) ?? tradingDate(Date.now());
+  const date = (values.date as string | undefined) ?? ictDate(Date.now());
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
     fail(`--date must be YYYY-MM-DD: ${date}`);
   const symbols = (values.symbols as string | undefined)

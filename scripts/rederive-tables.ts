@@ -7,13 +7,16 @@
  * @example
  * await deleteDayRows(ddb, tables, '2026-04-14', ['FPT']); // { trades: 812, bars: 240, indices: 0, quotes: 1 }
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchWriteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
-  QueryCommand,
+  paginateQuery,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import { backoffDelay } from '../core/backoff.ts';
 import type { TransformConfig } from '../functions/transform/config.ts';
 
 type Tables = TransformConfig['tables'];
@@ -24,20 +27,16 @@ const BATCH_WRITE_MAX = 25;
 
 async function keysOf(client: DynamoDBClient, table: string, pk: string): Promise<Key[]> {
   const keys: Key[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: pk } },
-        ProjectionExpression: 'pk, sk',
-        ExclusiveStartKey: start as never,
-      }),
-    );
-    for (const item of page.Items ?? []) keys.push(item as Key);
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateQuery(
+    { client },
+    {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: pk } },
+      ProjectionExpression: 'pk, sk',
+    },
+  );
+  for await (const page of pages) for (const item of page.Items ?? []) keys.push(item as Key);
   return keys;
 }
 
@@ -47,7 +46,7 @@ async function deleteKeys(client: DynamoDBClient, table: string, keys: readonly 
       .slice(i, i + BATCH_WRITE_MAX)
       .map((Key) => ({ DeleteRequest: { Key } }));
     for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** attempt)));
+      if (attempt > 0) await sleep(backoffDelay(attempt + 1, { baseMs: 50, maxMs: 2_000, jitter: 'none' }));
       if (attempt > 10) throw new Error(`${table}: deletes still unprocessed after ${attempt} attempts`);
       const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
       requests = out.UnprocessedItems?.[table] ?? [];

@@ -12,10 +12,10 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { TABLES } from '../core/tables.ts';
 import { streamName } from '../infra/constructs/frame-stream.ts';
 import { physicalTableName } from '../infra/constructs/pipeline-tables.ts';
+import { sdkClientConfig } from '../ingest-task/sdk-client-config.ts';
 
 export type RetainedQuery = {
   readonly endpoint: string;
@@ -41,7 +41,7 @@ export async function retainedResources(query: RetainedQuery): Promise<Retained 
   };
   const cfn = new CloudFormationClient(config);
   // HTTP/1.1: the SDK's Kinesis client defaults to HTTP/2, which emulators reject.
-  const kinesis = new KinesisClient({ ...config, requestHandler: new NodeHttpHandler() });
+  const kinesis = new KinesisClient(sdkClientConfig(config));
   const dynamo = new DynamoDBClient(config);
   try {
     if (await stackExists(cfn, query.stack)) return undefined;

@@ -22,8 +22,7 @@
  *   if (merged) write(merged);
  * }
  */
-import { MINUTE_MS } from '../market/ict-time.ts';
-import { ictMinute } from '../tables.ts';
+import { ictMinute, MINUTE_MS } from '../market/ict-time.ts';
 import type { BarRow, TradeRow } from './types.ts';
 
 /** Identifies one bar: a symbol's minute on a trading date. */

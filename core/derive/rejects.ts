@@ -13,7 +13,8 @@
  * @example
  * recordReject({ shardId, sequenceNumber, arrivalMs }, error.code, error.message, base64);
  */
-import { rejectSortKey, tradingDate } from '../tables.ts';
+import { ictDate } from '../market/ict-time.ts';
+import { rejectSortKey } from '../tables.ts';
 import { REJECT_RAW_MAX_CHARS, REJECT_RETENTION_DAYS, type RejectRow } from './types.ts';
 
 /** Where a reject sits in the stream. */
@@ -61,7 +62,7 @@ export function frameReject(
 function common(place: RejectPlace, raw: string) {
   const truncated = raw.length > REJECT_RAW_MAX_CHARS;
   return {
-    tradingDate: tradingDate(place.arrivalMs),
+    tradingDate: ictDate(place.arrivalMs),
     shardId: place.shardId,
     sequenceNumber: place.sequenceNumber,
     raw: truncated ? truncate(raw, REJECT_RAW_MAX_CHARS) : raw,

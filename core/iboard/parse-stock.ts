@@ -16,6 +16,7 @@ import {
   BOOK_DEPTH,
   STOCK_FIELD as F,
   type FieldProblem,
+  type Generation,
   MAX_STOCK_FIELDS,
   OFFER_START,
   type PriceLevel,
@@ -53,7 +54,7 @@ let problems: FieldProblem[] | undefined;
  * `extraFields`) or fewer (down to {@link V2_MIN_FIELDS}); a malformed number in a field
  * outside {@link REQUIRED_STOCK_FIELDS} is left absent and listed in `malformed`.
  */
-export function parseStock(raw: string, generation: 'v1' | 'v2'): StockFrame | RejectedFrame {
+export function parseStock(raw: string, generation: Generation): StockFrame | RejectedFrame {
   count = scanFields(raw, MAX_STOCK_FIELDS + 1);
   if (generation === 'v2' ? count < V2_MIN_FIELDS : count < V1_MIN_FIELDS || count > V1_MAX_FIELDS) {
     const expected =

@@ -11,8 +11,7 @@
  * unsubscribeOf(indexSubscribeMessage({ generation: 'v1' })); // same body with "type":"unsub"
  */
 import { stockIdOf } from './symbols.ts';
-
-export type Generation = 'v1' | 'v2';
+import type { Generation } from './types.ts';
 export type SubscriptionType = 'sub' | 'unsub';
 
 export const TOPIC = {

@@ -17,13 +17,19 @@
  * if (f.kind === 'stock') f.totalVolume; // 3733300
  */
 
+/**
+ * The protocol generation: `v1` (2023: stock ids such as `hose:974`, the 92-field layout)
+ * or `v2` (symbols and boards, 102 fields).
+ */
+export type Generation = 'v1' | 'v2';
+
 /** One level of the order book; `{}` when the level is empty. */
 export type PriceLevel = { price?: number; volume?: number };
 
 /** A snapshot (V2, full) or partial update (V1) of one instrument. */
 export type StockFrame = {
   kind: 'stock';
-  generation: 'v1' | 'v2';
+  generation: Generation;
   symbol: string;
   /** V1 only: SSI stock id without the `S#` prefix, e.g. `hose:974`. */
   stockId?: string;

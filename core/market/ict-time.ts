@@ -5,6 +5,7 @@
  * @example
  * ictDate(Date.parse('2026-04-13T23:30:00Z')); // '2026-04-14' (06:30 ICT)
  * ictMinuteOfDay(Date.parse('2026-04-14T02:00:00Z')); // 540 (09:00 ICT)
+ * ictMinute(Date.parse('2026-04-14T02:15:30Z')); // '09:15'
  */
 
 /** Vietnam has kept UTC+7 all year since 1975. */
@@ -40,6 +41,21 @@ export function dateToDayNumber(date: string): number {
   if (Number.isNaN(ms) || dayNumberToDate(ms / DAY_MS) !== date)
     throw new RangeError(`not a real date: ${date}`);
   return ms / DAY_MS;
+}
+
+/** `09:15`: the ICT minute that contains `timeMs` (a bar's sort key). */
+export function ictMinute(timeMs: number): string {
+  return new Date(timeMs + ICT_OFFSET_MS).toISOString().slice(11, 16);
+}
+
+/** `09:15:42`: the ICT time of day, to the second. */
+export function ictTimeOfDay(timeMs: number): string {
+  return new Date(timeMs + ICT_OFFSET_MS).toISOString().slice(11, 19);
+}
+
+/** `2026-04-14 09:15`: the ICT date and minute, for log lines. */
+export function ictDateTime(timeMs: number): string {
+  return new Date(timeMs + ICT_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /** Minutes since 00:00 ICT (0..1439). */

@@ -18,7 +18,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
   PutItemCommand,
-  QueryCommand,
+  paginateQuery,
 } from '@aws-sdk/client-dynamodb';
 import type { ExchangeReconciliation, StoredDayTotal } from '../../core/exchange-reconcile.ts';
 import { TABLE_KEYS } from '../../core/tables.ts';
@@ -53,24 +53,22 @@ export async function readStoredTotals(
 async function sumPartition(client: DynamoDBClient, table: string, pk: string): Promise<number | undefined> {
   let sum = 0;
   let rows = 0;
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey, '#q': 'quantity' },
-        ExpressionAttributeValues: { ':pk': { S: pk } },
-        ProjectionExpression: '#q',
-        ExclusiveStartKey: start,
-      }),
-    );
+  const pages = paginateQuery(
+    { client },
+    {
+      TableName: table,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey, '#q': 'quantity' },
+      ExpressionAttributeValues: { ':pk': { S: pk } },
+      ProjectionExpression: '#q',
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) {
       rows++;
       sum += Number(item.quantity?.N ?? 0);
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return rows === 0 ? undefined : sum;
 }
 

@@ -5,7 +5,7 @@
  * it survives one.
  */
 import { join } from 'node:path';
-import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { paginateScan } from '@aws-sdk/client-dynamodb';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { fromItem } from '../../functions/transform/sinks/dynamodb-items.ts';
 import { dynamoClient, kinesisClient } from '../emulators/clients.ts';
@@ -91,11 +91,7 @@ async function readStream(
 
 async function scanTable(client: ReturnType<typeof dynamoClient>, table: string): Promise<Row[]> {
   const rows: Row[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+  for await (const page of paginateScan({ client }, { TableName: table }))
     for (const item of page.Items ?? []) rows.push(fromItem(item, ['pk', 'sk']) as Row);
-    start = page.LastEvaluatedKey;
-  } while (start);
   return rows;
 }

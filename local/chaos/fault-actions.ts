@@ -4,11 +4,9 @@
  * measure recovery from. `session.ts` calls them in the order of the plan.
  */
 
-import { Agent } from 'node:http';
-import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { encodeRecord } from '../../core/records/index.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/clients.ts';
+import { kinesisClient } from '../emulators/clients.ts';
 import type { Simulator } from '../simulator/simulator.ts';
 import { childPids, waitForExit } from './processes.ts';
 
@@ -196,12 +194,7 @@ export async function putCorruptRecords(
   count: number,
 ): Promise<{ event: FaultEvent; records: CorruptRecord[] }> {
   const startedAt = Date.now();
-  const client = new KinesisClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }) }),
-  });
+  const client = kinesisClient({ endpoint });
   const valid = encodeRecord(
     Array.from({ length: 20 }, (_, seq) => ({
       raw: `MAIN|S#CHAOS|${seq}`,

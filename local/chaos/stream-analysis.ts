@@ -34,8 +34,9 @@
 import { CLOCK_TOLERANCE_MS, CONFIRM_AFTER_MS } from '../../core/derive/symbol-tracker.ts';
 import { parseFrame, stockSymbolOf } from '../../core/iboard/parse-frame.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
+import { ictDate } from '../../core/market/ict-time.ts';
 import { decodeRecord, RecordDecodeError } from '../../core/records/index.ts';
-import { rejectSortKey, tradeSortKey, tradingDate } from '../../core/tables.ts';
+import { rejectSortKey, tradeSortKey } from '../../core/tables.ts';
 import type { AlteredKind } from '../simulator/ledger.ts';
 import type { LedgerSummary } from './ledger-summary.ts';
 
@@ -231,7 +232,7 @@ export class StreamAnalysis {
     const hasServerTime = frame.serverTime !== undefined;
     const time = frame.serverTime ?? receivedAt;
     const volume = frame.totalVolume;
-    const date = tradingDate(time);
+    const date = ictDate(time);
     let seen = this.symbols.get(frame.symbol);
     if (seen && volume !== undefined) seen.lastFrameTime = Math.max(seen.lastFrameTime, time);
     if (seen && date < seen.date) {

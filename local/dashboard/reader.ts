@@ -12,14 +12,16 @@ import {
   type AttributeValue,
   DynamoDBClient,
   GetItemCommand,
+  paginateQuery,
+  paginateScan,
   QueryCommand,
   type QueryCommandInput,
-  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dayPartition, TABLE_KEYS } from '../../core/tables.ts';
 import { dynamoClient } from '../emulators/clients.ts';
-import { type PlainItem, unmarshallItem } from './attribute-values.ts';
 import { StoreUnavailableError } from './errors.ts';
+import type { PlainItem } from './rows.ts';
 
 /** Physical names of the tables the dashboard reads. */
 export type DashboardTables = {
@@ -62,22 +64,13 @@ export class TableReader {
     const out = await this.#call(quotes, () =>
       this.client.send(new GetItemCommand({ TableName: quotes, Key: { [PK]: { S: symbol } } })),
     );
-    return out.Item ? unmarshallItem(out.Item) : undefined;
+    return out.Item ? unmarshall(out.Item) : undefined;
   }
 
   /** Every quotes row (about 1,650), in pages. */
   async allQuotes(): Promise<PlainItem[]> {
-    const items: PlainItem[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const table = this.tables.quotes;
-      const out = await this.#call(table, () =>
-        this.client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start })),
-      );
-      for (const item of out.Items ?? []) items.push(unmarshallItem(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const table = this.tables.quotes;
+    return this.#call(table, () => itemsOf(paginateScan({ client: this.client }, { TableName: table })));
   }
 
   /** 1-minute bars of a symbol on a date, `from`..`to` inclusive (`HH:MM` ICT). */
@@ -133,20 +126,11 @@ export class TableReader {
         }),
       ),
     );
-    return (out.Items ?? []).map(unmarshallItem);
+    return (out.Items ?? []).map((item) => unmarshall(item));
   }
 
-  async #queryAll(input: QueryCommandInput): Promise<PlainItem[]> {
-    const items: PlainItem[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const out = await this.#call(input.TableName ?? '', () =>
-        this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start })),
-      );
-      for (const item of out.Items ?? []) items.push(unmarshallItem(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  #queryAll(input: QueryCommandInput): Promise<PlainItem[]> {
+    return this.#call(input.TableName ?? '', () => itemsOf(paginateQuery({ client: this.client }, input)));
   }
 
   /** Runs a call; a missing table or an unreachable endpoint becomes a 503 with a reason. */
@@ -183,4 +167,13 @@ export function translateStoreError(error: unknown, table: string): unknown {
     });
   }
   return error;
+}
+
+/** Every item of every page, unmarshalled. */
+async function itemsOf(
+  pages: AsyncIterable<{ Items?: Record<string, AttributeValue>[] }>,
+): Promise<PlainItem[]> {
+  const items: PlainItem[] = [];
+  for await (const page of pages) for (const item of page.Items ?? []) items.push(unmarshall(item));
+  return items;
 }

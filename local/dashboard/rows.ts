@@ -8,7 +8,12 @@
  * // { symbol: 'FPT', lastPrice: 76400, bids: [{ price: 76300, volume: 11800 }, ...], bidShare: 0.16, ... }
  */
 import { QUOTE_BOOK_LEVELS } from '../../core/derive/types.ts';
-import type { PlainItem } from './attribute-values.ts';
+
+/**
+ * A DynamoDB item as plain values (`unmarshall` of `@aws-sdk/util-dynamodb`). Numbers are JS
+ * numbers: prices, volumes and VND values stay below 2^53.
+ */
+export type PlainItem = Record<string, unknown>;
 
 export type BookLevel = { readonly price: number | null; readonly volume: number | null };
 

@@ -1,11 +1,11 @@
 /**
  * SDK clients for the embedded runtime: HTTP/1.1 keep-alive (the emulators reject
- * HTTP/2), dummy credentials (the emulators check none), a fixed region.
+ * HTTP/2; `ingest-task/sdk-client-config.ts`), dummy credentials (the emulators check
+ * none), a fixed region.
  */
-import { Agent } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { type SdkClientConfig, sdkClientConfig } from '../../ingest-task/sdk-client-config.ts';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -20,30 +20,23 @@ export type ClientOptions = {
   readonly maxAttempts?: number;
 };
 
-function handler(maxSockets: number): NodeHttpHandler {
-  return new NodeHttpHandler({
-    httpAgent: new Agent({ keepAlive: true, maxSockets }),
-    connectionTimeout: 5_000,
-    requestTimeout: 30_000,
+function localConfig(options: ClientOptions): SdkClientConfig {
+  return sdkClientConfig({
+    endpoint: options.endpoint,
+    region: options.region ?? LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxSockets: options.maxSockets,
+    maxAttempts: options.maxAttempts,
+    // Longer than on AWS: an emulator busy with a large batch answers late, not never.
+    connectionTimeoutMs: 5_000,
+    requestTimeoutMs: 30_000,
   });
 }
 
 export function kinesisClient(options: ClientOptions): KinesisClient {
-  return new KinesisClient({
-    endpoint: options.endpoint,
-    region: options.region ?? LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    requestHandler: handler(options.maxSockets ?? 16),
-    maxAttempts: options.maxAttempts ?? 3,
-  });
+  return new KinesisClient(localConfig(options));
 }
 
 export function dynamoClient(options: ClientOptions): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint: options.endpoint,
-    region: options.region ?? LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    requestHandler: handler(options.maxSockets ?? 16),
-    maxAttempts: options.maxAttempts ?? 3,
-  });
+  return new DynamoDBClient(localConfig(options));
 }

@@ -45,6 +45,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createRandom } from '../../core/random.ts';
 
 export type InjectedError = 'throttle' | 'internal' | 'unavailable' | 'reset';
 
@@ -195,7 +196,7 @@ export async function startAwsFaultProxy(
 ): Promise<AwsFaultProxy> {
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const random = mulberry32(options.seed ?? 1);
+  const random = createRandom(options.seed ?? 1).next;
   const keepRequests = options.keepRequests ?? false;
   const stats = emptyStats();
   const counts = new Map<string, number>();
@@ -341,15 +342,4 @@ function mergeResults(refused: readonly boolean[], upstream: PutRecordsResult): 
       : (accepted.shift() as Record<string, unknown>),
   );
   return { FailedRecordCount: records.filter((r) => r.ErrorCode).length, Records: records };
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same fault pattern. */
-export function mulberry32(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -11,6 +11,7 @@
  * start; a partial batch response retries the records from the first failed one and
  * counts as one retry of them.
  */
+import { backoffDelay } from '../../core/backoff.ts';
 
 /** A record as read from GetRecords (SDK shape, arrival time in epoch ms). */
 export type StreamRecord = {
@@ -148,7 +149,7 @@ function expiredPrefix(records: readonly StreamRecord[], maxAgeMs: number, now: 
 }
 
 function defaultBackoff(attempt: number): Promise<void> {
-  const ms = Math.min(5_000, 100 * 2 ** (attempt - 1));
+  const ms = backoffDelay(attempt, { baseMs: 100, maxMs: 5_000, jitter: 'none' });
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 

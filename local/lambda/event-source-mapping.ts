@@ -21,6 +21,7 @@ import {
   ListShardsCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
+import { backoffDelay } from '../../core/backoff.ts';
 import type { StreamRecord } from './deliver-batch.ts';
 import { type InvokeResult, processBatch } from './deliver-batch.ts';
 import { type EventSourceOptions, type EventSourceStats, emptyStats } from './event-source-mapping-types.ts';
@@ -163,7 +164,9 @@ export class KinesisEventSource {
         cursor.ended = false;
         failures++;
         if (!(error instanceof ExpiredIteratorException)) this.options.onError?.(error as Error, shardId);
-        await this.sleepUnlessStopped(Math.min(5_000, 200 * 2 ** Math.min(failures, 5)));
+        await this.sleepUnlessStopped(
+          backoffDelay(failures + 1, { baseMs: 200, maxMs: 5_000, jitter: 'none' }),
+        );
       }
     }
   }

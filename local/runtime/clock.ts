@@ -4,7 +4,7 @@
  * (`npm start -- --simulate --clock-start 2026-04-14T08:58:00+07:00 --clock-speed 60`).
  *
  * Child processes (the ingest task) get the same clock through three environment
- * variables: CLOCK_START (simulated epoch ms at the origin), CLOCK_ORIGIN (real epoch
+ * variables, read back by `core/clock.ts`: CLOCK_START (simulated epoch ms at the origin), CLOCK_ORIGIN (real epoch
  * ms of the origin) and CLOCK_SPEED, so that everywhere
  * `now = CLOCK_START + (Date.now() − CLOCK_ORIGIN) × CLOCK_SPEED`.
  *
@@ -12,6 +12,7 @@
  * const clock = simulatedClock(Date.parse('2026-04-14T01:58:00Z'), 60);
  * clock.now(); // 01:58:00Z now, 01:59:00Z one real second later
  */
+import { clockNow } from '../../core/clock.ts';
 import { ENV } from '../../core/settings.ts';
 
 export type Clock = {
@@ -42,7 +43,7 @@ export function simulatedClock(
   if (!(speed > 0)) throw new RangeError('clock speed must be greater than 0');
   const realNow = options.realNow ?? Date.now;
   const origin = options.origin ?? realNow();
-  const now = () => startMs + (realNow() - origin) * speed;
+  const now = clockNow({ start: startMs, origin, speed }, realNow);
   return {
     now,
     speed,

@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { backoffDelay } from '../../core/backoff.ts';
 
 const ENTRY = fileURLToPath(new URL('../../ingest-task/main.ts', import.meta.url));
 /** The ingest task exits 2 on a bad setting (ingest-task/main.ts). */
@@ -81,7 +82,7 @@ export class IngestProcess {
           this.restarts++;
           setTimeout(
             () => !this.stopping && this.start(),
-            Math.min(30_000, 1_000 * 2 ** (this.restarts - 1)),
+            backoffDelay(this.restarts, { baseMs: 1_000, maxMs: 30_000, jitter: 'none' }),
           );
         }
         resolve();

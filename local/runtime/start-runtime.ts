@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { reconciliationSummary } from '../../core/derive/reconcile.ts';
+import { ictDate } from '../../core/market/ict-time.ts';
 import { ENV } from '../../core/settings.ts';
-import { tradingDate } from '../../core/tables.ts';
 import { type ProvisionResult, provision } from '../cloudformation/provision.ts';
 import { synthesize } from '../cloudformation/synth.ts';
 import { type RuntimeTemplate, readTemplate } from '../cloudformation/template.ts';
@@ -534,7 +534,7 @@ async function stopRuntime(parts: RuntimeParts, drainMs: number, ingestDeadlineM
       ? 'event source: every record put was processed'
       : `event source: stopped after ${drainMs / 1000} s with records left; they are processed on the next start`,
   );
-  log(await reconciliationLine(clients.dynamodb, roles, tradingDate(clock.now())));
+  log(await reconciliationLine(clients.dynamodb, roles, ictDate(clock.now())));
   await parts.dashboard?.stop();
   await parts.router.stop();
   parts.cqlWrites?.stop();

@@ -8,6 +8,7 @@
  * to Cassandra (`cql trades 51,210 quotes 8,112 bars 3,902 indices 610`).
  */
 
+import { ictTimeOfDay } from '../../core/market/ict-time.ts';
 import type { WriteCounter } from '../emulators/write-counter.ts';
 import type { DeadLetterFile } from '../lambda/dead-letter-file.ts';
 import type { KinesisEventSource } from '../lambda/event-source-mapping.ts';
@@ -113,7 +114,7 @@ export class StatusSampler {
 
 export function formatStatus(status: RuntimeStatus, clock: Clock, ingest?: IngestProcess): string {
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
-  const time = new Date(clock.now() + 7 * 3_600_000).toISOString().slice(11, 19);
+  const time = ictTimeOfDay(clock.now());
   const clockNote = clock.simulated ? ` (sim ×${clock.speed})` : '';
   const i = status.ingest;
   const ingestState = i

@@ -5,6 +5,7 @@
  * the names the deployables themselves read).
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { ictDateTime } from '../../core/market/ict-time.ts';
 import { ENV } from '../../core/settings.ts';
 import type { FunctionSpec, RuntimeTemplate } from '../cloudformation/template.ts';
 import type { ScheduledRule } from '../eventbridge/scheduler.ts';
@@ -108,7 +109,7 @@ export function scheduleRulesFor(
             if (last.get(rule.logicalId) === outcome) return;
             last.set(rule.logicalId, outcome);
             log(
-              `schedule: ${rule.logicalId} (${ict(at)} ICT${clock.simulated ? ', simulated clock' : ''}) → ${outcome}`,
+              `schedule: ${rule.logicalId} (${ictDateTime(at)} ICT${clock.simulated ? ', simulated clock' : ''}) → ${outcome}`,
             );
           },
         },
@@ -124,10 +125,6 @@ function identity(spec: FunctionSpec) {
     memoryMb: spec.memoryMb,
     timeoutMs: spec.timeoutMs,
   };
-}
-
-function ict(ms: number): string {
-  return new Date(ms + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 function summary(result: unknown): string {

@@ -17,7 +17,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { orderArchiveObjects, shardReader } from '../../core/archive/read-archive.ts';
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
-import { decodeRecord } from '../../core/records/codec.ts';
+import { decodeRecord } from '../../core/records/index.ts';
 import { classify, ReplayFileError, type ReplayLine, type ReplaySession } from './replay-lines.ts';
 
 /** Whether `path` is an archived day's directory (`.../YYYY-MM-DD`). */

@@ -3,6 +3,7 @@
  * anything wrong (the CLI prints it with the usage and exits 2).
  */
 import { parseArgs } from 'node:util';
+import { ClockSettingError, clockFromEnv, clockNow } from '../../core/clock.ts';
 import { resolveSymbols } from '../../core/iboard/symbols.ts';
 import { ENV } from '../../core/settings.ts';
 import type { FaultUpdate } from './fault-knobs.ts';
@@ -21,12 +22,12 @@ export const SIMULATE_USAGE = `usage: npm run simulate -- [options]
   --seed S              synthetic: same seed, same market (default 1)
   --v1                  speak the 2023 protocol (stock ids, V1 frame layout)
   --clock now|ISO       follow the trading calendar (ATO, lunch, ATC, closed) on the wall clock or on a
-                        clock started at ISO time; default: ${ENV.CLOCK_START} if set, else always trading
+                        clock started at ISO time; default: the ${ENV.CLOCK_START} clock if set, else always trading
   --allow-any-user-agent   accept library User-Agents (the live server answers 403)
   --faults JSON         initial fault knobs, e.g. '{"malformedRate":0.01,"closeAfterFrames":5000}'
   --record-trades       keep every trade in the ledger (memory grows; off for the CLI)`;
 
-/** Parses the flags; `env` supplies CLOCK_START. Throws SimulatorOptionError naming the flag. */
+/** Parses the flags; `env` supplies the runtime's clock (CLOCK_START, CLOCK_ORIGIN, CLOCK_SPEED). Throws SimulatorOptionError naming the flag. */
 export function parseSimulateArgs(
   args: readonly string[],
   env: Record<string, string | undefined> = {},
@@ -68,8 +69,8 @@ export function parseSimulateArgs(
   };
   if (replay) Object.assign(options, replayOptions(values, replay));
   else Object.assign(options, syntheticOptions(values));
-  const clock = (values.clock as string | undefined) ?? env[ENV.CLOCK_START];
-  if (clock) options.clock = clockOf(values.clock ? '--clock' : ENV.CLOCK_START, clock);
+  if (values.clock !== undefined) options.clock = clockOf('--clock', values.clock as string);
+  else if (env[ENV.CLOCK_START]?.trim()) options.clock = clockOfEnv(env);
   return options;
 }
 
@@ -155,6 +156,15 @@ function clockOf(flag: string, text: string): () => number {
       flag,
       `expected now, an ISO time or epoch ms, got ${JSON.stringify(text)}`,
     );
-  const startedAt = Date.now();
-  return () => start + (Date.now() - startedAt);
+  return clockNow({ start, origin: Date.now(), speed: 1 });
+}
+
+/** The runtime's simulated clock from CLOCK_START, CLOCK_ORIGIN and CLOCK_SPEED, at its speed. */
+function clockOfEnv(env: Record<string, string | undefined>): () => number {
+  try {
+    return clockFromEnv(env);
+  } catch (error) {
+    if (error instanceof ClockSettingError) throw new SimulatorOptionError(error.setting, error.problem);
+    throw error;
+  }
 }

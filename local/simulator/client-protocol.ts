@@ -4,9 +4,9 @@
  * for unsubscriptions, `{"error":"..."}` for what it cannot serve. Subscriptions update
  * the client's filters; the server sends data frames accordingly.
  */
-import type { Generation } from '../../core/iboard/subscribe.ts';
 import { type ClientRequest, parseClientMessage, TOPIC } from '../../core/iboard/subscribe.ts';
 import { symbolOfStockId } from '../../core/iboard/symbols.ts';
+import type { Generation } from '../../core/iboard/types.ts';
 import type { ClientSession } from './client-session.ts';
 
 export const SERVER_NAME = 'iboard-simulator';

@@ -4,12 +4,12 @@
  * the ledger's per-client counts live in one place.
  */
 import type { WebSocket } from 'ws';
+import type { Random } from '../../core/random.ts';
 import { isV2Stock, withExtraField, withJunkField, withServerTimeSkew } from './altered.ts';
 import type { Faults } from './fault-knobs.ts';
 import { DEFAULT_OVERSIZED_BYTES } from './fault-knobs.ts';
 import type { Ledger } from './ledger.ts';
 import { malformedFrame } from './malformed.ts';
-import type { Random } from './prng.ts';
 import type { ReplayPlayer } from './replay-player.ts';
 
 /** Synthetic frames to a client whose socket holds more than this are dropped (and counted). */

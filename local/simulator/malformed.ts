@@ -3,8 +3,9 @@
  * a broken server or proxy would send: a stock frame with the wrong number of fields,
  * garbage (random pipe-separated text, or a real frame with letters in a number field), a binary websocket message, or a frame too large for one Kinesis record.
  */
+
+import type { Random } from '../../core/random.ts';
 import type { MalformedKind } from './ledger.ts';
-import type { Random } from './prng.ts';
 
 export type MalformedFrame = { readonly data: string | Buffer; readonly binary: boolean };
 

@@ -27,10 +27,10 @@ import { formatStockFrame } from '../../core/iboard/format-frame.ts';
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import { decodeStockData, encodeStockData, MQTT_LOGIN, mqttTopicOf } from '../../core/iboard/stock-data.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
+import type { Random } from '../../core/random.ts';
 import { withJunkStockDataField, withUnknownStockDataField } from './altered.ts';
 import type { Faults } from './fault-knobs.ts';
 import type { AlteredKind } from './ledger.ts';
-import type { Random } from './prng.ts';
 
 /** What one client connection was handed (written into its connection). */
 export type MqttReceived = {

@@ -16,8 +16,9 @@
  */
 import { createWriteStream } from 'node:fs';
 import WebSocket from 'ws';
-import type { Generation } from '../../core/iboard/subscribe.ts';
+import { Backoff } from '../../core/backoff.ts';
 import { DEFAULT_INDICES, subscribeAllMessages } from '../../core/iboard/subscribe.ts';
+import type { Generation } from '../../core/iboard/types.ts';
 import { BROWSER_USER_AGENT } from './fault-knobs.ts';
 
 export type RecordingOptions = {
@@ -56,7 +57,7 @@ export function startRecording(options: RecordingOptions): Recording {
     file.write(`${JSON.stringify({ t: Date.now(), dir, raw, ...extra })}\n`);
   let ws: WebSocket | undefined;
   let stopping = false;
-  let backoff = 1000;
+  const backoff = new Backoff({ baseMs: 1000, maxMs: MAX_BACKOFF_MS, jitter: 'none' });
   let reconnectTimer: NodeJS.Timeout | undefined;
   let finish: (s: RecordingSummary) => void = () => {};
   const done = new Promise<RecordingSummary>((resolve) => {
@@ -70,7 +71,7 @@ export function startRecording(options: RecordingOptions): Recording {
     ws = socket;
     socket.on('open', () => {
       summary.connections++;
-      backoff = 1000;
+      backoff.reset();
       write('event', 'open', { url: options.url });
       for (const message of messages) {
         socket.send(message);
@@ -91,9 +92,9 @@ export function startRecording(options: RecordingOptions): Recording {
     socket.on('close', (code, reason) => {
       write('event', 'close', { code, reason: reason.toString() });
       if (stopping) return end();
-      write('event', 'reconnect', { inMs: backoff });
-      reconnectTimer = setTimeout(connect, backoff);
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      const delay = backoff.next();
+      write('event', 'reconnect', { inMs: delay });
+      reconnectTimer = setTimeout(connect, delay);
     });
   };
 

@@ -20,6 +20,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
+import { createRandom } from '../../core/random.ts';
 import { handleClientMessage } from './client-protocol.ts';
 import type { ClientInfo } from './client-session.ts';
 import { ClientSession } from './client-session.ts';
@@ -28,7 +29,6 @@ import { Faults } from './fault-knobs.ts';
 import { Ledger } from './ledger.ts';
 import { MqttBroker } from './mqtt-broker.ts';
 import { checkOptions } from './options.ts';
-import { createRandom } from './prng.ts';
 import type { ReplaySession } from './replay-lines.ts';
 import { ReplayPlayer } from './replay-player.ts';
 import { loadSession } from './replay-source.ts';
@@ -37,7 +37,7 @@ import { RestSnapshot } from './rest-snapshot.ts';
 /** Where the MQTT-over-websocket broker answers (the live one is `wss://price-streaming.ssi.com.vn/mqtt`). */
 const MQTT_PATH = '/mqtt';
 
-import type { Generation } from './stock-state.ts';
+import type { Generation } from '../../core/iboard/types.ts';
 import { SyntheticFeed, TICK_MS } from './synthetic-feed.ts';
 import { SyntheticMarket } from './synthetic-market.ts';
 import type { ListedSymbol } from './universe.ts';

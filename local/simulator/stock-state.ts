@@ -6,10 +6,10 @@
  * (core/market rules); cumulative volume and value only grow, value being the exact sum
  * of quantity × price, except where a correction lowered them.
  */
-import type { StockFrame } from '../../core/iboard/types.ts';
+import type { Generation, StockFrame } from '../../core/iboard/types.ts';
 import { BOARD_LOT, priceLimits, tickSize } from '../../core/market/price-rules.ts';
+import type { Random } from '../../core/random.ts';
 import type { Ledger, LedgerCorrection } from './ledger.ts';
-import type { Random } from './prng.ts';
 import type { Instrument } from './universe.ts';
 
 /** Book levels a stock shows (the feed leaves levels 4..10 empty for stocks). */
@@ -21,8 +21,6 @@ export const V1_FIELD_COUNT = 92;
 const V2_FIELD_COUNT = 102;
 /** Foreign room starts at up to 49% of listed shares (the usual foreign ownership limit). */
 const FOREIGN_LIMIT = 0.49;
-
-export type Generation = 'v1' | 'v2';
 
 type Auction = { price: number; volume: number; change: number; changePercent: number; time: number };
 

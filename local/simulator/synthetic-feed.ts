@@ -8,7 +8,7 @@
  * At `rate: Infinity` it generates as fast as the subscribers' sockets drain.
  */
 import type { WebSocket } from 'ws';
-import type { Generation } from '../../core/iboard/subscribe.ts';
+import type { Generation } from '../../core/iboard/types.ts';
 import { sessionNotice } from './client-protocol.ts';
 import type { ClientSession } from './client-session.ts';
 import type { Ledger } from './ledger.ts';

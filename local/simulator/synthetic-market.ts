@@ -13,18 +13,17 @@
  * const frame = market.nextFrame(); // { symbol: 'VCB', raw: 'MAIN|S#VCB|...', traded: false }
  */
 import { formatIndexFrame, formatStockFrame } from '../../core/iboard/format-frame.ts';
-import type { StockFrame } from '../../core/iboard/types.ts';
+import type { Generation, StockFrame } from '../../core/iboard/types.ts';
 import type { Phase } from '../../core/market/calendar.ts';
 import { phaseAt } from '../../core/market/calendar.ts';
 import type { Exchange } from '../../core/market/exchange.ts';
 import { ALL_EXCHANGES } from '../../core/market/exchange.ts';
 import type { HolidaySet } from '../../core/market/holidays.ts';
 import { ictDate, MINUTE_MS } from '../../core/market/ict-time.ts';
+import type { Random } from '../../core/random.ts';
+import { createRandom } from '../../core/random.ts';
 import { IndexBook } from './index-book.ts';
 import { Ledger, type LedgerCorrection } from './ledger.ts';
-import type { Random } from './prng.ts';
-import { createRandom } from './prng.ts';
-import type { Generation } from './stock-state.ts';
 import { StockState } from './stock-state.ts';
 import type { IndexDefinition, Instrument, ListedSymbol } from './universe.ts';
 import { buildIndices, buildUniverse, cumulativeWeights, iboardListing, sampleIndex } from './universe.ts';

@@ -8,7 +8,7 @@ import { allSymbols, exchangeOf, stockIdOf } from '../../core/iboard/symbols.ts'
 import type { Exchange } from '../../core/market/exchange.ts';
 import { toExchange } from '../../core/market/exchange.ts';
 import { roundDownToTick } from '../../core/market/price-rules.ts';
-import type { Random } from './prng.ts';
+import type { Random } from '../../core/random.ts';
 
 export type ListedSymbol = { readonly symbol: string; readonly exchange: string; readonly stockId: string };
 

@@ -16,7 +16,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { readArchivedDay } from '../../core/archive/index.ts';
+import { readArchivedDay } from '../../core/archive/read-archive.ts';
 import { formatStockFrame } from '../../core/iboard/format-frame.ts';
 import { encodeRecord } from '../../core/records/index.ts';
 import { FileArchiveStore } from '../../functions/transform/archive/file-archive-store.ts';

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { BatchWriteItemCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
-import { readArchivedDay } from '../../core/archive/index.ts';
+import { readArchivedDay } from '../../core/archive/read-archive.ts';
 import type { TransformSink } from '../../core/derive/sink.ts';
 import { initMessage, stockSubscribeMessages } from '../../core/iboard/subscribe.ts';
 import { decodeRecord } from '../../core/records/index.ts';

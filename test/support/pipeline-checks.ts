@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
-import { ictMinute } from '../../core/tables.ts';
+import { ictMinute } from '../../core/market/ict-time.ts';
 import type { Ledger } from '../../local/simulator/ledger.ts';
 
 type Item = Record<string, AttributeValue>;

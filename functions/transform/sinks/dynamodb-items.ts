@@ -1,8 +1,11 @@
 /**
  * Rows ↔ DynamoDB items, hand-marshalled: the rows are flat records of numbers, strings
  * and booleans plus the book (a list of `{price, volume}` maps), so a 40-line codec does
- * it without `@aws-sdk/util-dynamodb` (not a dependency here) and without its generic
- * type walking on the hot path. Keys come only from `core/tables.ts`:
+ * it without the generic type walking of `@aws-sdk/util-dynamodb` on the transform's hot
+ * write path. Measured (a quote and a trade row, best of 5 × 100,000, on the shared
+ * 2-core machine): `toItem` 2.4 µs against `marshall` 28 µs, `fromItem` 2.3 µs against
+ * `unmarshall` 10 µs. It also leaves a non-finite number out where `marshall` throws.
+ * The dashboard, which only reads, uses `unmarshall`. Keys come only from `core/tables.ts`:
  *
  * | table   | pk                              | sk                          |
  * |---------|---------------------------------|-----------------------------|

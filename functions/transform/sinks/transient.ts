@@ -6,6 +6,7 @@
  * @example
  * try { await client.send(command); } catch (error) { if (!isTransient(error)) throw error; ... }
  */
+import { backoffDelay } from '../../../core/backoff.ts';
 
 const TRANSIENT_NAMES = new Set([
   // DynamoDB / AWS SDK
@@ -90,9 +91,9 @@ export type Backoff = {
 };
 
 /**
- * Exponential backoff with "equal jitter": half the exponential delay plus a random half,
- * so concurrent writers spread out. 25 ms doubling up to 1 s over 8 attempts bounds a
- * batch's wait to ~3 s, well inside a Lambda timeout.
+ * Exponential backoff with "equal jitter" (core/backoff.ts), so concurrent writers spread
+ * out. 25 ms doubling up to 1 s over 8 attempts bounds a batch's wait to ~3 s, well
+ * inside a Lambda timeout.
  */
 export function exponentialBackoff(
   baseMs = 25,
@@ -102,10 +103,7 @@ export function exponentialBackoff(
 ): Backoff {
   return {
     maxAttempts,
-    delayMs(attempt) {
-      const ceiling = Math.min(capMs, baseMs * 2 ** (attempt - 1));
-      return ceiling / 2 + random() * (ceiling / 2);
-    },
+    delayMs: (attempt) => backoffDelay(attempt, { baseMs, maxMs: capMs, random }),
   };
 }
 

@@ -3,19 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { archiveBatch } from '../../../core/archive/archive-batch.ts';
 import {
   ARCHIVE_OBJECT_HEADER_BYTES,
   ARCHIVE_RECORD_OVERHEAD_BYTES,
   type ArchivedRecord,
   ArchiveFormatError,
-  archiveBatch,
-  archivedShards,
-  archiveKey,
   decodeArchiveObject,
   encodeArchiveObject,
-  parseArchiveKey,
-  readArchivedShard,
-} from '../../../core/archive/index.ts';
+} from '../../../core/archive/format.ts';
+import { archivedShards, readArchivedShard } from '../../../core/archive/read-archive.ts';
+import { archiveKey, parseArchiveKey } from '../../../core/archive/store.ts';
 import { decodeRecord, encodeRecord } from '../../../core/records/index.ts';
 import { FileArchiveStore } from '../../../functions/transform/archive/file-archive-store.ts';
 

@@ -3,13 +3,13 @@ import { describe, it } from 'node:test';
 import { emptyCounters, SymbolTracker } from '../../../core/derive/symbol-tracker.ts';
 import { formatStockFrame } from '../../../core/iboard/format-frame.ts';
 import { parseFrame, stockSymbolOf } from '../../../core/iboard/parse-frame.ts';
+import { createRandom } from '../../../core/random.ts';
 import { type Envelope, encodeRecord } from '../../../core/records/index.ts';
 import { quotesMatchLedger } from '../../../local/chaos/checks.ts';
 import type { TableRows } from '../../../local/chaos/evidence.ts';
 import type { LedgerSummary } from '../../../local/chaos/ledger-summary.ts';
 import { StreamAnalysis } from '../../../local/chaos/stream-analysis.ts';
 import { withExtraField, withJunkField } from '../../../local/simulator/altered.ts';
-import { createRandom } from '../../../local/simulator/prng.ts';
 
 const T0 = Date.parse('2026-04-14T02:30:00Z');
 const PK = 'FPT#2026-04-14';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { quoteFromFrame } from '../../../core/derive/quotes.ts';
 import type { StockFrame } from '../../../core/iboard/types.ts';
 import { quoteItem } from '../../../functions/transform/sinks/dynamodb-items.ts';
 import { perMinute } from '../../../local/dashboard/api.ts';
-import { unmarshallItem } from '../../../local/dashboard/attribute-values.ts';
 import { computeOverview } from '../../../local/dashboard/overview.ts';
 import { bidShare, type Quote, toQuote } from '../../../local/dashboard/rows.ts';
 
@@ -134,7 +134,7 @@ describe('toQuote', () => {
       serverTime: 1776148328137,
     };
     const row = quoteFromFrame(frame, 1776148328137, 1776148328400);
-    const quote = toQuote(unmarshallItem(quoteItem(row)));
+    const quote = toQuote(unmarshall(quoteItem(row)));
     assert.equal(quote.symbol, 'FPT');
     assert.equal(quote.date, '2026-04-14');
     assert.equal(quote.lastPrice, 76400);

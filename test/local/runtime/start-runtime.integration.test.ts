@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
-import { readArchivedDay } from '../../../core/archive/index.ts';
+import { readArchivedDay } from '../../../core/archive/read-archive.ts';
 import { ENV } from '../../../core/settings.ts';
 import { FileArchiveStore } from '../../../functions/transform/archive/file-archive-store.ts';
 import { synthesize } from '../../../local/cloudformation/synth.ts';

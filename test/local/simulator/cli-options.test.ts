@@ -34,6 +34,27 @@ describe('parseSimulateArgs', () => {
     assert.equal(parseSimulateArgs(['--clock', 'now']).clock, Date.now);
   });
 
+  it("runs the runtime's clock from CLOCK_ORIGIN at CLOCK_SPEED", () => {
+    const start = Date.parse('2026-04-14T01:59:00Z');
+    const clock = parseSimulateArgs([], {
+      CLOCK_START: String(start),
+      CLOCK_ORIGIN: String(Date.now() - 1_000),
+      CLOCK_SPEED: '60',
+    }).clock;
+    assert.ok(clock);
+    // One real second (and a little) after the origin at 60x is a minute (and a little) later,
+    // as the ingest task and the Lambdas see it.
+    const now = clock();
+    assert.ok(now >= start + 60_000 && now < start + 120_000, `got ${new Date(now).toISOString()}`);
+  });
+
+  it('names a clock variable with a wrong value', () => {
+    assert.throws(
+      () => parseSimulateArgs([], { CLOCK_START: '1', CLOCK_SPEED: 'fast' }),
+      (error: Error & { option?: string }) => error.option === 'CLOCK_SPEED',
+    );
+  });
+
   it('turns faults and the User-Agent switch into fault knobs', () => {
     const options = parseSimulateArgs(['--faults', '{"malformedRate":0.1}', '--allow-any-user-agent']);
     assert.deepEqual(options.faults, { malformedRate: 0.1, rejectLibraryUserAgents: false });

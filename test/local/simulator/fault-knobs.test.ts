@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFrame } from '../../../core/iboard/parse-frame.ts';
+import { createRandom } from '../../../core/random.ts';
 import {
   BROWSER_USER_AGENT,
   FaultSettingError,
@@ -8,7 +9,6 @@ import {
   isLibraryUserAgent,
 } from '../../../local/simulator/fault-knobs.ts';
 import { malformedFrame } from '../../../local/simulator/malformed.ts';
-import { createRandom } from '../../../local/simulator/prng.ts';
 import { SyntheticMarket } from '../../../local/simulator/synthetic-market.ts';
 
 describe('isLibraryUserAgent', () => {

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { allColumns } from '../../../../core/cql/schema.ts';
 import { quoteFromFrame } from '../../../../core/derive/quotes.ts';
 import type { TradeRow } from '../../../../core/derive/types.ts';
-import { tradeSortKey, tradingDate } from '../../../../core/tables.ts';
+import { ictDate } from '../../../../core/market/ict-time.ts';
+import { tradeSortKey } from '../../../../core/tables.ts';
 import {
   barFromCql,
   indexFromCql,
@@ -24,7 +25,7 @@ import { stockFrame, T0 } from '../../../support/frames.ts';
 
 const trade = (symbol: string, time: number, cumVolume: number, extra: Partial<TradeRow> = {}): TradeRow => ({
   symbol,
-  tradingDate: tradingDate(time),
+  tradingDate: ictDate(time),
   time,
   kind: 'trade',
   quantity: 100,

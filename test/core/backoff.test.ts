@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Backoff } from '../../ingest-task/backoff.ts';
+import { Backoff, backoffDelay } from '../../core/backoff.ts';
 
 describe('Backoff', () => {
   it('doubles from the base up to the cap', () => {
@@ -28,6 +28,14 @@ describe('Backoff', () => {
     backoff.reset();
     assert.equal(backoff.attempts, 0);
     assert.equal(backoff.next(), 100);
+  });
+
+  it('keeps the nominal delay without jitter', () => {
+    const rule = { baseMs: 200, maxMs: 5_000, jitter: 'none' } as const;
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7, 100].map((n) => backoffDelay(n, rule)),
+      [200, 400, 800, 1600, 3200, 5000, 5000, 5000],
+    );
   });
 
   it('rejects a cap below the base', () => {

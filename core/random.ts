@@ -1,8 +1,8 @@
 /**
- * A small seeded pseudo-random generator (sfc32, from the PractRand suite): the same seed
- * gives the same sequence on every machine, which makes the synthetic market
- * reproducible. Hand-written (20 lines) rather than a dependency; it is not for
- * cryptography.
+ * The one seeded pseudo-random generator (sfc32, from the PractRand suite): the same seed
+ * gives the same sequence on every machine, which makes the synthetic market, the fault
+ * proxy's fault pattern, the benchmarks' frames and the tests' data reproducible.
+ * Hand-written (20 lines) rather than a dependency; it is not for cryptography.
  */
 export type Random = {
   /** Uniform in [0, 1). */
