@@ -103,32 +103,8 @@ export function tradesMatchStream(analysis: StreamAnalysis, tables: TableRows): 
 /** No trade twice under two keys (one row per cumulative volume), and the bars add up to the trades. */
 export function noDuplicateRows(tables: TableRows): Check {
   const violations: string[] = [];
-  const perDay = new Map<
-    string,
-    { volumes: Set<number>; quantity: number; seen: number; corrected: boolean }
-  >();
-  for (const row of tables.trades) {
-    const day = perDay.get(row.pk) ?? { volumes: new Set(), quantity: 0, seen: 0, corrected: false };
-    const cumVolume = Number(row.cumVolume);
-    const correction = row.kind === 'correction';
-    // After a correction the volume climbs again through values it had: ends may repeat.
-    if (day.volumes.has(cumVolume) && !day.corrected && !correction)
-      violations.push(`${row.pk}: two rows end at cumulative volume ${cumVolume}`);
-    if (!correction && !(Number(row.quantity) > 0))
-      violations.push(`${row.pk} ${row.sk}: quantity ${row.quantity}`);
-    day.corrected ||= correction;
-    day.volumes.add(cumVolume);
-    day.quantity += Number(row.quantity);
-    if (row.kind === 'trade' || row.kind === 'opening') day.seen++;
-    perDay.set(row.pk, day);
-  }
-  const bars = new Map<string, { volume: number; trades: number }>();
-  for (const bar of tables.bars) {
-    const sum = bars.get(bar.pk) ?? { volume: 0, trades: 0 };
-    sum.volume += Number(bar.volume) + Number(bar.otherVolume ?? 0);
-    sum.trades += Number(bar.trades);
-    bars.set(bar.pk, sum);
-  }
+  const perDay = tradeDays(tables.trades, violations);
+  const bars = barSums(tables.bars);
   for (const [pk, day] of perDay) {
     const bar = bars.get(pk) ?? { volume: 0, trades: 0 };
     if (bar.volume !== day.quantity || bar.trades !== day.seen) {
@@ -143,6 +119,44 @@ export function noDuplicateRows(tables: TableRows): Check {
     violations,
     `${tables.trades.length.toLocaleString('en-US')} rows (one per cumulative volume), ${tables.bars.length.toLocaleString('en-US')} bars summing to them, ${tables.indices.length.toLocaleString('en-US')} index rows`,
   );
+}
+
+type TradeDay = { volumes: Set<number>; quantity: number; seen: number; corrected: boolean };
+
+/**
+ * Per symbol-day (pk): the trade rows' ends, quantity and trade/opening rows; pushes a
+ * violation for two rows ending at one cumulative volume and for a quantity not above 0.
+ */
+function tradeDays(rows: readonly Row[], violations: string[]): Map<string, TradeDay> {
+  const perDay = new Map<string, TradeDay>();
+  for (const row of rows) {
+    const day = perDay.get(row.pk) ?? { volumes: new Set(), quantity: 0, seen: 0, corrected: false };
+    const cumVolume = Number(row.cumVolume);
+    const correction = row.kind === 'correction';
+    // After a correction the volume climbs again through values it had: ends may repeat.
+    if (day.volumes.has(cumVolume) && !day.corrected && !correction)
+      violations.push(`${row.pk}: two rows end at cumulative volume ${cumVolume}`);
+    if (!correction && !(Number(row.quantity) > 0))
+      violations.push(`${row.pk} ${row.sk}: quantity ${row.quantity}`);
+    day.corrected ||= correction;
+    day.volumes.add(cumVolume);
+    day.quantity += Number(row.quantity);
+    if (row.kind === 'trade' || row.kind === 'opening') day.seen++;
+    perDay.set(row.pk, day);
+  }
+  return perDay;
+}
+
+/** Per symbol-day (pk): the bars' shares (own and other volume) and trades. */
+function barSums(bars: readonly Row[]): Map<string, { volume: number; trades: number }> {
+  const sums = new Map<string, { volume: number; trades: number }>();
+  for (const bar of bars) {
+    const sum = sums.get(bar.pk) ?? { volume: 0, trades: 0 };
+    sum.volume += Number(bar.volume) + Number(bar.otherVolume ?? 0);
+    sum.trades += Number(bar.trades);
+    sums.set(bar.pk, sum);
+  }
+  return sums;
 }
 
 const QUOTE_FIELDS = [
@@ -180,29 +194,8 @@ export function quotesMatchLedger(analysis: StreamAnalysis, tables: TableRows, l
     compared++;
     const raw = analysis.lastFramesSkipped.has(symbol) ? analysis.lastApplied.get(symbol) : sent;
     if (raw !== sent) skipped++;
-    if (raw === undefined) {
-      violations.push(`${symbol}: no frame of it applied`);
-      continue;
-    }
-    const frame = parseFrame(raw) as StockFrame;
-    const quote = quotes.get(symbol);
-    if (!quote) {
-      violations.push(`${symbol}: no quote row`);
-      continue;
-    }
-    const wrong = QUOTE_FIELDS.filter((f) => (quote[f] ?? null) !== (frame[f] ?? null)).map(
-      (f) => `${f} ${quote[f]} ≠ ${frame[f]}`,
-    );
-    for (const side of ['bids', 'offers'] as const) {
-      const stored = (quote[side] ?? []) as { price?: number; volume?: number }[];
-      for (let i = 0; i < 3; i++) {
-        const want = frame[side][i] ?? {};
-        const got = stored[i] ?? {};
-        if ((got.price ?? null) !== (want.price ?? null) || (got.volume ?? null) !== (want.volume ?? null))
-          wrong.push(`${side}[${i}]`);
-      }
-    }
-    if (wrong.length > 0) violations.push(`${symbol}: ${wrong.join(', ')}`);
+    const violation = quoteViolation(symbol, raw, quotes.get(symbol));
+    if (violation !== undefined) violations.push(violation);
   }
   const missing = ledger.lastFrames.size - compared;
   return check(
@@ -210,6 +203,33 @@ export function quotesMatchLedger(analysis: StreamAnalysis, tables: TableRows, l
     violations,
     `${compared} symbols compared field by field${skipped ? ` (${skipped} with the last frame applied: the last one sent was stale by the rule)` : ''}${missing ? `; ${missing} whose last frame was never delivered skipped` : ''}`,
   );
+}
+
+/** What is wrong with a symbol's quote row against the frame it must show, if anything. */
+function quoteViolation(symbol: string, raw: string | undefined, quote: Row | undefined): string | undefined {
+  if (raw === undefined) return `${symbol}: no frame of it applied`;
+  const frame = parseFrame(raw) as StockFrame;
+  if (!quote) return `${symbol}: no quote row`;
+  const wrong = QUOTE_FIELDS.filter((f) => (quote[f] ?? null) !== (frame[f] ?? null)).map(
+    (f) => `${f} ${quote[f]} ≠ ${frame[f]}`,
+  );
+  wrong.push(...bookLevelsWrong(quote, frame));
+  return wrong.length > 0 ? `${symbol}: ${wrong.join(', ')}` : undefined;
+}
+
+/** The top three bid and offer levels whose price or volume differ between the quote row and the frame. */
+function bookLevelsWrong(quote: Row, frame: StockFrame): string[] {
+  const wrong: string[] = [];
+  for (const side of ['bids', 'offers'] as const) {
+    const stored = (quote[side] ?? []) as { price?: number; volume?: number }[];
+    for (let i = 0; i < 3; i++) {
+      const want = frame[side][i] ?? {};
+      const got = stored[i] ?? {};
+      if ((got.price ?? null) !== (want.price ?? null) || (got.volume ?? null) !== (want.volume ?? null))
+        wrong.push(`${side}[${i}]`);
+    }
+  }
+  return wrong;
 }
 
 /** Every poison frame and corrupt record of the stream is in the rejects table with a reason, and nothing else is. */

@@ -136,9 +136,11 @@ export function mqttFramesInTransit(
   );
 }
 
+type TransitRow = { id: ClientRef; sent: number; inStream: number; detail?: string };
+
 /** Per connection: sent against the stream, each loss judged by the fault that ended the connection. */
 function losses(
-  rows: readonly { id: ClientRef; sent: number; inStream: number; detail?: string }[],
+  rows: readonly TransitRow[],
   events: readonly FaultEvent[],
 ): { violations: string[]; lostBy: Record<string, number>; sent: number } {
   const endedBy = new Map<ClientRef, FaultEvent>();
@@ -152,20 +154,21 @@ function losses(
     const lost = row.sent - row.inStream;
     if (lost === 0) continue;
     const event = endedBy.get(row.id);
-    const detail = row.detail ? ` (${row.detail})` : '';
-    if (lost < 0)
-      violations.push(
-        `connection ${row.id}: ${-lost} more frames in the stream than the source sent it${detail}`,
-      );
-    else if (!event?.lossAllowed) {
-      violations.push(
-        `connection ${row.id}: ${lost} of ${row.sent} frames sent never reached the stream${detail}; it was ended by ${event?.name ?? 'nothing the run did'}${event?.track === 'process' ? ' (the ingest task dropped its socket without a closing handshake: frames already sent were discarded)' : ''}`,
-      );
-    }
+    const violation = lossViolation(row, lost, event);
+    if (violation !== undefined) violations.push(violation);
     const key = event?.name ?? 'unexpected end';
     lostBy[key] = (lostBy[key] ?? 0) + lost;
   }
   return { violations, lostBy, sent };
+}
+
+/** A connection's frames off by `lost` (negative: more in the stream than sent): wrong unless its ending allows loss. */
+function lossViolation(row: TransitRow, lost: number, event: FaultEvent | undefined): string | undefined {
+  const detail = row.detail ? ` (${row.detail})` : '';
+  if (lost < 0)
+    return `connection ${row.id}: ${-lost} more frames in the stream than the source sent it${detail}`;
+  if (event?.lossAllowed) return undefined;
+  return `connection ${row.id}: ${lost} of ${row.sent} frames sent never reached the stream${detail}; it was ended by ${event?.name ?? 'nothing the run did'}${event?.track === 'process' ? ' (the ingest task dropped its socket without a closing handshake: frames already sent were discarded)' : ''}`;
 }
 
 function transitVerdict(

@@ -6,10 +6,11 @@
  * itself is `volumeConservation` in `checks.ts`). Pure functions, like `checks.ts`.
  */
 import { CONFIRM_AFTER_MS } from '../../core/derive/symbol-tracker.ts';
+import type { LedgerCorrection } from '../simulator/ledger.ts';
 import { type Check, check } from './checks.ts';
 import type { TableRows } from './evidence.ts';
 import type { LedgerSummary, MqttSummary } from './ledger-summary.ts';
-import type { StreamAnalysis } from './stream-analysis.ts';
+import type { StreamAnalysis, SymbolSeen } from './stream-analysis.ts';
 
 /** Altered frames that reached the stream all parse as stock frames (so their trades and quotes are derived). */
 export function alteredFramesStored(analysis: StreamAnalysis, ledger: LedgerSummary): Check {
@@ -80,10 +81,34 @@ function alteredMessagesStored(analysis: StreamAnalysis, mqtt: MqttSummary): Che
  * must not pass for one).
  */
 export function correctionsStored(analysis: StreamAnalysis, tables: TableRows, ledger: LedgerSummary): Check {
+  const violations: string[] = [];
+  const implied = impliedCorrections(analysis, tables, ledger, violations);
+  const made: string[] = [];
+  for (const c of ledger.corrections) {
+    const outcome = madeCorrection(c, analysis.symbols.get(c.symbol));
+    made.push(outcome.made);
+    if (outcome.violation !== undefined) violations.push(outcome.violation);
+  }
+  return check(
+    'exchange correction stored',
+    violations,
+    `${made.length ? made.join(', ') : 'no correction made'}; ${implied} correction row${implied === 1 ? '' : 's'} implied by the stream (confirmed ${CONFIRM_AFTER_MS / 1000} s later), ${implied - violations.filter((v) => v.startsWith('missing')).length} stored`,
+  );
+}
+
+/**
+ * The `correction` rows the stream implies against the stored ones (and against the
+ * corrections the exchange made); pushes the violations, returns how many are implied.
+ */
+function impliedCorrections(
+  analysis: StreamAnalysis,
+  tables: TableRows,
+  ledger: LedgerSummary,
+  violations: string[],
+): number {
   const stored = new Map(
     tables.trades.filter((r) => r.kind === 'correction').map((r) => [`${r.pk}|${r.sk}`, Number(r.quantity)]),
   );
-  const violations: string[] = [];
   let implied = 0;
   for (const [symbol, seen] of analysis.symbols) {
     for (const [key, quantity] of seen.corrections) {
@@ -101,41 +126,42 @@ export function correctionsStored(analysis: StreamAnalysis, tables: TableRows, l
     }
   }
   for (const key of stored.keys()) violations.push(`correction ${key} stored but not implied by the stream`);
-  const made: string[] = [];
-  for (const c of ledger.corrections) {
-    const range = `${c.symbol} ${c.fromVolume.toLocaleString('en-US')} → ${c.toVolume.toLocaleString('en-US')}`;
-    if (c.overtakenAt !== undefined && c.overtakenAt < c.time + CONFIRM_AFTER_MS) {
-      // New trades took the volume back above the old total first: no frame can confirm it.
-      made.push(
-        `${range} (overtaken by new trades ${((c.overtakenAt - c.time) / 1000).toFixed(1)} s later: by the rule a late frame)`,
-      );
-      continue;
-    }
-    made.push(range);
-    const seen = analysis.symbols.get(c.symbol);
-    const rows = [...(seen?.corrections.entries() ?? [])].filter(([key]) => sortKeyTime(key) >= c.time);
-    if (rows.length > 0) continue;
-    const pending = seen?.pending;
-    if (!pending && (seen?.lastLowerTime === undefined || seen.lastLowerTime < c.time)) {
-      // No frame showing the lower volume reached the stream (the lowered frames went while no
-      // socket was open, a source fault): by the rule there is nothing to correct; the later
-      // frames' growth over the old total is stored, so the day still adds up (conservation).
-      made[made.length - 1] = `${range} (no lower frame reached the stream: not seen, nothing to correct)`;
-      continue;
-    }
-    const span = seen && pending ? (seen.lastFrameTime - pending.time) / 1000 : undefined;
-    violations.push(
-      `${c.symbol}: the exchange lowered its volume from ${c.fromVolume} to ${c.toVolume}, no correction row: ` +
-        (span !== undefined
-          ? `still pending at the end, the last frame only ${span.toFixed(1)} s after the first lower one (confirmation needs ${CONFIRM_AFTER_MS / 1000} s; the run ended too soon)`
-          : 'a lower frame reached the stream, but no pending one was left to confirm (dropped by a later frame at or above the total)'),
-    );
+  return implied;
+}
+
+/**
+ * A correction the exchange made: how the summary names it, and the violation when the
+ * stream carried its lower volume but implies no correction row for it.
+ */
+function madeCorrection(
+  c: LedgerCorrection,
+  seen: SymbolSeen | undefined,
+): { made: string; violation?: string } {
+  const range = `${c.symbol} ${c.fromVolume.toLocaleString('en-US')} → ${c.toVolume.toLocaleString('en-US')}`;
+  if (c.overtakenAt !== undefined && c.overtakenAt < c.time + CONFIRM_AFTER_MS) {
+    // New trades took the volume back above the old total first: no frame can confirm it.
+    return {
+      made: `${range} (overtaken by new trades ${((c.overtakenAt - c.time) / 1000).toFixed(1)} s later: by the rule a late frame)`,
+    };
   }
-  return check(
-    'exchange correction stored',
-    violations,
-    `${made.length ? made.join(', ') : 'no correction made'}; ${implied} correction row${implied === 1 ? '' : 's'} implied by the stream (confirmed ${CONFIRM_AFTER_MS / 1000} s later), ${implied - violations.filter((v) => v.startsWith('missing')).length} stored`,
-  );
+  const rows = [...(seen?.corrections.entries() ?? [])].filter(([key]) => sortKeyTime(key) >= c.time);
+  if (rows.length > 0) return { made: range };
+  const pending = seen?.pending;
+  if (!pending && (seen?.lastLowerTime === undefined || seen.lastLowerTime < c.time)) {
+    // No frame showing the lower volume reached the stream (the lowered frames went while no
+    // socket was open, a source fault): by the rule there is nothing to correct; the later
+    // frames' growth over the old total is stored, so the day still adds up (conservation).
+    return { made: `${range} (no lower frame reached the stream: not seen, nothing to correct)` };
+  }
+  const span = seen && pending ? (seen.lastFrameTime - pending.time) / 1000 : undefined;
+  return {
+    made: range,
+    violation:
+      `${c.symbol}: the exchange lowered its volume from ${c.fromVolume} to ${c.toVolume}, no correction row: ` +
+      (span !== undefined
+        ? `still pending at the end, the last frame only ${span.toFixed(1)} s after the first lower one (confirmation needs ${CONFIRM_AFTER_MS / 1000} s; the run ended too soon)`
+        : 'a lower frame reached the stream, but no pending one was left to confirm (dropped by a later frame at or above the total)'),
+  };
 }
 
 /**

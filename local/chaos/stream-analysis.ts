@@ -33,9 +33,9 @@
 
 import { CLOCK_TOLERANCE_MS, CONFIRM_AFTER_MS } from '../../core/derive/symbol-tracker.ts';
 import { parseFrame, stockSymbolOf } from '../../core/iboard/parse-frame.ts';
-import type { StockFrame } from '../../core/iboard/types.ts';
+import type { RejectedFrame, StockFrame, UnknownFrame } from '../../core/iboard/types.ts';
 import { ictDate } from '../../core/market/ict-time.ts';
-import { decodeRecord, RecordDecodeError } from '../../core/records/index.ts';
+import { decodeRecord, type Envelope, RecordDecodeError } from '../../core/records/index.ts';
 import { rejectSortKey, tradeSortKey } from '../../core/tables.ts';
 import type { AlteredKind } from '../simulator/ledger.ts';
 import type { LedgerSummary } from './ledger-summary.ts';
@@ -135,9 +135,15 @@ export class StreamAnalysis {
 
   addRecord(record: StreamRecordData): void {
     this.records++;
-    let envelopes: ReturnType<typeof decodeRecord>;
+    const envelopes = this.decode(record);
+    if (envelopes === undefined) return;
+    for (const [index, envelope] of envelopes.entries()) this.addEnvelope(record, index, envelope);
+  }
+
+  /** The record's envelopes, or undefined (noted as undecodable) when it does not decode. */
+  private decode(record: StreamRecordData): Envelope[] | undefined {
     try {
-      envelopes = decodeRecord(record.data);
+      return decodeRecord(record.data);
     } catch (error) {
       if (!(error instanceof RecordDecodeError)) throw error;
       this.undecodable.push({
@@ -145,43 +151,59 @@ export class StreamAnalysis {
         sequenceNumber: record.sequenceNumber,
         code: error.code,
       });
+      return undefined;
+    }
+  }
+
+  /** One frame of a record (the `index`-th): counted per connection, then by its kind. */
+  private addEnvelope(record: StreamRecordData, index: number, envelope: Envelope): void {
+    this.frames++;
+    const duplicate = this.noteConnection(envelope.connectionId, envelope.seq, envelope.receivedAt);
+    const frame = parseFrame(envelope.raw);
+    if (!duplicate) this.noteAltered(envelope.raw, frame.kind === 'stock');
+    if (frame.kind === 'rejected' || frame.kind === 'unknown') {
+      this.notePoison(record, index, envelope, frame);
       return;
     }
-    for (const [index, envelope] of envelopes.entries()) {
-      this.frames++;
-      const duplicate = this.noteConnection(envelope.connectionId, envelope.seq, envelope.receivedAt);
-      const frame = parseFrame(envelope.raw);
-      if (!duplicate) this.noteAltered(envelope.raw, frame.kind === 'stock');
-      if (frame.kind === 'rejected' || frame.kind === 'unknown') {
-        // Only a refused frame naming a known symbol is a loss of that symbol (as the transform says).
-        const symbol = frame.kind === 'rejected' ? stockSymbolOf(envelope.raw) : undefined;
-        const seen = symbol === undefined ? undefined : this.symbols.get(symbol);
-        seen?.connections.delete(envelope.connectionId);
-        this.poison.push({
-          rejectKey: rejectSortKey(record.shardId, record.sequenceNumber, index),
-          reason: frame.kind === 'rejected' ? frame.reason : 'unknown frame type',
-          raw: envelope.raw.slice(0, 80),
-        });
-        continue;
-      }
-      const previous = this.previousRaw.get(envelope.connectionId);
-      this.previousRaw.set(envelope.connectionId, envelope.raw);
-      if (frame.kind === 'index') {
-        this.indexFrames++;
-        if (!duplicate && (envelope.raw === previous || envelope.raw.endsWith('|xundefined')))
-          this.malformedIndexCopies++;
-      }
-      if (frame.kind !== 'stock') continue;
-      this.stockFrames++;
-      if (!duplicate) this.noteStock(envelope.connectionId, frame.symbol, envelope.raw);
-      const last = !duplicate && this.ledger.lastFrames.get(frame.symbol) === envelope.raw;
-      if (last) this.lastFramesDelivered.add(frame.symbol);
-      const client = this.ledger.clientOfRaw.get(envelope.raw);
-      if (client !== undefined) this.clientOf.set(envelope.connectionId, client);
-      if (this.apply(frame, envelope.receivedAt, envelope.connectionId))
-        this.lastApplied.set(frame.symbol, envelope.raw);
-      else if (last) this.lastFramesSkipped.add(frame.symbol);
+    const previous = this.previousRaw.get(envelope.connectionId);
+    this.previousRaw.set(envelope.connectionId, envelope.raw);
+    if (frame.kind === 'index') {
+      this.indexFrames++;
+      if (!duplicate && (envelope.raw === previous || envelope.raw.endsWith('|xundefined')))
+        this.malformedIndexCopies++;
     }
+    if (frame.kind === 'stock') this.addStock(frame, envelope, duplicate);
+  }
+
+  /** A frame the transform refuses: poison, and a loss of its symbol on its connection. */
+  private notePoison(
+    record: StreamRecordData,
+    index: number,
+    envelope: Envelope,
+    frame: RejectedFrame | UnknownFrame,
+  ): void {
+    // Only a refused frame naming a known symbol is a loss of that symbol (as the transform says).
+    const symbol = frame.kind === 'rejected' ? stockSymbolOf(envelope.raw) : undefined;
+    const seen = symbol === undefined ? undefined : this.symbols.get(symbol);
+    seen?.connections.delete(envelope.connectionId);
+    this.poison.push({
+      rejectKey: rejectSortKey(record.shardId, record.sequenceNumber, index),
+      reason: frame.kind === 'rejected' ? frame.reason : 'unknown frame type',
+      raw: envelope.raw.slice(0, 80),
+    });
+  }
+
+  /** A stock frame: counted, matched against the ledger's last frames, and applied by the rule. */
+  private addStock(frame: StockFrame, envelope: Envelope, duplicate: boolean): void {
+    this.stockFrames++;
+    if (!duplicate) this.noteStock(envelope.connectionId, frame.symbol, envelope.raw);
+    const last = !duplicate && this.ledger.lastFrames.get(frame.symbol) === envelope.raw;
+    if (last) this.lastFramesDelivered.add(frame.symbol);
+    const client = this.ledger.clientOfRaw.get(envelope.raw);
+    if (client !== undefined) this.clientOf.set(envelope.connectionId, client);
+    if (this.apply(frame, envelope.receivedAt, envelope.connectionId))
+      this.lastApplied.set(frame.symbol, envelope.raw);
+    else if (last) this.lastFramesSkipped.add(frame.symbol);
   }
 
   /** Counts a stock frame per connection and symbol, and (over MQTT) an altered message's text. */
@@ -235,36 +257,41 @@ export class StreamAnalysis {
     const date = ictDate(time);
     let seen = this.symbols.get(frame.symbol);
     if (seen && volume !== undefined) seen.lastFrameTime = Math.max(seen.lastFrameTime, time);
-    if (seen && date < seen.date) {
-      seen.stale++;
-      return false;
-    }
-    const sameDay = seen !== undefined && date === seen.date;
-    if (seen && sameDay) {
-      const clock = hasServerTime ? seen.clock : seen.receivedClock;
-      if (clock !== undefined && isStale(time, volume, clock, seen.volume)) {
-        seen.stale++;
-        if (volume !== undefined && clock - time <= CLOCK_TOLERANCE_MS) saw(seen, connection, volume, time);
-        return false;
-      }
-    }
+    if (seen && skipStale(seen, { date, time, volume, hasServerTime }, connection)) return false;
     if (volume === undefined) return true; // no volume to account; the quote shows it
-    if (!seen || !sameDay) {
+    if (!seen || date !== seen.date) {
       seen = this.startDay(frame, seen, date, time, volume);
-    } else if (volume < seen.volume) {
-      saw(seen, connection, volume, time);
-      if (!this.lower(seen, frame, time, volume)) return false;
-    } else {
-      if (seen.pending) {
-        seen.pendingDropped++;
-        seen.pending = undefined;
-      }
-      const showedSum = seen.connections.get(connection)?.volume === seen.volume && !frame.polled;
-      if (volume > seen.volume) this.grow(seen, frame, showedSum ? 'trade' : 'gap', time, volume);
+    } else if (!this.sameDayVolume(seen, frame, connection, time, volume)) {
+      return false;
     }
     saw(seen, connection, volume, time);
     if (hasServerTime) seen.clock = Math.max(seen.clock ?? time, time);
     else seen.receivedClock = Math.max(seen.receivedClock ?? time, time);
+    return true;
+  }
+
+  /**
+   * A volume of the day being summed, not stale: below the sum (pending, or confirming the
+   * pending one), else dropping a pending one and growing the sum (a trade when the frame's
+   * connection last showed the sum, else a gap). Whether the frame was applied.
+   */
+  private sameDayVolume(
+    seen: SymbolSeen,
+    frame: StockFrame,
+    connection: string,
+    time: number,
+    volume: number,
+  ): boolean {
+    if (volume < seen.volume) {
+      saw(seen, connection, volume, time);
+      return this.lower(seen, frame, time, volume);
+    }
+    if (seen.pending) {
+      seen.pendingDropped++;
+      seen.pending = undefined;
+    }
+    const showedSum = seen.connections.get(connection)?.volume === seen.volume && !frame.polled;
+    if (volume > seen.volume) this.grow(seen, frame, showedSum ? 'trade' : 'gap', time, volume);
     return true;
   }
 
@@ -341,6 +368,28 @@ function saw(seen: SymbolSeen, connection: string, volume: number, time: number)
   const last = seen.connections.get(connection);
   if (last && time < last.time) return;
   seen.connections.set(connection, { volume, time });
+}
+
+/**
+ * Whether the rule skips a frame of a symbol already seen: of an earlier day, or stale
+ * against its clock (counted; one within the tolerance still shows what its connection saw).
+ */
+function skipStale(
+  seen: SymbolSeen,
+  frame: { date: string; time: number; volume: number | undefined; hasServerTime: boolean },
+  connection: string,
+): boolean {
+  const { date, time, volume } = frame;
+  if (date < seen.date) {
+    seen.stale++;
+    return true;
+  }
+  if (date !== seen.date) return false;
+  const clock = frame.hasServerTime ? seen.clock : seen.receivedClock;
+  if (clock === undefined || !isStale(time, volume, clock, seen.volume)) return false;
+  seen.stale++;
+  if (volume !== undefined && clock - time <= CLOCK_TOLERANCE_MS) saw(seen, connection, volume, time);
+  return true;
 }
 
 /** Whether a frame brings nothing new against its clock and the day's sum (see the module comment). */
