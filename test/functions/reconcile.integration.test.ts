@@ -5,15 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, mock } from 'node:test';
-import {
-  BatchWriteItemCommand,
-  CreateTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Emulator } from '../../local/emulators/launch.ts';
 import { startDynamo } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
+import { createNamedTables } from '../support/aws.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
@@ -78,28 +74,7 @@ describe('reconcile handler (dynalite + simulator REST snapshot)', () => {
       startSimulator({ symbols: SYMBOLS, rate: 100, seed: 5 }),
     ]);
     ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: TRADES,
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: CONTROL,
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createNamedTables(ddb, { trades: TRADES, control: CONTROL });
     for (const symbol of SYMBOLS) {
       sim.rest.override(symbol, { nmTotalTradedQty: EXCHANGE[symbol], tradingDate: DAY.replaceAll('-', '') });
       // FPT is stored 300 short: the one symbol made to disagree.

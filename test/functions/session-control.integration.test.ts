@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, mock } from 'node:test';
 import {
-  CreateTableCommand,
   DeleteItemCommand,
   DeleteTableCommand,
   DynamoDBClient,
@@ -24,6 +23,7 @@ import {
 import { fromControlItem, toControlItem } from '../../core/control.ts';
 import type { Emulator } from '../../local/emulators/launch.ts';
 import { startDynamo } from '../../local/emulators/launch.ts';
+import { createNamedTables } from '../support/aws.ts';
 import { MOTO_MISSING, type Moto, startMoto } from '../support/moto.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -82,14 +82,7 @@ describe('session-control handler', () => {
   before(async () => {
     [dynamo, moto] = await Promise.all([startDynamo(), startMoto()]);
     ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createNamedTables(ddb, { control: TABLE });
     Object.assign(process.env, {
       CONTROL_TABLE: TABLE,
       AWS_REGION: region,
