@@ -4,12 +4,13 @@
  * with `rest.override`, so the test owns both sides of the comparison).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it, mock } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Emulator } from '../../local/emulators/launch.ts';
 import { startDynamo } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
 import { createNamedTables } from '../support/aws.ts';
+import { invokeCapturingEmf, lambdaTestEnv } from '../support/lambda.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
@@ -49,15 +50,8 @@ async function storeDay(symbol: string, total: number): Promise<void> {
   }
 }
 
-async function invoke(event: unknown): Promise<{ result: Record<string, unknown>; emf: string[] }> {
-  const log = mock.method(console, 'log', () => {});
-  try {
-    const result = await handler(event);
-    const lines = log.mock.calls.map((call) => String(call.arguments[0]));
-    return { result, emf: lines.filter((l) => l.includes('"_aws"')) };
-  } finally {
-    log.mock.restore();
-  }
+function invoke(event: unknown): Promise<{ result: Record<string, unknown>; emf: string[] }> {
+  return invokeCapturingEmf(handler, event);
 }
 
 async function summary(day: string) {
@@ -85,13 +79,7 @@ describe('reconcile handler (dynalite + simulator REST snapshot)', () => {
       CONTROL_TABLE: CONTROL,
       SYMBOLS: SYMBOLS.join(','),
       SNAPSHOT_URL: sim.restUrl,
-      AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_DEV: 'true',
-      POWERTOOLS_METRICS_DISABLED: 'false',
+      ...lambdaTestEnv(dynamo.endpoint, region),
     });
     ({ handler } = await import('../../functions/reconcile.ts'));
   });
