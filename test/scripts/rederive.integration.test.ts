@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { BatchWriteItemCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-
 import { readArchivedDay } from '../../core/archive/index.ts';
 import type { TransformSink } from '../../core/derive/sink.ts';
 import { initMessage, stockSubscribeMessages } from '../../core/iboard/subscribe.ts';
