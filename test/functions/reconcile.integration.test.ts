@@ -4,16 +4,13 @@
  * with `rest.override`, so the test owns both sides of the comparison).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it, mock } from 'node:test';
-import {
-  BatchWriteItemCommand,
-  CreateTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { after, before, describe, it } from 'node:test';
+import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Emulator } from '../../local/emulators/launch.ts';
 import { startDynamo } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
+import { createNamedTables } from '../support/aws.ts';
+import { invokeCapturingEmf, lambdaTestEnv } from '../support/lambda.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
@@ -53,15 +50,8 @@ async function storeDay(symbol: string, total: number): Promise<void> {
   }
 }
 
-async function invoke(event: unknown): Promise<{ result: Record<string, unknown>; emf: string[] }> {
-  const log = mock.method(console, 'log', () => {});
-  try {
-    const result = await handler(event);
-    const lines = log.mock.calls.map((call) => String(call.arguments[0]));
-    return { result, emf: lines.filter((l) => l.includes('"_aws"')) };
-  } finally {
-    log.mock.restore();
-  }
+function invoke(event: unknown): Promise<{ result: Record<string, unknown>; emf: string[] }> {
+  return invokeCapturingEmf(handler, event);
 }
 
 async function summary(day: string) {
@@ -78,28 +68,7 @@ describe('reconcile handler (dynalite + simulator REST snapshot)', () => {
       startSimulator({ symbols: SYMBOLS, rate: 100, seed: 5 }),
     ]);
     ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: TRADES,
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: CONTROL,
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createNamedTables(ddb, { trades: TRADES, control: CONTROL });
     for (const symbol of SYMBOLS) {
       sim.rest.override(symbol, { nmTotalTradedQty: EXCHANGE[symbol], tradingDate: DAY.replaceAll('-', '') });
       // FPT is stored 300 short: the one symbol made to disagree.
@@ -110,13 +79,7 @@ describe('reconcile handler (dynalite + simulator REST snapshot)', () => {
       CONTROL_TABLE: CONTROL,
       SYMBOLS: SYMBOLS.join(','),
       SNAPSHOT_URL: sim.restUrl,
-      AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_DEV: 'true',
-      POWERTOOLS_METRICS_DISABLED: 'false',
+      ...lambdaTestEnv(dynamo.endpoint, region),
     });
     ({ handler } = await import('../../functions/reconcile.ts'));
   });

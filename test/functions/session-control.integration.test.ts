@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, mock } from 'node:test';
 import {
-  CreateTableCommand,
   DeleteItemCommand,
   DeleteTableCommand,
   DynamoDBClient,
@@ -24,6 +23,8 @@ import {
 import { fromControlItem, toControlItem } from '../../core/control.ts';
 import type { Emulator } from '../../local/emulators/launch.ts';
 import { startDynamo } from '../../local/emulators/launch.ts';
+import { createNamedTables } from '../support/aws.ts';
+import { invokeCapturingEmf, lambdaTestEnv } from '../support/lambda.ts';
 import { MOTO_MISSING, type Moto, startMoto } from '../support/moto.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -47,13 +48,9 @@ async function invokeAt(
   event: unknown,
 ): Promise<{ result: Record<string, unknown>; emf: string[] }> {
   mock.timers.enable({ apis: ['Date'], now: Date.parse(iso) });
-  const log = mock.method(console, 'log', () => {});
   try {
-    const result = await handler(event);
-    const lines = log.mock.calls.map((call) => String(call.arguments[0]));
-    return { result, emf: lines.filter((l) => l.includes('"_aws"')) };
+    return await invokeCapturingEmf(handler, event);
   } finally {
-    log.mock.restore();
     mock.timers.reset();
   }
 }
@@ -82,24 +79,10 @@ describe('session-control handler', () => {
   before(async () => {
     [dynamo, moto] = await Promise.all([startDynamo(), startMoto()]);
     ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createNamedTables(ddb, { control: TABLE });
     Object.assign(process.env, {
       CONTROL_TABLE: TABLE,
-      AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      // Dev mode: Powertools prints through the global console; keep metrics on in dev mode.
-      POWERTOOLS_DEV: 'true',
-      POWERTOOLS_METRICS_DISABLED: 'false',
+      ...lambdaTestEnv(dynamo.endpoint, region),
     });
     if (moto) {
       ecs = new ECSClient({ endpoint: moto.endpoint, region, credentials });

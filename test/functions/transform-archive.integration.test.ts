@@ -11,52 +11,24 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { after, describe, it } from 'node:test';
 import { readArchivedDay } from '../../core/archive/read-archive.ts';
 import { formatStockFrame } from '../../core/iboard/format-frame.ts';
 import { encodeRecord } from '../../core/records/index.ts';
 import { FileArchiveStore } from '../../functions/transform/archive/file-archive-store.ts';
-import { kinesisEventFrom } from '../../functions/transform/kinesis-event.ts';
-import { DynamoSink } from '../../functions/transform/sinks/dynamodb-sink.ts';
-import { exponentialBackoff } from '../../functions/transform/sinks/transient.ts';
-import { createTransformHandler, TRANSFORM_NAMESPACE } from '../../functions/transform.ts';
-import { type Emulator, startDynamo, startKinesis } from '../../local/emulators/launch.ts';
-import {
-  createStream,
-  createTables,
-  dynamoClient,
-  kinesisClient,
-  roundTrip,
-  scanTable,
-} from '../support/aws.ts';
+import { createTables, emulatorsForFile, scanTable } from '../support/aws.ts';
 import { T0, tradingStory } from '../support/frames.ts';
+import { streamedEvent, transformHandlerOn } from '../support/transform.ts';
 
-let kinesis: Emulator;
-let dynamo: Emulator;
-let kinesisApi: KinesisClient;
-let dynamoApi: DynamoDBClient;
+const aws = emulatorsForFile();
 const dirs: string[] = [];
 
-before(async () => {
-  [kinesis, dynamo] = await Promise.all([startKinesis(), startDynamo()]);
-  kinesisApi = kinesisClient(kinesis.endpoint);
-  dynamoApi = dynamoClient(dynamo.endpoint);
-});
-
-after(async () => {
-  kinesisApi?.destroy();
-  dynamoApi?.destroy();
-  await Promise.all([kinesis?.stop(), dynamo?.stop()]);
+after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 async function setUp(name: string) {
-  const tables = await createTables(dynamoApi, name);
-  const arn = await createStream(kinesisApi, name);
+  const tables = await createTables(aws.dynamo, name);
   const { frames } = tradingStory(['FPT', 'VCB', 'HPG'], 20, 3);
   const raws = frames.map(formatStockFrame);
   const datas: Uint8Array[] = [];
@@ -69,17 +41,12 @@ async function setUp(name: string) {
       ),
     );
   }
-  const { records, shardId } = await roundTrip(kinesisApi, name, datas);
+  const { records, shardId, event } = await streamedEvent(aws.kinesis, name, datas);
   const root = mkdtempSync(join(tmpdir(), 'vn-archive-step-'));
   dirs.push(root);
   const archive = new FileArchiveStore(root);
-  const handler = createTransformHandler({
-    sink: new DynamoSink({ client: dynamoApi, tables, backoff: exponentialBackoff(1, 5, 3) }),
-    logger: new Logger({ serviceName: 'transform', logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: TRANSFORM_NAMESPACE, serviceName: 'transform' }),
-    archive,
-  });
-  return { tables, records, shardId, event: kinesisEventFrom(records, shardId, arn), handler, archive, root };
+  const handler = transformHandlerOn(aws.dynamo, tables, archive);
+  return { tables, records, shardId, event: event(), handler, archive, root };
 }
 
 async function archivedSequenceNumbers(archive: FileArchiveStore): Promise<string[]> {
@@ -98,7 +65,7 @@ describe('transform archive step', () => {
       archived.map((d) => Buffer.from(d).toString('base64')),
       records.map((r) => Buffer.from(r.Data!).toString('base64')),
     );
-    assert.ok((await scanTable(dynamoApi, tables.trades)).length > 0);
+    assert.ok((await scanTable(aws.dynamo, tables.trades)).length > 0);
   });
 
   it('fails the whole batch and derives nothing while the archive cannot be written, then catches up', async () => {
@@ -110,8 +77,8 @@ describe('transform archive step', () => {
         batchItemFailures: [{ itemIdentifier: records[0].SequenceNumber }],
       });
     }
-    assert.equal((await scanTable(dynamoApi, tables.trades)).length, 0, 'nothing derived unarchived');
-    assert.equal((await scanTable(dynamoApi, tables.quotes)).length, 0);
+    assert.equal((await scanTable(aws.dynamo, tables.trades)).length, 0, 'nothing derived unarchived');
+    assert.equal((await scanTable(aws.dynamo, tables.quotes)).length, 0);
     rmSync(join(root, '2026-04-14'));
     mkdirSync(join(root, '2026-04-14'));
     assert.deepEqual(await handler(event), { batchItemFailures: [] });
@@ -119,7 +86,7 @@ describe('transform archive step', () => {
       await archivedSequenceNumbers(archive),
       records.map((r) => r.SequenceNumber),
     );
-    assert.ok((await scanTable(dynamoApi, tables.trades)).length > 0);
+    assert.ok((await scanTable(aws.dynamo, tables.trades)).length > 0);
   });
 
   it('keeps a redelivered batch, and a retry from a record, once', async () => {

@@ -7,71 +7,30 @@
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { _Record, KinesisClient } from '@aws-sdk/client-kinesis';
+import { describe, it } from 'node:test';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { formatStockFrame } from '../../core/iboard/format-frame.ts';
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
 import { encodeRecord } from '../../core/records/index.ts';
-import { kinesisEventFrom } from '../../functions/transform/kinesis-event.ts';
-import { DynamoSink } from '../../functions/transform/sinks/dynamodb-sink.ts';
-import { exponentialBackoff } from '../../functions/transform/sinks/transient.ts';
-import { createTransformHandler, TRANSFORM_NAMESPACE } from '../../functions/transform.ts';
 import { startAwsFaultProxy } from '../../local/emulators/fault-proxy.ts';
-import { type Emulator, startDynamo, startKinesis } from '../../local/emulators/launch.ts';
 import { SyntheticMarket } from '../../local/simulator/synthetic-market.ts';
 import { iboardListing } from '../../local/simulator/universe.ts';
 import { FPT_V1, FPT_V2, HNX_INDEX } from '../core/iboard/fixtures.ts';
-import {
-  createStream,
-  createTables,
-  dynamoClient,
-  kinesisClient,
-  roundTrip,
-  scanTable,
-  type TableNames,
-} from '../support/aws.ts';
+import { createTables, dynamoClient, emulatorsForFile, scanTable, type TableNames } from '../support/aws.ts';
 import { indexRaw, T0, tradingStory } from '../support/frames.ts';
+import { streamedEvent, transformHandlerOn } from '../support/transform.ts';
 
 const SYMBOLS = ['FPT', 'VCB', 'HPG', 'SSI', 'MWG'];
 const FRAMES_PER_RECORD = 7;
 
-let kinesis: Emulator;
-let dynamo: Emulator;
-let kinesisApi: KinesisClient;
-let dynamoApi: DynamoDBClient;
+const aws = emulatorsForFile();
 let counter = 0;
-
-before(async () => {
-  [kinesis, dynamo] = await Promise.all([startKinesis(), startDynamo()]);
-  kinesisApi = kinesisClient(kinesis.endpoint);
-  dynamoApi = dynamoClient(dynamo.endpoint);
-});
-
-after(async () => {
-  kinesisApi?.destroy();
-  dynamoApi?.destroy();
-  await Promise.all([kinesis?.stop(), dynamo?.stop()]);
-});
-
-function handlerFor(client: DynamoDBClient, tables: TableNames) {
-  return createTransformHandler({
-    // Short backoff: the tests wait for real retries, not for production pacing.
-    sink: new DynamoSink({ client, tables, backoff: exponentialBackoff(1, 5, 3) }),
-    logger: new Logger({ serviceName: 'transform', logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: TRANSFORM_NAMESPACE, serviceName: 'transform' }),
-  });
-}
 
 /** Fresh tables and stream; `raws` grouped into records, put and read back as one event. */
 async function setUp(groups: readonly (readonly string[])[]) {
   const name = `t${++counter}`;
-  const tables = await createTables(dynamoApi, name);
-  const arn = await createStream(kinesisApi, name);
+  const tables = await createTables(aws.dynamo, name);
   const datas = groups.map((group, r) =>
     group.length === 0
       ? Uint8Array.of(7, 7, 7) // not a record of ours: a poison record
@@ -84,9 +43,8 @@ async function setUp(groups: readonly (readonly string[])[]) {
           })),
         ),
   );
-  const { records, shardId } = await roundTrip(kinesisApi, name, datas);
+  const { records, event } = await streamedEvent(aws.kinesis, name, datas);
   assert.equal(records.length, groups.length);
-  const event = (rs: readonly _Record[] = records) => kinesisEventFrom(rs, shardId, arn);
   return { tables, records, event };
 }
 
@@ -114,14 +72,16 @@ function story() {
 
 async function snapshot(tables: TableNames) {
   const [trades, quotes, bars, indices, rejects] = await Promise.all(
-    (['trades', 'quotes', 'bars', 'indices', 'rejects'] as const).map((t) => scanTable(dynamoApi, tables[t])),
+    (['trades', 'quotes', 'bars', 'indices', 'rejects'] as const).map((t) =>
+      scanTable(aws.dynamo, tables[t]),
+    ),
   );
   // The checkpoint's version counts the quote's writes (it depends on the batching): left out.
   for (const quote of quotes) delete (quote.checkpoint as { version?: number } | undefined)?.version;
   return { trades, quotes, bars, indices, rejects };
 }
 
-async function runOk(handler: ReturnType<typeof handlerFor>, event: KinesisStreamEvent) {
+async function runOk(handler: ReturnType<typeof transformHandlerOn>, event: KinesisStreamEvent) {
   assert.deepEqual(await handler(event), { batchItemFailures: [] });
 }
 
@@ -129,7 +89,7 @@ describe('transform handler on dynalite with real Kinesis events', () => {
   it('stores every trade, the last quote per symbol, bars equal to the trades and the index rows', async () => {
     const { frames, trades, raws } = story();
     const { tables, event } = await setUp(groupsOf(raws));
-    await runOk(handlerFor(dynamoApi, tables), event());
+    await runOk(transformHandlerOn(aws.dynamo, tables), event());
     const stored = await snapshot(tables);
     for (const symbol of SYMBOLS) {
       const own = frames.filter((f: StockFrame) => f.symbol === symbol);
@@ -214,7 +174,7 @@ describe('transform handler on dynalite with real Kinesis events', () => {
       if (i % 500 === 0) raws.push(...market.indexFrames().map((f) => f.raw));
     }
     const { tables, event } = await setUp(groupsOf(raws, 25));
-    await runOk(handlerFor(dynamoApi, tables), event());
+    await runOk(transformHandlerOn(aws.dynamo, tables), event());
     const stored = await snapshot(tables);
     const firstVolume = new Map<string, number>();
     const lastVolume = new Map<string, number>();
@@ -254,7 +214,7 @@ describe('transform handler on dynalite with real Kinesis events', () => {
 
   it('stores the spec frames: V1 and V2 FPT quotes and the HNXIndex row', async () => {
     const { tables, event } = await setUp([[FPT_V1], [FPT_V2, HNX_INDEX]]);
-    await runOk(handlerFor(dynamoApi, tables), event());
+    await runOk(transformHandlerOn(aws.dynamo, tables), event());
     const stored = await snapshot(tables);
     assert.equal(stored.quotes.length, 1);
     const quote = stored.quotes[0];
@@ -279,17 +239,17 @@ describe('transform handler on dynalite with real Kinesis events', () => {
   it('leaves identical tables for the same batch twice and for the batch split differently', async () => {
     const { raws } = story();
     const reference = await setUp(groupsOf(raws));
-    await runOk(handlerFor(dynamoApi, reference.tables), reference.event());
+    await runOk(transformHandlerOn(aws.dynamo, reference.tables), reference.event());
     const expected = await snapshot(reference.tables);
 
     const twice = await setUp(groupsOf(raws));
-    const twiceHandler = handlerFor(dynamoApi, twice.tables);
+    const twiceHandler = transformHandlerOn(aws.dynamo, twice.tables);
     await runOk(twiceHandler, twice.event());
     await runOk(twiceHandler, twice.event());
     assert.deepEqual(await snapshot(twice.tables), expected);
 
     const split = await setUp(groupsOf(raws));
-    const splitHandler = handlerFor(dynamoApi, split.tables);
+    const splitHandler = transformHandlerOn(aws.dynamo, split.tables);
     for (const [from, to] of [
       [0, 3],
       [3, 4],
@@ -307,10 +267,10 @@ describe('transform handler on dynalite with real Kinesis events', () => {
     const firstHpg = firstRecordOf(groups)('HPG');
     assert.ok(firstHpg > 0);
     const reference = await setUp(groups);
-    await runOk(handlerFor(dynamoApi, reference.tables), reference.event());
+    await runOk(transformHandlerOn(aws.dynamo, reference.tables), reference.event());
     const expected = await snapshot(reference.tables);
 
-    const proxy = await startAwsFaultProxy(dynamo.endpoint, { keepRequests: true });
+    const proxy = await startAwsFaultProxy(aws.dynamoEndpoint, { keepRequests: true });
     const client = dynamoClient(proxy.endpoint);
     try {
       const cases = [
@@ -319,7 +279,7 @@ describe('transform handler on dynalite with real Kinesis events', () => {
       ] as const;
       for (const { operation, error, mark } of cases) {
         const run = await setUp(groups);
-        const handler = handlerFor(client, run.tables);
+        const handler = transformHandlerOn(client, run.tables);
         proxy.fail({ operation, error, when: (body) => body.includes(mark) });
         const seen = proxy.requests.length;
         const response = await handler(run.event());
@@ -350,12 +310,12 @@ describe('transform handler on dynalite with real Kinesis events', () => {
   });
 
   it('retries from the first record when the previous state cannot be read', async () => {
-    const proxy = await startAwsFaultProxy(dynamo.endpoint);
+    const proxy = await startAwsFaultProxy(aws.dynamoEndpoint);
     const client = dynamoClient(proxy.endpoint);
     try {
       const run = await setUp(groupsOf(story().raws));
       proxy.fail({ operation: 'BatchGetItem', error: 'unavailable' });
-      const response = await handlerFor(client, run.tables)(run.event());
+      const response = await transformHandlerOn(client, run.tables)(run.event());
       assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: run.records[0].SequenceNumber }] });
       assert.equal((await snapshot(run.tables)).trades.length, 0);
     } finally {
@@ -370,7 +330,7 @@ describe('transform handler on dynalite with real Kinesis events', () => {
       ['MAIN|S#FPT|1|2', 'garbage text', FPT_V2],
       [HNX_INDEX],
     ]);
-    await runOk(handlerFor(dynamoApi, tables), event());
+    await runOk(transformHandlerOn(aws.dynamo, tables), event());
     const stored = await snapshot(tables);
     const [shard] = (event().Records[0].eventID ?? '').split(':');
     assert.deepEqual(

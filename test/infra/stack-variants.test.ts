@@ -15,6 +15,10 @@ const external = synthPipeline({ ingestHost: 'external', keyspaces: 'true' }).te
 describe('ingestHost=external', () => {
   const template = external;
 
+  it('is synthesized once per test process: the same context, in any order, gives the same template', () => {
+    assert.equal(synthPipeline({ keyspaces: 'true', ingestHost: 'external' }).template, external);
+  });
+
   it('leaves ECS and its network out entirely', () => {
     for (const type of [
       'AWS::ECS::Cluster',

@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { type Emulator, startDynamo } from '../../local/emulators/launch.ts';
+import { createNamedTables } from '../support/aws.ts';
 import { onPath } from '../support/moto.ts';
 
 const run = promisify(execFile);
@@ -113,14 +114,7 @@ describe('synth through the CDK CLI', { timeout: 300_000 }, () => {
         region: 'us-east-1',
         credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       });
-      await ddb.send(
-        new CreateTableCommand({
-          TableName: 'bundle-control',
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
+      await createNamedTables(ddb, { control: 'bundle-control' });
     });
 
     after(async () => {

@@ -1,35 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { type Emulator, startKinesis } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
 import { recordingLogger, startApp, testEnv, waitFor } from '../support/ingest-stack.ts';
-import { createStream, emulatorClient, readEnvelopes } from '../support/stream.ts';
+import { kinesisForFile, readEnvelopes } from '../support/stream.ts';
 
 const SYMBOLS = ['VCB', 'FPT', 'HPG', 'SHB', 'PVS', 'ACB'];
 
-let kinesis: Emulator;
-let client: KinesisClient;
+const kinesis = kinesisForFile('auto', 1);
 let sim: Simulator;
-let streams = 0;
 
 before(async () => {
-  [kinesis, sim] = await Promise.all([
-    startKinesis(),
-    startSimulator({ symbols: SYMBOLS, rate: 300, seed: 31 }),
-  ]);
-  client = emulatorClient(kinesis.endpoint);
+  sim = await startSimulator({ symbols: SYMBOLS, rate: 300, seed: 31 });
 });
-after(async () => {
-  client.destroy();
-  await Promise.all([kinesis.stop(), sim.stop()]);
-});
-
-async function newStream(): Promise<string> {
-  const name = `auto-${++streams}`;
-  await createStream(client, name, 1);
-  return name;
-}
+after(() => sim.stop());
 
 function env(stream: string, extra: Record<string, string> = {}) {
   return testEnv({
@@ -58,7 +41,7 @@ describe('IBOARD_PROTOCOL=auto (simulator V2 + MQTT broker, Kinesis emulator)', 
   it('moves to MQTT when V2 refuses the upgrade (HTTP 403), and the frames reach the stream', async () => {
     sim.faults.set({ refuseSeconds: 3600, refuseMode: 'http-403', refuseOnly: 'realtime' });
     const rejectedBefore = sim.ledger.upgradesRejected[403];
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     const logger = recordingLogger();
     const app = await startApp(env(stream), { logger, isMarketOpen: () => true });
     const m = app.metrics;
@@ -83,7 +66,7 @@ describe('IBOARD_PROTOCOL=auto (simulator V2 + MQTT broker, Kinesis emulator)', 
     assert.equal(await app.shutdown('test'), true);
     sim.faults.clear();
 
-    const envelopes = await readEnvelopes(client, stream);
+    const envelopes = await readEnvelopes(kinesis.client, stream);
     assert.equal(envelopes.length, m.framesIn.stock, 'every frame received is in the stream');
     const connections = [...new Set(envelopes.map((e) => e.connectionId))];
     assert.equal(connections.length, 1);
@@ -91,7 +74,7 @@ describe('IBOARD_PROTOCOL=auto (simulator V2 + MQTT broker, Kinesis emulator)', 
   });
 
   it('moves to MQTT when V2 is silent in trading hours: a new connection, so the jump is a gap', async () => {
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     const logger = recordingLogger();
     const app = await startApp(env(stream, { WATCHDOG_SECONDS: '1' }), {
       logger,
@@ -114,7 +97,7 @@ describe('IBOARD_PROTOCOL=auto (simulator V2 + MQTT broker, Kinesis emulator)', 
     assert.equal(await app.shutdown('test'), true);
     sim.faults.clear();
 
-    const envelopes = await readEnvelopes(client, stream);
+    const envelopes = await readEnvelopes(kinesis.client, stream);
     assert.equal(envelopes.length, m.framesIn.stock + m.framesIn.other + m.framesIn.index);
     const connections = [...new Set(envelopes.map((e) => e.connectionId))];
     assert.ok(connections.length >= 2, 'V2 then MQTT');
@@ -134,7 +117,7 @@ describe('IBOARD_PROTOCOL=auto (simulator V2 + MQTT broker, Kinesis emulator)', 
 
   it('keeps explicit v2 on V2 however long it is refused', async () => {
     sim.faults.set({ refuseSeconds: 3600, refuseMode: 'http-403', refuseOnly: 'realtime' });
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     const rejectedBefore = sim.ledger.upgradesRejected[403];
     const app = await startApp(env(stream, { IBOARD_PROTOCOL: 'v2', IBOARD_MQTT_URL: '' }), {
       logger: recordingLogger(),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { afterEach, describe, it, mock } from 'node:test';
 import { decodeRecord, type PackedRecord } from '../../core/records/index.ts';
 import { FrameBuffer } from '../../ingest-task/buffer.ts';
 import { IngestMetrics } from '../../ingest-task/metrics.ts';
@@ -23,7 +23,6 @@ function heldProducer() {
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let counter = 0;
 const frame = (symbol = 'FPT') => ({
   raw: `MAIN|S#${symbol}|${counter}`,
@@ -60,7 +59,13 @@ function setup(options: { maxFrames: number; blockMs?: number; lingerMs?: number
 const buffers: FrameBuffer[] = [];
 afterEach(() => {
   for (const b of buffers.splice(0)) b.stop();
+  mock.timers.reset();
 });
+
+/** The buffer's timers on node:test's mock clock: `mock.timers.tick(ms)` moves time on, no sleeping. */
+const mockTimers = () => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
+/** Lets the promises a timer callback started (the packer's flush) settle. */
+const settle = () => new Promise<void>((r) => queueMicrotask(r));
 
 describe('FrameBuffer', () => {
   it('keeps headroom below the bound: 10%, at least 2000 frames, at most half', () => {
@@ -111,10 +116,13 @@ describe('FrameBuffer', () => {
   });
 
   it('resumes reading after blocking too long and sheds while full, then reports the episode', async () => {
+    mockTimers();
     const { buffer, events, metrics, logger, ackAll } = setup({ maxFrames: 20, blockMs: 30 });
     for (let i = 0; i < 10; i++) buffer.add(frame());
     assert.deepEqual(events, ['pause']);
-    await sleep(60);
+    mock.timers.tick(29);
+    assert.deepEqual(events, ['pause'], 'still blocked before BUFFER_BLOCK_SECONDS');
+    mock.timers.tick(1);
     assert.deepEqual(events, ['pause', 'resume'], 'reading resumes after BUFFER_BLOCK_SECONDS');
     for (let i = 0; i < 13; i++) buffer.add(frame());
     assert.equal(buffer.depth, 20);
@@ -126,17 +134,24 @@ describe('FrameBuffer', () => {
   });
 
   it('flushes open records on the linger timer only while nothing waits for the producer', async () => {
+    mockTimers();
     const { buffer, producer } = setup({ maxFrames: 1000, lingerMs: 10, maxRecordBytes: 100_000 });
     buffer.start();
     buffer.add(frame());
-    await sleep(40);
+    mock.timers.tick(9);
+    await settle();
+    assert.equal(producer.held.length, 0, 'the record stays open until the linger time');
+    mock.timers.tick(1);
+    await settle();
     assert.equal(producer.held.length, 1, 'the linger timer closed the record');
     buffer.add(frame());
     buffer.add(frame());
-    await sleep(40);
+    mock.timers.tick(40);
+    await settle();
     assert.equal(producer.held.length, 1, 'a record still waits: the open one keeps filling');
     producer.held.splice(0);
-    await sleep(40);
+    mock.timers.tick(10);
+    await settle();
     assert.equal(producer.held.length, 1);
     assert.equal(producer.held[0].frames, 2);
   });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type ControlState, toControlItem } from '../../core/control.ts';
 import { type Emulator, startDynamo, startKinesis } from '../../local/emulators/launch.ts';
 import { startSimulator } from '../../local/simulator/simulator.ts';
+import { createNamedTables } from '../support/aws.ts';
 import { recordingLogger, startApp, testEnv, waitFor } from '../support/ingest-stack.ts';
 import { createStream, EMULATOR_ENV, emulatorClient, TEST_REGION } from '../support/stream.ts';
 
@@ -15,14 +16,7 @@ before(async () => {
   [kinesis, dynamo] = await Promise.all([startKinesis(), startDynamo()]);
   for (const [key, value] of Object.entries(EMULATOR_ENV)) process.env[key] ??= value;
   ddb = new DynamoDBClient({ region: TEST_REGION, endpoint: dynamo.endpoint });
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: 'control',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createNamedTables(ddb, { control: 'control' });
 });
 after(async () => {
   ddb.destroy();

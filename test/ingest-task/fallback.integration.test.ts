@@ -1,34 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
-import { type Emulator, startKinesis } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
 import { recordingLogger, startApp, testEnv, waitFor } from '../support/ingest-stack.ts';
-import { createStream, emulatorClient, readEnvelopes } from '../support/stream.ts';
+import { kinesisForFile, readEnvelopes } from '../support/stream.ts';
 
 const SYMBOLS = ['VCB', 'FPT', 'HPG', 'SHB', 'PVS', 'BSR'];
 
-let kinesis: Emulator;
-let client: KinesisClient;
+const kinesis = kinesisForFile('fallback', 1);
 let sim: Simulator;
-let streams = 0;
-
-before(async () => {
-  kinesis = await startKinesis();
-  client = emulatorClient(kinesis.endpoint);
-});
-after(async () => {
-  client.destroy();
-  await kinesis.stop();
-});
-
-async function newStream(): Promise<string> {
-  const name = `fallback-${++streams}`;
-  await createStream(client, name, 1);
-  return name;
-}
 
 function env(stream: string, extra: Record<string, string> = {}) {
   return testEnv({
@@ -51,7 +32,7 @@ describe('REST fallback (simulator websocket + REST snapshot, Kinesis emulator)'
   after(() => sim.stop());
 
   it('polls the snapshot while the websocket is silent in trading hours, then goes back to it', async () => {
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     const logger = recordingLogger();
     const app = await startApp(env(stream), { logger, isMarketOpen: () => true });
     const m = app.metrics;
@@ -79,7 +60,7 @@ describe('REST fallback (simulator websocket + REST snapshot, Kinesis emulator)'
 
     // In the stream: the polled frames, in a connection of their own, parsed as polled,
     // each symbol's cumulative volume never below what the websocket had shown before.
-    const envelopes = await readEnvelopes(client, stream);
+    const envelopes = await readEnvelopes(kinesis.client, stream);
     const polled = envelopes.filter((e) => e.raw.startsWith('P#'));
     assert.equal(polled.length, m.framesIn.polled);
     assert.equal(new Set(polled.map((e) => e.connectionId)).size, 1);
@@ -101,7 +82,7 @@ describe('REST fallback (simulator websocket + REST snapshot, Kinesis emulator)'
   });
 
   it('does not poll outside trading hours, and counts failed polls without stopping', async () => {
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     let open = false;
     const logger = recordingLogger();
     const app = await startApp(env(stream), { logger, isMarketOpen: () => open });
@@ -127,7 +108,7 @@ describe('REST fallback (simulator websocket + REST snapshot, Kinesis emulator)'
   });
 
   it('under IBOARD_PROTOCOL=auto with both transports silent, polls, then returns to the one that delivers', async () => {
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     const logger = recordingLogger();
     const app = await startApp(
       env(stream, { IBOARD_PROTOCOL: 'auto', IBOARD_MQTT_URL: sim.mqttUrl, WATCHDOG_SECONDS: '1' }),
@@ -147,7 +128,7 @@ describe('REST fallback (simulator websocket + REST snapshot, Kinesis emulator)'
     const pushed = m.framesIn.stock;
     await waitFor('pushed frames again', () => m.framesIn.stock > pushed + 20, 10_000);
     assert.equal(await app.shutdown('test'), true);
-    const envelopes = await readEnvelopes(client, stream);
+    const envelopes = await readEnvelopes(kinesis.client, stream);
     const polled = envelopes.filter((e) => e.raw.startsWith('P#'));
     assert.ok(polled.length >= SYMBOLS.length);
     assert.ok(

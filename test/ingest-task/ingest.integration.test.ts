@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { describe, it } from 'node:test';
 import { startAwsFaultProxy } from '../../local/emulators/fault-proxy.ts';
-import { type Emulator, startKinesis } from '../../local/emulators/launch.ts';
+import type { ClientInfo } from '../../local/simulator/client-session.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
 import {
   assertStreamMatchesLedger,
@@ -13,26 +12,9 @@ import {
   testEnv,
   waitFor,
 } from '../support/ingest-stack.ts';
-import { createStream, emulatorClient } from '../support/stream.ts';
+import { kinesisForFile } from '../support/stream.ts';
 
-let kinesis: Emulator;
-let client: KinesisClient;
-let streams = 0;
-
-before(async () => {
-  kinesis = await startKinesis();
-  client = emulatorClient(kinesis.endpoint);
-});
-after(async () => {
-  client.destroy();
-  await kinesis.stop();
-});
-
-async function newStream(): Promise<string> {
-  const name = `ingest-${++streams}`;
-  await createStream(client, name, 2);
-  return name;
-}
+const kinesis = kinesisForFile('ingest', 2);
 
 async function withSimulator(
   options: Parameters<typeof startSimulator>[0],
@@ -48,7 +30,7 @@ async function withSimulator(
 
 describe('ingest task (simulator + Kinesis emulator)', () => {
   it('puts every frame the simulator sent in the stream exactly once, in per-symbol order', async () => {
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     await withSimulator({}, async (sim) => {
       const app = await startApp(
         testEnv({
@@ -61,7 +43,7 @@ describe('ingest task (simulator + Kinesis emulator)', () => {
       await waitFor('frames to flow', () => app.metrics.framesPut > 1500);
       assert.equal(await quiesceAndShutdown(sim, app), true);
       assert.equal(sim.ledger.upgradesRejected[403], 0, 'the browser User-Agent is accepted');
-      const envelopes = await assertStreamMatchesLedger(client, stream, sim);
+      const envelopes = await assertStreamMatchesLedger(kinesis.client, stream, sim);
       assert.ok(
         envelopes.some((e) => e.raw.startsWith('I#')),
         'index frames are forwarded',
@@ -72,7 +54,7 @@ describe('ingest task (simulator + Kinesis emulator)', () => {
   });
 
   it('reconnects and resubscribes after the server closes the socket', async () => {
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     await withSimulator({ faults: { closeAfterFrames: 400, closeCode: 4001 } }, async (sim) => {
       const logger = recordingLogger();
       const app = await startApp(
@@ -81,19 +63,28 @@ describe('ingest task (simulator + Kinesis emulator)', () => {
       );
       await waitFor('three connections', () => app.metrics.connects >= 3);
       await waitFor('frames on the third', () => sim.ledger.clientIds().length >= 3);
-      const [current] = sim.clients();
-      assert.ok(current.symbols > 1500, 'the whole market is subscribed again on the new connection');
+      // The socket closes every 400 frames: read a reconnected client once its (chunked)
+      // subscription has arrived, not whichever socket happens to be open right now.
+      let current: ClientInfo | undefined;
+      await waitFor('the whole market subscribed again on a new connection', () => {
+        current = sim.clients().find((c) => c.id > 1 && c.symbols > 1500 && c.indices >= 6);
+        return current !== undefined;
+      });
+      assert.ok(
+        current && current.symbols > 1500,
+        'the whole market is subscribed again on the new connection',
+      );
       assert.equal(current.indices, 6);
       assert.equal(await quiesceAndShutdown(sim, app), true);
       assert.ok(app.metrics.reconnects >= 2);
-      await assertStreamMatchesLedger(client, stream, sim);
+      await assertStreamMatchesLedger(kinesis.client, stream, sim);
       const lost = logger.lines.filter((l) => l.message === 'connection lost, reconnecting');
       assert.equal(lost.length, app.metrics.reconnects, 'one warning per lost connection');
     });
   });
 
   it('reconnects a silent socket only while the calendar says the market trades', async () => {
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     await withSimulator({}, async (sim) => {
       // The watchdog asks the trading calendar at the injected clock: a Saturday, then a Tuesday 10:00 ICT.
       let now = Date.parse('2026-04-18T10:00:00+07:00');
@@ -117,12 +108,12 @@ describe('ingest task (simulator + Kinesis emulator)', () => {
       await waitFor('a watchdog reconnect', () => app.metrics.reconnects >= 1, 3_000);
       await waitFor('frames on a new connection', () => sim.ledger.clientIds().length >= 2);
       await quiesceAndShutdown(sim, app);
-      await assertStreamMatchesLedger(client, stream, sim);
+      await assertStreamMatchesLedger(kinesis.client, stream, sim);
     });
   });
 
   it('keeps retrying refused connections with backoff, logging the outage once', async () => {
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     await withSimulator({ faults: { refuseSeconds: 1.2 } }, async (sim) => {
       const logger = recordingLogger();
       const app = await startApp(
@@ -136,12 +127,12 @@ describe('ingest task (simulator + Kinesis emulator)', () => {
       assert.ok((connected?.details?.attempts as number) >= 2, 'the recovery names the attempts');
       await waitFor('frames', () => app.metrics.framesPut > 100);
       assert.equal(await quiesceAndShutdown(sim, app), true);
-      await assertStreamMatchesLedger(client, stream, sim);
+      await assertStreamMatchesLedger(kinesis.client, stream, sim);
     });
   });
 
   it('loses nothing through partial failures and an outage, within the buffer bound', async () => {
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     const proxy = await startAwsFaultProxy(kinesis.endpoint);
     try {
       await withSimulator({ rate: 3000 }, async (sim) => {
@@ -165,7 +156,7 @@ describe('ingest task (simulator + Kinesis emulator)', () => {
         assert.ok(app.metrics.requestErrors > 0);
         assert.ok(app.metrics.bufferPeak <= 1500, `peak ${app.metrics.bufferPeak}`);
         assert.equal(app.metrics.framesShed, 0);
-        await assertStreamMatchesLedger(client, stream, sim);
+        await assertStreamMatchesLedger(kinesis.client, stream, sim);
       });
     } finally {
       await proxy.stop();
@@ -173,7 +164,7 @@ describe('ingest task (simulator + Kinesis emulator)', () => {
   });
 
   it('sheds frames, counted and logged, once reading was blocked too long', async () => {
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     const proxy = await startAwsFaultProxy(kinesis.endpoint);
     try {
       await withSimulator({ rate: 3000 }, async (sim) => {

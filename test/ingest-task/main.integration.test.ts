@@ -3,36 +3,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { startAwsFaultProxy } from '../../local/emulators/fault-proxy.ts';
-import { type Emulator, startKinesis } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
 import { buildIngestBundle } from '../../scripts/build-ingest.ts';
 import { type IngestChild, spawnIngest } from '../support/child-process.ts';
 import { sleep, testEnv } from '../support/ingest-stack.ts';
-import { createStream, emulatorClient, readEnvelopes } from '../support/stream.ts';
+import { kinesisForFile, readEnvelopes } from '../support/stream.ts';
 
-let kinesis: Emulator;
-let client: KinesisClient;
+const kinesis = kinesisForFile('main', 2);
 let sim: Simulator;
-let streams = 0;
 
 before(async () => {
-  kinesis = await startKinesis();
-  client = emulatorClient(kinesis.endpoint);
   sim = await startSimulator({ symbols: 60, rate: 3000, seed: 3, indexIntervalMs: 100 });
 });
-after(async () => {
-  await sim.stop();
-  client.destroy();
-  await kinesis.stop();
-});
-
-async function newStream(): Promise<string> {
-  const name = `main-${++streams}`;
-  await createStream(client, name, 2);
-  return name;
-}
+after(() => sim.stop());
 
 /** The one line a bad configuration prints: level ERROR, naming the setting. */
 async function assertOneClearMessage(child: IngestChild, setting: string, mentions: RegExp) {
@@ -79,7 +63,7 @@ describe('ingest task process', () => {
   });
 
   it('on SIGTERM stops reading, puts everything received in the stream and exits 0', async () => {
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     const child = spawnIngest(
       testEnv({
         STREAM_NAME: stream,
@@ -104,7 +88,7 @@ describe('ingest task process', () => {
     assert.equal(code, 0, child.stdout() + child.stderr());
     const stopping = await child.waitForLine((l) => l.message.startsWith('shutting down'));
     const flushed = await child.waitForLine((l) => l.message.startsWith('flushed'));
-    const envelopes = await readEnvelopes(client, stream);
+    const envelopes = await readEnvelopes(kinesis.client, stream);
     assert.ok((stopping.framesAccepted as number) >= 1000);
     assert.equal(flushed.framesPut, stopping.framesAccepted, 'the task acknowledged every frame it received');
     assert.equal(
@@ -116,7 +100,7 @@ describe('ingest task process', () => {
   });
 
   it('gives up at the drain deadline with exit 1, and exits at once on a second signal', async () => {
-    const stream = await newStream();
+    const stream = await kinesis.newStream();
     const proxy = await startAwsFaultProxy(kinesis.endpoint);
     try {
       const env = testEnv({ STREAM_NAME: stream, IBOARD_URL: sim.url, AWS_ENDPOINT_URL: proxy.endpoint });
@@ -154,7 +138,7 @@ describe('ingest task process', () => {
       const bad = spawnIngest({ AWS_REGION: 'x', INGEST_MODE: 'always' }, [outfile]);
       await assertOneClearMessage(bad, 'STREAM_NAME', /required/);
       // The bundle runs for real: its packing worker (pack-worker.mjs) is found beside main.mjs.
-      const stream = await newStream();
+      const stream = await kinesis.newStream();
       const run = spawnIngest(
         testEnv({ STREAM_NAME: stream, IBOARD_URL: sim.url, AWS_ENDPOINT_URL: kinesis.endpoint }),
         [outfile],

@@ -1,37 +1,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import mqtt from 'mqtt';
 import { BROWSER_USER_AGENT } from '../../core/iboard/browser-headers.ts';
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
-import { type Emulator, startKinesis } from '../../local/emulators/launch.ts';
 import { type Simulator, startSimulator } from '../../local/simulator/simulator.ts';
 import { recordingLogger, sleep, startApp, testEnv, waitFor } from '../support/ingest-stack.ts';
-import { createStream, emulatorClient, readEnvelopes } from '../support/stream.ts';
+import { kinesisForFile, readEnvelopes } from '../support/stream.ts';
 
 const SYMBOLS = ['VCB', 'FPT', 'HPG', 'SHB', 'PVS', 'ACB'];
 
-let kinesis: Emulator;
-let client: KinesisClient;
+const kinesis = kinesisForFile('mqtt', 1);
 let sim: Simulator;
 
 before(async () => {
-  [kinesis, sim] = await Promise.all([
-    startKinesis(),
-    startSimulator({ symbols: SYMBOLS, rate: 400, seed: 21 }),
-  ]);
-  client = emulatorClient(kinesis.endpoint);
+  sim = await startSimulator({ symbols: SYMBOLS, rate: 400, seed: 21 });
 });
-after(async () => {
-  client.destroy();
-  await Promise.all([kinesis.stop(), sim.stop()]);
-});
+after(() => sim.stop());
 
 describe('MQTT transport (simulator broker + Kinesis emulator)', () => {
   it('streams StockData messages as V2-shaped frames, survives a cut and a bad payload', async () => {
-    const stream = 'mqtt-1';
-    await createStream(client, stream, 1);
+    const stream = await kinesis.newStream();
     const logger = recordingLogger();
     const app = await startApp(
       testEnv({
@@ -67,7 +56,7 @@ describe('MQTT transport (simulator broker + Kinesis emulator)', () => {
     }
     assert.equal(await app.shutdown('test'), true);
 
-    const envelopes = await readEnvelopes(client, stream);
+    const envelopes = await readEnvelopes(kinesis.client, stream);
     assert.equal(envelopes.length, m.framesIn.stock);
     const connections = [...new Set(envelopes.map((e) => e.connectionId))];
     assert.equal(connections.length, 2, 'the cut made a new connection');

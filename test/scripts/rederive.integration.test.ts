@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { BatchWriteItemCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { readArchivedDay } from '../../core/archive/read-archive.ts';
 import type { TransformSink } from '../../core/derive/sink.ts';
 import { initMessage, stockSubscribeMessages } from '../../core/iboard/subscribe.ts';
@@ -24,13 +23,14 @@ import { FileArchiveStore } from '../../functions/transform/archive/file-archive
 import { synthesize } from '../../local/cloudformation/synth.ts';
 import { dynamoClient, kinesisClient } from '../../local/emulators/clients.ts';
 import { parseStartArgs } from '../../local/runtime/cli-args.ts';
-import { type Clock, simulatedClock } from '../../local/runtime/clock.ts';
+import { simulatedClock } from '../../local/runtime/clock.ts';
 import { archiveDirOf } from '../../local/runtime/data-dir.ts';
 import { type Runtime, startRuntime } from '../../local/runtime/start-runtime.ts';
 import { loadSession } from '../../local/simulator/replay-source.ts';
 import { startSimulator } from '../../local/simulator/simulator.ts';
 import { parseRederiveArgs, runRederive, tablesConfig } from '../../scripts/rederive.ts';
-import { scanAll } from '../support/pipeline-checks.ts';
+import { scanAll, settled } from '../support/pipeline-checks.ts';
+import { readRecords } from '../support/stream.ts';
 import { connect } from '../support/ws-client.ts';
 
 /** Tuesday 2026-04-14, 11:29:40 ICT: 20 s of trading before the lunch break silences the market. */
@@ -39,56 +39,10 @@ const LUNCH = Date.parse('2026-04-14T04:30:00Z');
 const DATE = '2026-04-14';
 const DERIVED = ['trades', 'bars', 'quotes', 'indices'] as const;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-type IngestMetrics = { frames: { forwarded: number; put: number }; buffer: { depth: number } };
-
-async function settled(runtime: Runtime, clock: Clock): Promise<void> {
-  await until('the lunch break', async () => (clock.now() > LUNCH + 3_000 ? true : undefined));
-  let stableFor = 0;
-  let previous = -1;
-  await until('the pipeline to settle', async () => {
-    const m = await runtime.ingest.metrics<IngestMetrics>();
-    if (!m || m.buffer.depth > 0 || m.frames.put !== m.frames.forwarded) return undefined;
-    const records = runtime.eventSources.reduce((n, es) => n + es.stats.records, 0);
-    const idle = runtime.eventSources.every((es) => es.caughtUp);
-    stableFor = idle && records === previous ? stableFor + 1 : 0;
-    previous = records;
-    return stableFor >= 4 ? true : undefined;
-  });
-}
-
 async function streamSequenceNumbers(endpoint: string, stream: string): Promise<string[]> {
   const kinesis = kinesisClient({ endpoint });
   try {
-    const seqs: string[] = [];
-    const shards = (await kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-    for (const shard of shards) {
-      let iterator = (
-        await kinesis.send(
-          new GetShardIteratorCommand({
-            StreamName: stream,
-            ShardId: shard.ShardId,
-            ShardIteratorType: 'TRIM_HORIZON',
-          }),
-        )
-      ).ShardIterator;
-      for (;;) {
-        const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-        if (!out.Records?.length) break;
-        for (const r of out.Records) seqs.push(r.SequenceNumber as string);
-        iterator = out.NextShardIterator;
-      }
-    }
-    return seqs;
+    return (await readRecords(kinesis, stream)).map((r) => r.SequenceNumber as string);
   } finally {
     kinesis.destroy();
   }
@@ -176,7 +130,7 @@ describe('npm run rederive on the embedded runtime', { timeout: 300_000 }, () =>
       log: () => {},
       ingestEnv: { [ENV.INGEST_MODE]: 'always', [ENV.LINGER_MS]: '50' },
     });
-    await settled(runtime, clock);
+    await settled(runtime, clock, LUNCH + 3_000);
     ddb = dynamoClient({ endpoint: runtime.endpoint });
     first = await snapshot(ddb, runtime.tables);
   });

@@ -5,6 +5,7 @@
  * handler is driven by what Kinesis actually returns.
  */
 import { Agent } from 'node:http';
+import { after, before } from 'node:test';
 import {
   CreateTableCommand,
   DynamoDBClient as Dynamo,
@@ -13,7 +14,6 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   type _Record,
-  CreateStreamCommand,
   DescribeStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -23,6 +23,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { PARTITION_ONLY_TABLES, TABLE_KEYS, TABLES, type TableName } from '../../core/tables.ts';
 import { fromItem } from '../../functions/transform/sinks/dynamodb-items.ts';
+import { type Emulator, startDynamo, startKinesis } from '../../local/emulators/launch.ts';
 
 export const REGION = 'us-east-1';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -41,6 +42,43 @@ export function kinesisClient(endpoint: string): KinesisClient {
     requestHandler: requestHandler(),
     maxAttempts: 3,
   });
+}
+
+/**
+ * kinesalite and dynalite for one test file: started before its tests, stopped after them
+ * (hooks registered by this call), with a client each.
+ */
+export function emulatorsForFile() {
+  let kinesis: Emulator | undefined;
+  let dynamo: Emulator | undefined;
+  let kinesisApi: KinesisClient | undefined;
+  let dynamoApi: DynamoDBClient | undefined;
+  before(async () => {
+    [kinesis, dynamo] = await Promise.all([startKinesis(), startDynamo()]);
+    kinesisApi = kinesisClient(kinesis.endpoint);
+    dynamoApi = dynamoClient(dynamo.endpoint);
+  });
+  after(async () => {
+    kinesisApi?.destroy();
+    dynamoApi?.destroy();
+    await Promise.all([kinesis?.stop(), dynamo?.stop()]);
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined)
+      throw new Error('the emulators are not started yet: use them inside a hook or a test');
+    return value;
+  };
+  return {
+    get kinesis(): KinesisClient {
+      return started(kinesisApi);
+    },
+    get dynamo(): DynamoDBClient {
+      return started(dynamoApi);
+    },
+    get dynamoEndpoint(): string {
+      return started(dynamo).endpoint;
+    },
+  };
 }
 
 export type TableNames = Record<TableName, string>;
@@ -86,16 +124,6 @@ export async function scanTable(client: DynamoDBClient, table: string): Promise<
   } while (start);
   const key = (r: Record<string, unknown>) => `${r.pk}\u0000${r.sk ?? ''}`;
   return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-}
-
-/** Creates a one-shard stream and waits until it is active; returns its ARN. */
-export async function createStream(client: KinesisClient, name: string): Promise<string> {
-  await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
-  for (;;) {
-    const { StreamDescription } = await client.send(new DescribeStreamCommand({ StreamName: name }));
-    if (StreamDescription?.StreamStatus === 'ACTIVE') return StreamDescription.StreamARN as string;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /**

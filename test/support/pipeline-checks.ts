@@ -2,7 +2,8 @@
  * Checks the embedded runtime's tables against the simulator's ledger (ground truth):
  * every trade once, volume conservation, quotes equal the last frame delivered, bars
  * equal their trades. Shared by the end-to-end tests; returns what it checked so a test
- * can assert it checked enough.
+ * can assert it checked enough. Also the waits those tests share: `until` a probe answers,
+ * and `settled`, the running pipeline having processed everything.
  */
 import assert from 'node:assert/strict';
 import {
@@ -14,7 +15,46 @@ import {
 import { parseFrame } from '../../core/iboard/parse-frame.ts';
 import type { StockFrame } from '../../core/iboard/types.ts';
 import { ictMinute } from '../../core/market/ict-time.ts';
+import type { Clock } from '../../local/runtime/clock.ts';
+import type { Runtime } from '../../local/runtime/start-runtime.ts';
 import type { Ledger } from '../../local/simulator/ledger.ts';
+
+/** Polls `probe` every 250 ms until it answers (not undefined, not false); fails naming `what` after `ms`. */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  ms = 90_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+type IngestMetrics = { frames: { forwarded: number; put: number }; buffer: { depth: number } };
+
+/**
+ * Waits until the clock is past `quietFrom` (the market quiet), the ingest task holds
+ * nothing, and the event source mapping has read everything.
+ */
+export async function settled(runtime: Runtime, clock: Clock, quietFrom: number): Promise<void> {
+  await until('the market to be quiet', () => clock.now() > quietFrom || undefined);
+  let stableFor = 0;
+  let previous = -1;
+  await until('the pipeline to settle', async () => {
+    const m = await runtime.ingest.metrics<IngestMetrics>();
+    if (!m || m.buffer.depth > 0 || m.frames.put !== m.frames.forwarded) return undefined;
+    const records = runtime.eventSources.reduce((n, es) => n + es.stats.records, 0);
+    const idle = runtime.eventSources.every((es) => es.caughtUp);
+    stableFor = idle && records === previous ? stableFor + 1 : 0;
+    previous = records;
+    // Idle for a few polls in a row: no record was on its way from the ingest task.
+    return stableFor >= 4 || undefined;
+  });
+}
 
 type Item = Record<string, AttributeValue>;
 type Row = Record<string, unknown>;

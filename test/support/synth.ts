@@ -39,10 +39,25 @@ export function testApp(context: Record<string, unknown> = {}): App {
   });
 }
 
+/** Synthesized variants of this test process, by their context (keys sorted). */
+const synthesized = new Map<string, Synthesized>();
+
+/**
+ * The pipeline stack synthesized with `context` (on top of cdk.json's), once per variant
+ * per test process: a second call with the same context returns the same app, stack and
+ * template. Read them only; a test that changes the construct tree (adds a construct, an
+ * aspect) builds its own with `buildPipeline(testApp(context))`.
+ */
 export function synthPipeline(context: Record<string, unknown> = {}): Synthesized {
-  const app = testApp(context);
-  const stack = buildPipeline(app);
-  return { app, stack, template: Template.fromStack(stack) };
+  const key = JSON.stringify(Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  let variant = synthesized.get(key);
+  if (!variant) {
+    const app = testApp(context);
+    const stack = buildPipeline(app);
+    variant = { app, stack, template: Template.fromStack(stack) };
+    synthesized.set(key, variant);
+  }
+  return variant;
 }
 
 type Resource = { Type: string; Properties: Record<string, unknown> };

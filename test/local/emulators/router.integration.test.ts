@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { dynamoClient, kinesisClient } from '../../../local/emulators/clients.ts';
 import { type Emulator, startDynamo, startKinesis } from '../../../local/emulators/launch.ts';
 import { type Router, startRouter } from '../../../local/emulators/router.ts';
+import { createNamedTables } from '../../support/aws.ts';
 
 const run = promisify(execFile);
 
@@ -43,14 +43,7 @@ describe('router in front of kinesalite and dynalite', () => {
     const ddb = dynamoClient({ endpoint: router.url });
     const kin = kinesisClient({ endpoint: router.url });
     try {
-      await ddb.send(
-        new CreateTableCommand({
-          TableName: 'routed',
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        }),
-      );
+      await createNamedTables(ddb, { control: 'routed' });
       await kin.send(new CreateStreamCommand({ StreamName: 'routed', ShardCount: 1 }));
       await new Promise((r) => setTimeout(r, 100));
       const put = await kin.send(

@@ -7,7 +7,6 @@ import { after, before, describe, it } from 'node:test';
 import {
   type AttributeValue,
   BatchWriteItemCommand,
-  CreateTableCommand,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
@@ -15,6 +14,7 @@ import {
 import { dynamoClient } from '../../../local/emulators/clients.ts';
 import { type SupervisedEmulator, startSupervised } from '../../../local/emulators/supervised-emulator.ts';
 import { dirBytes } from '../../../local/runtime/disk-usage.ts';
+import { createNamedTables } from '../../support/aws.ts';
 
 describe('supervised dynalite', () => {
   let dir: string;
@@ -29,20 +29,7 @@ describe('supervised dynalite', () => {
     });
     // Retries long enough to ride over a restart, as the pipeline's clients do.
     client = dynamoClient({ endpoint: emulator.endpoint, maxAttempts: 12 });
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'trades',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    await createNamedTables(client, { trades: 'trades' });
   });
   after(async () => {
     client.destroy();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { RuleScheduler, type ScheduledRule } from '../../../local/eventbridge/scheduler.ts';
-import { simulatedClock } from '../../../local/runtime/clock.ts';
+import { type Clock, simulatedClock } from '../../../local/runtime/clock.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -14,13 +14,27 @@ function rule(
   return { name, expression, enabled, fire: async (at) => void fired.push({ name, at: iso(at) }) };
 }
 
+/**
+ * Moves node:test's mock clock (real time for the scheduler's timers and for the simulated
+ * clock's `Date.now`) on in `stepMs` steps until the simulated clock shows `untilMs`,
+ * letting the scheduler's promises settle after each step: no sleeping, no dependence on load.
+ */
+async function runUntil(clock: Clock, untilMs: number, stepMs = 5): Promise<void> {
+  while (clock.now() < untilMs) {
+    mock.timers.tick(stepMs);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 describe('RuleScheduler', () => {
+  // The simulated clocks below are created after this, so they read the mocked Date.now.
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] }));
+  afterEach(() => mock.timers.reset());
+
   it('fires each rule once per firing time, in time order, on a fast simulated clock', async () => {
     const fired: { name: string; at: string }[] = [];
-    // Tuesday 2026-04-14 01:20 UTC (08:20 ICT), one real ms = 2 simulated minutes. The
-    // origin is 100 real ms ahead (the clock shows 22:00 Monday until then, when no rule
-    // fires), so a slow start of the scheduler on a loaded machine cannot miss 01:55.
-    const clock = simulatedClock(Date.parse('2026-04-14T01:20:00Z'), 120_000, { origin: Date.now() + 100 });
+    // Tuesday 2026-04-14 01:20 UTC (08:20 ICT), one (mocked) real ms = 2 simulated minutes.
+    const clock = simulatedClock(Date.parse('2026-04-14T01:20:00Z'), 120_000);
     const scheduler = new RuleScheduler({
       clock,
       rules: [
@@ -32,7 +46,7 @@ describe('RuleScheduler', () => {
     });
     scheduler.start();
     // ~4 simulated days.
-    while (clock.now() < Date.parse('2026-04-17T12:00:00Z')) await new Promise((r) => setTimeout(r, 5));
+    await runUntil(clock, Date.parse('2026-04-17T12:00:00Z'));
     await scheduler.stop();
     const upTo = fired.filter((f) => f.at < '2026-04-17T12:00:00Z');
     assert.deepEqual(upTo, [
@@ -49,8 +63,8 @@ describe('RuleScheduler', () => {
 
   it('skips the weekend', async () => {
     const fired: { name: string; at: string }[] = [];
-    // Friday 2026-04-17 05:00 UTC to Monday 2026-04-20 12:00 UTC, one real ms = 6
-    // simulated minutes: ~100 real ms of margin after Monday's firing for a loaded machine.
+    // Friday 2026-04-17 05:00 UTC to Monday 2026-04-20 12:00 UTC, one (mocked) real ms = 6
+    // simulated minutes.
     const clock = simulatedClock(Date.parse('2026-04-17T05:00:00Z'), 360_000);
     const scheduler = new RuleScheduler({
       clock,
@@ -58,7 +72,7 @@ describe('RuleScheduler', () => {
       maxSleepMs: 5,
     });
     scheduler.start();
-    while (clock.now() < Date.parse('2026-04-20T12:00:00Z')) await new Promise((r) => setTimeout(r, 5));
+    await runUntil(clock, Date.parse('2026-04-20T12:00:00Z'));
     await scheduler.stop();
     assert.deepEqual(
       fired.filter((f) => f.at < '2026-04-20T12:00:00Z'),
@@ -107,7 +121,10 @@ describe('RuleScheduler', () => {
       maxSleepMs: 5,
     });
     scheduler.start();
-    while (scheduler.firings.length < 3) await new Promise((r) => setTimeout(r, 5));
+    while (scheduler.firings.length < 3) {
+      mock.timers.tick(5);
+      await new Promise((r) => setImmediate(r));
+    }
     await scheduler.stop();
     assert.ok(scheduler.firings.every((f) => !f.ok && f.error === 'table missing'));
   });

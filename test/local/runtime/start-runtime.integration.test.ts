@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { readArchivedDay } from '../../../core/archive/read-archive.ts';
 import { ENV } from '../../../core/settings.ts';
 import { FileArchiveStore } from '../../../functions/transform/archive/file-archive-store.ts';
@@ -21,9 +20,10 @@ import { dynamoClient, kinesisClient } from '../../../local/emulators/clients.ts
 import { type Clock, simulatedClock } from '../../../local/runtime/clock.ts';
 import { archiveDirOf } from '../../../local/runtime/data-dir.ts';
 import { replayStart } from '../../../local/runtime/market-source.ts';
-import { type Runtime, type RuntimeOptions, startRuntime } from '../../../local/runtime/start-runtime.ts';
+import { type RuntimeOptions, startRuntime } from '../../../local/runtime/start-runtime.ts';
 import { startSimulator } from '../../../local/simulator/simulator.ts';
-import { checkAgainstLedger, queryAll } from '../../support/pipeline-checks.ts';
+import { checkAgainstLedger, queryAll, settled, until } from '../../support/pipeline-checks.ts';
+import { readRecords } from '../../support/stream.ts';
 
 const run = promisify(execFile);
 
@@ -31,66 +31,10 @@ const run = promisify(execFile);
 const BEFORE_LUNCH = Date.parse('2026-04-14T04:29:40Z');
 const LUNCH = Date.parse('2026-04-14T04:30:00Z');
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-type IngestMetrics = {
-  frames: { forwarded: number; put: number };
-  buffer: { depth: number };
-  kinesis: { records: number };
-};
-
-/** Waits until the market is quiet, the ingest task holds nothing, and the event source mapping has read everything. */
-async function settled(runtime: Runtime, clock: Clock): Promise<void> {
-  await until('the lunch break', () => clock.now() > LUNCH + 3_000 || undefined);
-  let stableFor = 0;
-  let previous = -1;
-  await until('the pipeline to settle', async () => {
-    const m = await runtime.ingest.metrics<IngestMetrics>();
-    if (!m || m.buffer.depth > 0 || m.frames.put !== m.frames.forwarded) return undefined;
-    const records = runtime.eventSources.reduce((n, es) => n + es.stats.records, 0);
-    const idle = runtime.eventSources.every((es) => es.caughtUp);
-    stableFor = idle && records === previous ? stableFor + 1 : 0;
-    previous = records;
-    // Idle for a few polls in a row: no record was on its way from the ingest task.
-    return stableFor >= 4 || undefined;
-  });
-}
-
 async function countStreamRecords(endpoint: string, stream: string): Promise<number> {
   const kinesis = kinesisClient({ endpoint });
   try {
-    let total = 0;
-    const shards = (await kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [];
-    for (const shard of shards) {
-      let iterator = (
-        await kinesis.send(
-          new GetShardIteratorCommand({
-            StreamName: stream,
-            ShardId: shard.ShardId,
-            ShardIteratorType: 'TRIM_HORIZON',
-          }),
-        )
-      ).ShardIterator;
-      for (;;) {
-        const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-        total += out.Records?.length ?? 0;
-        if (!out.Records?.length) break;
-        iterator = out.NextShardIterator;
-      }
-    }
-    return total;
+    return (await readRecords(kinesis, stream)).length;
   } finally {
     kinesis.destroy();
   }
@@ -132,7 +76,7 @@ describe('embedded runtime end to end', () => {
       }),
     );
     try {
-      await settled(runtime, clock);
+      await settled(runtime, clock, LUNCH + 3_000);
       const sim = runtime.source!.simulator;
       const ids = sim.ledger.clientIds();
       assert.equal(ids.length, 1, 'one ingest connection');
@@ -257,7 +201,7 @@ describe('embedded runtime end to end', () => {
       // once in this process, keep the endpoint they were configured with).
       const second = await startRuntime({ ...options('restart', clock, source), endpointPort: first.port });
       try {
-        await settled(second, clock);
+        await settled(second, clock, LUNCH + 3_000);
         const processedSecond = second.eventSources.reduce((n, es) => n + es.stats.records, 0);
         assert.ok(processedSecond > 0, 'the second run processed what the first left');
         // Exactly once across the restart: every record in the stream, none twice.

@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { BarRow, IndexRow, QuoteRow, TradeRow } from '../../core/derive/types.ts';
 import { tradeSortKey } from '../../core/tables.ts';
 import { barItem, indexItem, quoteItem, tradeItem } from '../../functions/transform/sinks/dynamodb-items.ts';
 import { physicalTableName } from '../../infra/constructs/pipeline-tables.ts';
 import { type Emulator, startDynamo } from '../../local/emulators/launch.ts';
+import { createNamedTables } from '../support/aws.ts';
 import { onPath } from '../support/moto.ts';
 
 const run = promisify(execFile);
@@ -94,23 +95,12 @@ describe('scripts/query-*.sh', { skip: onPath('aws') ? undefined : 'the AWS CLI 
       region: 'us-east-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
-    for (const table of ['trades', 'quotes', 'bars', 'indices'] as const) {
-      const sorted = table !== 'quotes';
-      await ddb.send(
-        new CreateTableCommand({
-          TableName: name(table),
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            ...(sorted ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : []),
-          ],
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            ...(sorted ? [{ AttributeName: 'sk', AttributeType: 'S' as const }] : []),
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-    }
+    await createNamedTables(ddb, {
+      trades: name('trades'),
+      quotes: name('quotes'),
+      bars: name('bars'),
+      indices: name('indices'),
+    });
     const quote: QuoteRow = {
       symbol: 'FPT',
       tradingDate: DAY,

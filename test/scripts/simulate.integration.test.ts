@@ -5,10 +5,10 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { stockSubscribeMessages } from '../../../core/iboard/subscribe.ts';
-import { connect } from '../../support/ws-client.ts';
+import { stockSubscribeMessages } from '../../core/iboard/subscribe.ts';
+import { connect } from '../support/ws-client.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function simulate(args: string[]) {
   return spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/simulate.ts'), ...args], {
