@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MAIN = `${ROOT}ingest-task/main.ts`;
 
 export type LogRecord = { level: string; message: string; [key: string]: unknown };
