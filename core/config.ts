@@ -1,20 +1,23 @@
 /**
  * The one reader of environment variables for every entry point (the ingest task, the
  * Lambdas, the embedded runtime): typed readers for one variable each that trim, apply
- * the default, check the range and throw the entry point's {@link ConfigurationError}
- * naming the variable when the value is wrong. Variable names are in `core/settings.ts`.
+ * the default, check the range and throw the entry point's error naming the variable
+ * when the value is wrong (a `ConfigurationError` of `core/errors.ts`, or the runtime's
+ * usage error). Variable names are in `core/settings.ts`.
  *
  * @example
- * const settings = settingsOf(process.env, (name, problem, options) => new ConfigError(name, `${name}: ${problem}`, options));
+ * const settings = settingsOf(process.env, ConfigError);
  * settings.number('LINGER_MS', { default: 200, min: 1, max: 10_000, integer: true }); // 200 when unset
  * settings.required('STREAM_NAME'); // throws ConfigError 'STREAM_NAME: is required' when unset
  */
-import type { ConfigurationError } from './errors.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Builds the entry point's error for `setting`; `problem` is what is wrong, e.g. `is required`. */
-export type SettingErrorOf = (setting: string, problem: string, options?: ErrorOptions) => ConfigurationError;
+/**
+ * The entry point's error class: built with the setting's name and what is wrong with it
+ * (e.g. `is required`), it words the message (`TransformConfigError`: `SINK: must be ...`).
+ */
+export type SettingErrorClass = new (setting: string, problem: string, options?: ErrorOptions) => Error;
 
 export type NumberRule = { default: number; min: number; max: number; integer?: boolean };
 
@@ -36,14 +39,17 @@ export type Settings = {
   fail(name: string, problem: string, options?: ErrorOptions): never;
 };
 
-export function settingsOf(env: Env, errorOf: SettingErrorOf): Settings {
+/** The trimmed value, or undefined when unset or blank: for a reader with nothing to reject. */
+export function rawSetting(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+export function settingsOf(env: Env, ErrorClass: SettingErrorClass): Settings {
   const fail = (name: string, problem: string, options?: ErrorOptions): never => {
-    throw errorOf(name, problem, options);
+    throw new ErrorClass(name, problem, options);
   };
-  const raw = (name: string) => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
-  };
+  const raw = (name: string) => rawSetting(env, name);
   return {
     raw,
     fail,

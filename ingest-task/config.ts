@@ -89,7 +89,7 @@ export type IngestConfig = {
 
 /** Reads and checks every setting; throws {@link ConfigError} on the first bad one. */
 export function loadConfig(env: Env): IngestConfig {
-  const settings = settingsOf(env, (setting, problem, options) => new ConfigError(setting, problem, options));
+  const settings = settingsOf(env, ConfigError);
   const { raw, required, number, choice, url } = settings;
   const protocol = readProtocol(settings);
   const iboardUrl = url(ENV.IBOARD_URL, ['ws:', 'wss:'], DEFAULT_URLS[protocol]) as string;

@@ -32,12 +32,9 @@ export type ReconcileConfig = {
   readonly symbols: readonly string[];
 };
 
-const settingsIn = (env: Env) =>
-  settingsOf(env, (setting, problem, options) => new ReconcileConfigError(setting, problem, options));
-
 /** Reads {@link ReconcileConfig}; an unknown symbol throws `UnknownSymbolError` as the ingest task's does. */
 export function readReconcileConfig(env: Env): ReconcileConfig {
-  const settings = settingsIn(env);
+  const settings = settingsOf(env, ReconcileConfigError);
   return {
     tradesTable: settings.required(ENV.TRADES_TABLE),
     controlTable: settings.required(ENV.CONTROL_TABLE),
@@ -47,5 +44,5 @@ export function readReconcileConfig(env: Env): ReconcileConfig {
 
 /** The REST snapshot's base URL. */
 export function snapshotUrlOf(env: Env): string {
-  return settingsIn(env).raw(ENV.SNAPSHOT_URL) ?? DEFAULT_SNAPSHOT_URL;
+  return settingsOf(env, ReconcileConfigError).raw(ENV.SNAPSHOT_URL) ?? DEFAULT_SNAPSHOT_URL;
 }

@@ -32,10 +32,7 @@ export class SessionControlConfigError extends ConfigurationError {
 
 /** Reads {@link SessionControlConfig}; fails naming the variable. */
 export function readSessionControlConfig(env: Env): SessionControlConfig {
-  const settings = settingsOf(
-    env,
-    (variable, problem, options) => new SessionControlConfigError(variable, problem, options),
-  );
+  const settings = settingsOf(env, SessionControlConfigError);
   const controlTable = settings.required(ENV.CONTROL_TABLE, 'required (the control table name)');
   const cluster = settings.raw(ENV.ECS_CLUSTER);
   const service = settings.raw(ENV.ECS_SERVICE);

@@ -71,10 +71,7 @@ export class TransformConfigError extends ConfigurationError {
 }
 
 export function loadTransformConfig(env: Env): TransformConfig {
-  const settings = settingsOf(
-    env,
-    (variable, problem, options) => new TransformConfigError(variable, problem, options),
-  );
+  const settings = settingsOf(env, TransformConfigError);
   const required = (name: string) => settings.required(name, 'is required but not set');
   const sink = (settings.raw(ENV.SINK) ?? SINKS.DYNAMODB) as SinkKind;
   if (!Object.values(SINKS).includes(sink)) {

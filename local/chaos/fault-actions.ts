@@ -7,6 +7,7 @@
 import { Agent } from 'node:http';
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ChaosError } from '../../core/errors.ts';
 import { encodeRecord } from '../../core/records/index.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/clients.ts';
 import type { Simulator } from '../simulator/simulator.ts';
@@ -42,10 +43,10 @@ export type CorruptRecord = {
   readonly kind: string;
 };
 
-export class ChaosStepError extends Error {
+export class ChaosStepError extends ChaosError {
   readonly code = 'CHAOS_STEP_FAILED';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ChaosStepError';
   }
 }

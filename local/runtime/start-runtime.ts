@@ -12,6 +12,7 @@
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { reconciliationSummary } from '../../core/derive/reconcile.ts';
+import { LocalRuntimeError } from '../../core/errors.ts';
 import { ENV } from '../../core/settings.ts';
 import { tradingDate } from '../../core/tables.ts';
 import { provision } from '../cloudformation/provision.ts';
@@ -75,10 +76,10 @@ export type RuntimeOptions = {
   readonly signal?: AbortSignal;
 };
 
-export class StartAbortedError extends Error {
+export class StartAbortedError extends LocalRuntimeError {
   readonly code = 'START_ABORTED';
-  constructor() {
-    super('start aborted');
+  constructor(options?: ErrorOptions) {
+    super('start aborted', options);
     this.name = 'StartAbortedError';
   }
 }
