@@ -12,6 +12,7 @@
  * const now = clockFromEnv(process.env); // Date.now when CLOCK_START is unset
  * isMarketTradingAt(now());
  */
+import { ConfigurationError } from './errors.ts';
 import { ENV } from './settings.ts';
 
 /** A simulated clock: it showed `start` at real time `origin` and runs `speed` times real time. */
@@ -21,13 +22,14 @@ export type ClockSetting = { readonly start: number; readonly origin: number; re
 export const CLOCK_SPEED_RANGE = { min: 0.001, max: 100_000 } as const;
 
 /** A clock variable with a value that is not a time or a speed; `setting` names the variable. */
-export class ClockSettingError extends Error {
+export class ClockSettingError extends ConfigurationError {
   readonly code = 'CLOCK_SETTING_INVALID';
   constructor(
-    readonly setting: string,
+    setting: string,
     readonly problem: string,
+    options?: ErrorOptions,
   ) {
-    super(`${setting}: ${problem}`);
+    super(setting, `${setting}: ${problem}`, options);
     this.name = 'ClockSettingError';
   }
 }

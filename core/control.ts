@@ -22,10 +22,10 @@
  * await ddb.send(new PutItemCommand({ TableName, Item: toControlItem(state) }));
  * shouldIngest(fromControlItem(item), Date.now()); // true only in a trading window of a trading day
  */
+import { FunctionError } from './errors.ts';
 import type { CalendarOptions } from './market/calendar.ts';
 import { isTradingDay } from './market/calendar.ts';
 import { hm, ictMinuteOfDay } from './market/ict-time.ts';
-import { ENV } from './settings.ts';
 import { CONTROL_ITEM_ID, TABLE_KEYS } from './tables.ts';
 
 export const INGEST_STATES = { RUNNING: 'running', STOPPED: 'stopped' } as const;
@@ -91,10 +91,10 @@ export const INGEST_WINDOWS: Readonly<Record<IngestSession, { readonly from: str
   };
 
 /** Thrown on an event or an item that does not have the shape above. */
-export class ControlShapeError extends Error {
+export class ControlShapeError extends FunctionError {
   readonly code = 'CONTROL_SHAPE_INVALID';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ControlShapeError';
   }
 }
@@ -295,39 +295,4 @@ function readOverride(
     );
   }
   return { by, why, at, until };
-}
-
-/** Settings of the session-control function, read from its environment. */
-export type SessionControlConfig = {
-  readonly controlTable: string;
-  /** Set when the ingest runs as an ECS service whose desired count the schedule drives. */
-  readonly ecs?: { readonly cluster: string; readonly service: string };
-};
-
-/** Thrown at start when a required variable is missing or the ECS pair is half set. */
-export class SessionControlConfigError extends Error {
-  readonly code = 'SESSION_CONTROL_CONFIG_INVALID';
-  readonly variable: string;
-  constructor(variable: string, message: string) {
-    super(`${variable}: ${message}`);
-    this.name = 'SessionControlConfigError';
-    this.variable = variable;
-  }
-}
-
-/** Reads {@link SessionControlConfig}; fails naming the variable. */
-export function readSessionControlConfig(env: Record<string, string | undefined>): SessionControlConfig {
-  const controlTable = env[ENV.CONTROL_TABLE];
-  if (!controlTable)
-    throw new SessionControlConfigError(ENV.CONTROL_TABLE, 'required (the control table name)');
-  const cluster = env[ENV.ECS_CLUSTER];
-  const service = env[ENV.ECS_SERVICE];
-  if (Boolean(cluster) !== Boolean(service)) {
-    const missing = cluster ? ENV.ECS_SERVICE : ENV.ECS_CLUSTER;
-    throw new SessionControlConfigError(
-      missing,
-      `set both ${ENV.ECS_CLUSTER} and ${ENV.ECS_SERVICE}, or neither`,
-    );
-  }
-  return { controlTable, ...(cluster && service ? { ecs: { cluster, service } } : {}) };
 }

@@ -17,24 +17,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { clockFromEnv } from '../core/clock.ts';
+import { readAtInit } from '../core/config.ts';
 import { describeMismatch } from '../core/exchange-reconcile.ts';
-import { resolveSymbols } from '../core/iboard/symbols.ts';
 import { isTradingDay } from '../core/market/calendar.ts';
 import { ictDate } from '../core/market/ict-time.ts';
 import { METRIC_NAMESPACE, METRIC_SERVICES, METRICS } from '../core/metric-names.ts';
-import { ENV } from '../core/settings.ts';
-import { DEFAULT_SNAPSHOT_URL, SnapshotClient } from '../ingest-task/snapshot-client.ts';
+import { SnapshotClient } from '../ingest-task/snapshot-client.ts';
+import { ReconcileConfigError, readReconcileConfig, snapshotUrlOf } from './reconcile/config.ts';
 import { reconcileAgainstExchange } from './reconcile/exchange-snapshot.ts';
 import { readStoredTotals, summaryItemOf, writeSummary } from './reconcile/summary-store.ts';
-
-/** A setting is missing or wrong: the function cannot run at all. */
-export class ReconcileConfigError extends Error {
-  readonly code = 'RECONCILE_CONFIG_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReconcileConfigError';
-  }
-}
 
 export type ReconcileResult =
   | { readonly tradingDate: string; readonly skipped: string }
@@ -49,20 +40,18 @@ export type ReconcileResult =
 const logger = new Logger({ serviceName: METRIC_SERVICES.reconcile });
 const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: METRIC_SERVICES.reconcile });
 const dynamo = new DynamoDBClient({});
+/** Read and checked at init; a missing variable fails every invocation naming it. */
+const settings = readAtInit(() => readReconcileConfig(process.env));
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function handler(input: unknown): Promise<ReconcileResult> {
-  // Read per call: the embedded runtime points SNAPSHOT_URL at its simulator after loading.
-  const env = process.env;
-  const tradesTable = required(env, ENV.TRADES_TABLE);
-  const controlTable = required(env, ENV.CONTROL_TABLE);
-  const symbols = resolveSymbols(env[ENV.SYMBOLS]?.trim() || 'ALL');
+  const { tradesTable, controlTable, symbols } = settings();
   const requested = (input as { tradingDate?: unknown } | undefined)?.tradingDate;
   if (requested !== undefined && (typeof requested !== 'string' || !DATE.test(requested))) {
-    throw new ReconcileConfigError(`tradingDate must be YYYY-MM-DD, got ${JSON.stringify(requested)}`);
+    throw new ReconcileConfigError('tradingDate', `must be YYYY-MM-DD, got ${JSON.stringify(requested)}`);
   }
-  const now = clockFromEnv(env)();
+  const now = clockFromEnv(process.env)();
   const tradingDate = (requested as string | undefined) ?? ictDate(now);
   if (!isTradingDay(tradingDate)) {
     logger.info('not a trading day, nothing to reconcile', { tradingDate });
@@ -70,7 +59,8 @@ export async function handler(input: unknown): Promise<ReconcileResult> {
   }
 
   const stored = await readStoredTotals(dynamo, tradesTable, symbols, tradingDate);
-  const client = new SnapshotClient({ baseUrl: env[ENV.SNAPSHOT_URL]?.trim() || DEFAULT_SNAPSHOT_URL });
+  // Read per call: the embedded runtime points SNAPSHOT_URL at its simulator after loading.
+  const client = new SnapshotClient({ baseUrl: snapshotUrlOf(process.env) });
   const result = await reconcileAgainstExchange(stored, { tradingDate, symbols, client });
   await writeSummary(dynamo, controlTable, summaryItemOf(result, Date.now()));
 
@@ -93,10 +83,4 @@ export async function handler(input: unknown): Promise<ReconcileResult> {
     otherDate: result.otherDate.length,
   });
   return { tradingDate, checked: result.checked, mismatches: result.mismatches.length, examples };
-}
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name]?.trim();
-  if (!value) throw new ReconcileConfigError(`${name} is required`);
-  return value;
 }

@@ -22,24 +22,27 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { clockFromEnv } from '../core/clock.ts';
+import { readAtInit } from '../core/config.ts';
 import type { ControlState } from '../core/control.ts';
 import {
+  ControlShapeError,
   controlKey,
   desiredTaskCount,
   fromControlItem,
   INGEST_STATES,
   parseControlEvent,
-  readSessionControlConfig,
   toControlItem,
 } from '../core/control.ts';
+import { FunctionError } from '../core/errors.ts';
 import { isMarketTradingAt } from '../core/market/calendar.ts';
 import { METRIC_NAMESPACE, METRIC_SERVICES, METRICS } from '../core/metric-names.ts';
 import { reconcileControl } from '../core/session-reconcile.ts';
+import { readSessionControlConfig } from './session-control/config.ts';
 
 /** Thrown when an AWS call fails; EventBridge's async invoke retries the event. */
-export class SessionControlError extends Error {
+export class SessionControlError extends FunctionError {
   readonly code: 'CONTROL_READ_FAILED' | 'CONTROL_WRITE_FAILED' | 'ECS_UPDATE_FAILED';
-  constructor(code: SessionControlError['code'], message: string, options: { cause: unknown }) {
+  constructor(code: SessionControlError['code'], message: string, options: ErrorOptions) {
     super(message, options);
     this.name = 'SessionControlError';
     this.code = code;
@@ -61,20 +64,24 @@ export type SessionControlResult = {
 
 const logger = new Logger({ serviceName: METRIC_SERVICES.sessionControl });
 const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: METRIC_SERVICES.sessionControl });
-const config = readSessionControlConfig(process.env);
+/** Read and checked at init; a bad variable fails every invocation naming it. */
+const settings = readAtInit(() => readSessionControlConfig(process.env));
 const dynamo = new DynamoDBClient({});
-const ecs = config.ecs ? new ECSClient({}) : undefined;
+/** Built on the first call that needs it: only with an ECS host. */
+let ecs: ECSClient | undefined;
 
 export async function handler(input: unknown): Promise<SessionControlResult> {
+  const config = settings();
   // Real time on AWS; the embedded runtime's simulated clock when it sets CLOCK_START.
   const now = clockFromEnv(process.env)();
   const event = parseControlEvent(input);
-  const { state, write } = reconcileControl(event, await readControl(), now);
-  if (write) await writeControl(state);
+  const { state, write } = reconcileControl(event, await readControl(config.controlTable), now);
+  if (write) await writeControl(config.controlTable, state);
 
   let desiredCount: number | undefined;
-  if (config.ecs && ecs) {
+  if (config.ecs) {
     desiredCount = desiredTaskCount(event, state, now);
+    ecs ??= new ECSClient({});
     await setDesiredCount(ecs, config.ecs, desiredCount);
   }
 
@@ -104,35 +111,27 @@ export async function handler(input: unknown): Promise<SessionControlResult> {
   return result;
 }
 
-async function readControl(): Promise<ControlState | undefined> {
+async function readControl(table: string): Promise<ControlState | undefined> {
   try {
     const out = await dynamo.send(
-      new GetItemCommand({ TableName: config.controlTable, Key: controlKey(), ConsistentRead: true }),
+      new GetItemCommand({ TableName: table, Key: controlKey(), ConsistentRead: true }),
     );
     return fromControlItem(out.Item);
   } catch (cause) {
-    if ((cause as { code?: string }).code === 'CONTROL_SHAPE_INVALID') throw cause;
-    throw new SessionControlError(
-      'CONTROL_READ_FAILED',
-      `cannot read the control item of ${config.controlTable}`,
-      {
-        cause,
-      },
-    );
+    if (cause instanceof ControlShapeError) throw cause;
+    throw new SessionControlError('CONTROL_READ_FAILED', `cannot read the control item of ${table}`, {
+      cause,
+    });
   }
 }
 
-async function writeControl(state: ControlState): Promise<void> {
+async function writeControl(table: string, state: ControlState): Promise<void> {
   try {
-    await dynamo.send(new PutItemCommand({ TableName: config.controlTable, Item: toControlItem(state) }));
+    await dynamo.send(new PutItemCommand({ TableName: table, Item: toControlItem(state) }));
   } catch (cause) {
-    throw new SessionControlError(
-      'CONTROL_WRITE_FAILED',
-      `cannot write the control item of ${config.controlTable}`,
-      {
-        cause,
-      },
-    );
+    throw new SessionControlError('CONTROL_WRITE_FAILED', `cannot write the control item of ${table}`, {
+      cause,
+    });
   }
 }
 

@@ -5,8 +5,8 @@
  * - turns the Kinesis event into records (base64 data, sequence numbers, arrival times);
  * - archives them first (`archive/archive-step.ts`, when an archive store is configured):
  *   a failed archive write fails the whole batch, so nothing is derived unarchived;
- * - runs the batch against the sink chosen by `SINK` (config read once, on the first
- *   invocation, failing with the missing variable's name);
+ * - runs the batch against the sink chosen by `SINK` (config read once, when the module
+ *   loads; a missing or bad variable fails every invocation with the variable's name);
  * - answers with `batchItemFailures` (ReportBatchItemFailures): empty when everything is
  *   stored, else the sequence number of the first record not fully processed, so the
  *   event source mapping retries from there; poison input never fails the batch (it is
@@ -23,6 +23,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { ArchiveStore } from '../core/archive/store.ts';
+import { readAtInit } from '../core/config.ts';
 import type { BatchRecord } from '../core/derive/decode-batch.ts';
 import type { TransformSink } from '../core/derive/sink.ts';
 import { type BatchOutcome, transformBatch } from '../core/derive/transform-batch.ts';
@@ -186,14 +187,17 @@ function describeError(error: unknown) {
   return { name: e?.name, message: e?.message, code: e?.code, status: e?.$metadata?.httpStatusCode };
 }
 
-/** The deployed handler: configuration, DynamoDB client and sink built on the first invocation. */
+/** The deployed function's configuration, read and checked at init. */
+const deployedConfig = readAtInit(() => loadTransformConfig(process.env));
+
+/** The deployed handler: DynamoDB client and sink built on the first invocation. */
 export const handler: TransformHandler = createTransformHandler(async () => {
-  const config = loadTransformConfig(process.env);
+  const config = deployedConfig();
   const dynamo = new DynamoDBClient({ maxAttempts: DYNAMO_MAX_ATTEMPTS });
   return {
     sink: await createSink(config, dynamo),
     logger: new Logger({ serviceName: METRIC_SERVICES.transform }),
     metrics: new Metrics({ namespace: TRANSFORM_NAMESPACE, serviceName: METRIC_SERVICES.transform }),
-    archive: createArchiveStore(process.env),
+    archive: createArchiveStore(config.archive),
   };
 });

@@ -6,7 +6,9 @@
  * @example
  * npx cdk synth -c ingestHost=external -c shardCount=1
  */
+
 import type { Node } from 'constructs';
+import { ConfigurationError } from '../core/errors.ts';
 
 export const INGEST_HOSTS = { FARGATE: 'fargate', EXTERNAL: 'external' } as const;
 export type IngestHost = (typeof INGEST_HOSTS)[keyof typeof INGEST_HOSTS];
@@ -77,11 +79,11 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
 };
 
 /** Thrown when a context value is not one the stack understands. */
-export class InfraContextError extends Error {
+export class InfraContextError extends ConfigurationError {
   readonly code = 'INFRA_CONTEXT_INVALID';
   readonly key: string;
-  constructor(key: string, message: string) {
-    super(`context ${key}: ${message}`);
+  constructor(key: string, message: string, options?: ErrorOptions) {
+    super(key, `context ${key}: ${message}`, options);
     this.name = 'InfraContextError';
     this.key = key;
   }

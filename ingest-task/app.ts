@@ -10,9 +10,11 @@
  * app.metricsPort;             // where /healthz and /metrics answer
  * await app.shutdown('SIGTERM'); // true when every frame received was acknowledged
  */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { ControlState } from '../core/control.ts';
+import { IngestError } from '../core/errors.ts';
 import { type Generation, MAX_FRAME_LENGTH } from '../core/iboard/types.ts';
 import { isMarketTradingAt } from '../core/market/calendar.ts';
 import type { PackedRecord } from '../core/records/index.ts';
@@ -38,7 +40,7 @@ import { SnapshotFallback } from './snapshot-fallback.ts';
 import { subscribeMessagesOf } from './subscriptions.ts';
 
 /** The task could not start for a reason other than a setting (e.g. Kinesis unreachable). */
-export class IngestStartError extends Error {
+export class IngestStartError extends IngestError {
   readonly code = 'INGEST_START_FAILED';
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

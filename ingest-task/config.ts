@@ -7,23 +7,22 @@
  * const config = loadConfig(process.env); // throws ConfigError('SYMBOLS', 'unknown symbol "FTP" (did you mean FPT?)')
  */
 import { type ClockSetting, ClockSettingError, clockNow, readClockSetting } from '../core/clock.ts';
+import { type Env, type Settings, settingsOf } from '../core/config.ts';
+import { ConfigurationError } from '../core/errors.ts';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_INDICES, MAX_CHUNK_SIZE } from '../core/iboard/subscribe.ts';
 import { resolveSymbols } from '../core/iboard/symbols.ts';
 import { ENV } from '../core/settings.ts';
-import {
-  ConfigError,
-  choiceSetting,
-  type Env,
-  listSetting,
-  numberSetting,
-  rawSetting,
-  requiredSetting,
-  urlSetting,
-} from './config-values.ts';
 import { INGEST_MODES, type IngestMode } from './schedule-gate.ts';
 import { DEFAULT_SNAPSHOT_URL } from './snapshot-client.ts';
 
-export { ConfigError } from './config-values.ts';
+/** A setting with a wrong or missing value; `setting` names the environment variable. */
+export class ConfigError extends ConfigurationError {
+  readonly code = 'CONFIG_INVALID';
+  constructor(setting: string, problem: string, options?: ErrorOptions) {
+    super(setting, `${setting}: ${problem}`, options);
+    this.name = 'ConfigError';
+  }
+}
 
 /**
  * `auto` (default): V2, moving to MQTT when V2 is refused or silent in trading hours
@@ -90,24 +89,24 @@ export type IngestConfig = {
 
 /** Reads and checks every setting; throws {@link ConfigError} on the first bad one. */
 export function loadConfig(env: Env): IngestConfig {
-  const protocol = readProtocol(env);
-  const iboardUrl = urlSetting(env, ENV.IBOARD_URL, ['ws:', 'wss:'], DEFAULT_URLS[protocol]) as string;
-  const mqttUrl = urlSetting(env, ENV.IBOARD_MQTT_URL, ['ws:', 'wss:'], DEFAULT_URLS.mqtt) as string;
-  if (protocol !== 'auto' && rawSetting(env, ENV.IBOARD_MQTT_URL) !== undefined) {
-    throw new ConfigError(
+  const settings = settingsOf(env, ConfigError);
+  const { raw, required, number, choice, url } = settings;
+  const protocol = readProtocol(settings);
+  const iboardUrl = url(ENV.IBOARD_URL, ['ws:', 'wss:'], DEFAULT_URLS[protocol]) as string;
+  const mqttUrl = url(ENV.IBOARD_MQTT_URL, ['ws:', 'wss:'], DEFAULT_URLS.mqtt) as string;
+  if (protocol !== 'auto' && raw(ENV.IBOARD_MQTT_URL) !== undefined) {
+    settings.fail(
       ENV.IBOARD_MQTT_URL,
       `is used only with ${ENV.IBOARD_PROTOCOL}=auto; with ${protocol}, set ${ENV.IBOARD_URL} instead`,
     );
   }
-  const symbolSpec = rawSetting(env, ENV.SYMBOLS) ?? 'ALL';
-  const symbols = resolveSymbolSpec(symbolSpec);
-  const indices = resolveIndices(env);
-  const mode = choiceSetting(env, ENV.INGEST_MODE, Object.values(INGEST_MODES), INGEST_MODES.CONTROL);
-  const reconnectMaxMs =
-    numberSetting(env, ENV.RECONNECT_MAX_SECONDS, { default: 30, min: 0.01, max: 600 }) * 1000;
+  const symbolSpec = raw(ENV.SYMBOLS) ?? 'ALL';
+  const symbols = resolveSymbolSpec(settings, symbolSpec);
+  const indices = resolveIndices(settings);
+  const mode = choice(ENV.INGEST_MODE, Object.values(INGEST_MODES), INGEST_MODES.CONTROL);
+  const reconnectMaxMs = number(ENV.RECONNECT_MAX_SECONDS, { default: 30, min: 0.01, max: 600 }) * 1000;
   const endpoint = (specific: string) =>
-    urlSetting(env, specific, ['http:', 'https:']) ??
-    urlSetting(env, 'AWS_ENDPOINT_URL', ['http:', 'https:']);
+    url(specific, ['http:', 'https:']) ?? url('AWS_ENDPOINT_URL', ['http:', 'https:']);
   return {
     iboardUrl,
     protocol,
@@ -115,30 +114,29 @@ export function loadConfig(env: Env): IngestConfig {
     symbolSpec,
     symbols,
     indices,
-    subscribeChunkSize: numberSetting(env, ENV.SUBSCRIBE_CHUNK_SIZE, {
+    subscribeChunkSize: number(ENV.SUBSCRIBE_CHUNK_SIZE, {
       default: DEFAULT_CHUNK_SIZE,
       min: 1,
       max: MAX_CHUNK_SIZE,
       integer: true,
     }),
-    watchdogMs: numberSetting(env, ENV.WATCHDOG_SECONDS, { default: 60, min: 0.05, max: 3600 }) * 1000,
-    fallbackAfterMs:
-      numberSetting(env, ENV.FALLBACK_AFTER_SECONDS, { default: 120, min: 0, max: 3600 }) * 1000,
+    watchdogMs: number(ENV.WATCHDOG_SECONDS, { default: 60, min: 0.05, max: 3600 }) * 1000,
+    fallbackAfterMs: number(ENV.FALLBACK_AFTER_SECONDS, { default: 120, min: 0, max: 3600 }) * 1000,
     // Live, one poll reads ~1,500 instruments in three requests of ~1 s: keep it at seconds.
-    pollMs: numberSetting(env, ENV.POLL_SECONDS, { default: 5, min: 0.05, max: 600 }) * 1000,
-    snapshotUrl: urlSetting(env, ENV.SNAPSHOT_URL, ['http:', 'https:'], DEFAULT_SNAPSHOT_URL) as string,
-    pingIntervalMs: numberSetting(env, ENV.PING_SECONDS, { default: 20, min: 0.05, max: 600 }) * 1000,
+    pollMs: number(ENV.POLL_SECONDS, { default: 5, min: 0.05, max: 600 }) * 1000,
+    snapshotUrl: url(ENV.SNAPSHOT_URL, ['http:', 'https:'], DEFAULT_SNAPSHOT_URL) as string,
+    pingIntervalMs: number(ENV.PING_SECONDS, { default: 20, min: 0.05, max: 600 }) * 1000,
     reconnectBaseMs: Math.min(RECONNECT_BASE_MS, reconnectMaxMs),
     reconnectMaxMs,
-    lingerMs: numberSetting(env, ENV.LINGER_MS, { default: 200, min: 1, max: 60_000, integer: true }),
+    lingerMs: number(ENV.LINGER_MS, { default: 200, min: 1, max: 60_000, integer: true }),
     // The packer's bounds: at least 1 KiB; at most 1 MiB less room for framing (a Kinesis record's limit).
-    maxRecordBytes: numberSetting(env, ENV.MAX_RECORD_BYTES, {
+    maxRecordBytes: number(ENV.MAX_RECORD_BYTES, {
       default: 256 * 1024,
       min: 1024,
       max: 960 * 1024,
       integer: true,
     }),
-    partitionBuckets: numberSetting(env, ENV.PARTITION_BUCKETS, {
+    partitionBuckets: number(ENV.PARTITION_BUCKETS, {
       default: 8,
       min: 1,
       max: 100,
@@ -146,62 +144,58 @@ export function loadConfig(env: Env): IngestConfig {
     }),
     // ~5 s of the whole market at 20,000 frames/s, over a minute at the real peak; at
     // ~450 bytes per waiting frame it keeps the task well under 150 MB.
-    bufferMaxFrames: numberSetting(env, ENV.BUFFER_MAX_FRAMES, {
+    bufferMaxFrames: number(ENV.BUFFER_MAX_FRAMES, {
       default: 100_000,
       min: 10,
       max: 10_000_000,
       integer: true,
     }),
-    bufferBlockMs: numberSetting(env, ENV.BUFFER_BLOCK_SECONDS, { default: 30, min: 0, max: 3600 }) * 1000,
-    drainDeadlineMs:
-      numberSetting(env, ENV.DRAIN_DEADLINE_SECONDS, { default: 25, min: 0.1, max: 3600 }) * 1000,
-    metricsPort: numberSetting(env, ENV.METRICS_PORT, { default: 8080, min: 0, max: 65_535, integer: true }),
-    controlPollMs: numberSetting(env, ENV.CONTROL_POLL_SECONDS, { default: 10, min: 0.05, max: 3600 }) * 1000,
+    bufferBlockMs: number(ENV.BUFFER_BLOCK_SECONDS, { default: 30, min: 0, max: 3600 }) * 1000,
+    drainDeadlineMs: number(ENV.DRAIN_DEADLINE_SECONDS, { default: 25, min: 0.1, max: 3600 }) * 1000,
+    metricsPort: number(ENV.METRICS_PORT, { default: 8080, min: 0, max: 65_535, integer: true }),
+    controlPollMs: number(ENV.CONTROL_POLL_SECONDS, { default: 10, min: 0.05, max: 3600 }) * 1000,
     mode,
-    streamName: requiredSetting(env, ENV.STREAM_NAME, 'the Kinesis stream to write to'),
+    streamName: required(ENV.STREAM_NAME, 'is required (the Kinesis stream to write to)'),
     controlTable:
       mode === INGEST_MODES.CONTROL
-        ? requiredSetting(
-            env,
+        ? required(
             ENV.CONTROL_TABLE,
-            'the table holding the control item, in INGEST_MODE=control',
+            'is required (the table holding the control item, in INGEST_MODE=control)',
           )
-        : rawSetting(env, ENV.CONTROL_TABLE),
+        : raw(ENV.CONTROL_TABLE),
     region:
-      rawSetting(env, 'AWS_REGION') ??
-      rawSetting(env, 'AWS_DEFAULT_REGION') ??
-      requiredSetting(env, 'AWS_REGION', 'the region of the stream'),
+      raw('AWS_REGION') ??
+      raw('AWS_DEFAULT_REGION') ??
+      required('AWS_REGION', 'is required (the region of the stream)'),
     kinesisEndpoint: endpoint('AWS_ENDPOINT_URL_KINESIS'),
     dynamodbEndpoint: endpoint('AWS_ENDPOINT_URL_DYNAMODB'),
     clock: readClock(env),
-    emf: readEmf(env),
-    packInWorker: choiceSetting(env, ENV.PACK_IN_WORKER, ['on', 'off'] as const, 'on') === 'on',
+    emf: readEmf(settings),
+    packInWorker: choice(ENV.PACK_IN_WORKER, ['on', 'off'] as const, 'on') === 'on',
   };
 }
 
-function readProtocol(env: Env): Protocol {
-  const raw = rawSetting(env, ENV.IBOARD_PROTOCOL);
+function readProtocol(settings: Settings): Protocol {
+  const raw = settings.raw(ENV.IBOARD_PROTOCOL);
   if (raw === undefined) return 'auto';
   const match = PROTOCOLS.find((p) => p === raw.toLowerCase());
-  if (!match) throw new ConfigError(ENV.IBOARD_PROTOCOL, `must be ${PROTOCOL_HELP}, got "${raw}"`);
-  return match;
+  return match ?? settings.fail(ENV.IBOARD_PROTOCOL, `must be ${PROTOCOL_HELP}, got "${raw}"`);
 }
 
-function resolveSymbolSpec(spec: string): string[] {
+function resolveSymbolSpec(settings: Settings, spec: string): string[] {
   try {
     return resolveSymbols(spec);
   } catch (error) {
-    throw new ConfigError(ENV.SYMBOLS, (error as Error).message, { cause: error });
+    return settings.fail(ENV.SYMBOLS, (error as Error).message, { cause: error });
   }
 }
 
-function resolveIndices(env: Env): string[] {
-  const list = listSetting(env, ENV.INDICES);
+function resolveIndices(settings: Settings): string[] {
+  const list = settings.list(ENV.INDICES);
   if (list === undefined) return [...DEFAULT_INDICES];
   if (list.length === 1 && list[0].toUpperCase() === 'NONE') return [];
   const bad = list.find((id) => !/^[A-Za-z0-9_]{1,32}$/.test(id));
-  if (bad !== undefined)
-    throw new ConfigError(ENV.INDICES, `"${bad}" is not an index id (letters and digits)`);
+  if (bad !== undefined) settings.fail(ENV.INDICES, `"${bad}" is not an index id (letters and digits)`);
   return list;
 }
 
@@ -215,11 +209,11 @@ function readClock(env: Env): IngestConfig['clock'] {
   }
 }
 
-function readEmf(env: Env): boolean {
-  const choice = choiceSetting(env, ENV.EMF_METRICS, ['auto', 'on', 'off'] as const, 'auto');
+function readEmf(settings: Settings): boolean {
+  const choice = settings.choice(ENV.EMF_METRICS, ['auto', 'on', 'off'] as const, 'auto');
   if (choice !== 'auto') return choice === 'on';
   // ECS sets this in every task; elsewhere (compose, embedded runtime) EMF lines are noise.
-  return rawSetting(env, 'ECS_CONTAINER_METADATA_URI_V4') !== undefined;
+  return settings.raw('ECS_CONTAINER_METADATA_URI_V4') !== undefined;
 }
 
 /** `now()` of the configured clock: real time, or the runtime's simulated clock. */

@@ -12,7 +12,7 @@
  * const gate = new ScheduleGate({ mode: 'control', pollMs: 10_000, clock: Date.now, readControl, onChange, logger });
  * await gate.start(); // evaluates once, then polls
  */
-import { type ControlState, shouldIngest } from '../core/control.ts';
+import { ControlShapeError, type ControlState, shouldIngest } from '../core/control.ts';
 import type { IngestLogger } from './logger.ts';
 
 export const INGEST_MODES = { CONTROL: 'control', ALWAYS: 'always' } as const;
@@ -80,8 +80,8 @@ export class ScheduleGate {
       if (this.readFailing) this.options.logger.info('control item readable again');
       this.readFailing = false;
     } catch (error) {
-      const err = error as Error & { code?: string };
-      if (err.code === 'CONTROL_SHAPE_INVALID') {
+      const err = error as Error;
+      if (err instanceof ControlShapeError) {
         this.options.logger.error('control item has a wrong shape, treating it as stopped', {
           reason: err.message,
         });

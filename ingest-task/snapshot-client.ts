@@ -14,7 +14,9 @@
  * const client = new SnapshotClient({ baseUrl: DEFAULT_SNAPSHOT_URL });
  * const { quotes } = await client.exchange('hose'); // ~400 instruments
  */
+
 import pRetry, { AbortError } from 'p-retry';
+import { IngestError } from '../core/errors.ts';
 import { BROWSER_USER_AGENT, IBOARD_ORIGIN } from '../core/iboard/browser-headers.ts';
 import {
   type ExchangeSnapshot,
@@ -28,7 +30,7 @@ export const DEFAULT_SNAPSHOT_URL = 'https://iboard-query.ssi.com.vn';
 export { IBOARD_ORIGIN };
 
 /** A snapshot request that failed for good. `status` is absent when no HTTP answer came. */
-export class SnapshotRequestError extends Error {
+export class SnapshotRequestError extends IngestError {
   readonly code = 'SNAPSHOT_REQUEST_FAILED';
   constructor(
     readonly url: string,

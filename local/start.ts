@@ -5,6 +5,7 @@
  * what); 2 on a bad flag; 130 on a second Ctrl-C.
  */
 
+import { rawSetting } from '../core/config.ts';
 import { DEFAULT_KEYSPACE } from '../core/cql/schema.ts';
 import { isMarketTradingAt, nextMarketOpen } from '../core/market/calendar.ts';
 import { ictDateTime } from '../core/market/ict-time.ts';
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   }
   let cql: CqlSinkOptions | undefined;
   if (args.sink !== 'dynamodb') {
-    const contactPoints = process.env[ENV.CASSANDRA_CONTACT_POINTS]?.trim();
+    const contactPoints = rawSetting(process.env, ENV.CASSANDRA_CONTACT_POINTS);
     if (!contactPoints)
       fail(
         `--sink ${args.sink} needs CASSANDRA_CONTACT_POINTS: npm run cassandra -- start, then CASSANDRA_CONTACT_POINTS=127.0.0.1 npm start -- --sink ${args.sink}`,
@@ -62,8 +63,8 @@ async function main(): Promise<void> {
     cql = {
       sink: args.sink,
       contactPoints,
-      localDataCenter: process.env[ENV.CASSANDRA_LOCAL_DC]?.trim() || 'datacenter1',
-      keyspace: process.env[ENV.KEYSPACE_NAME]?.trim() || DEFAULT_KEYSPACE,
+      localDataCenter: rawSetting(process.env, ENV.CASSANDRA_LOCAL_DC) ?? 'datacenter1',
+      keyspace: rawSetting(process.env, ENV.KEYSPACE_NAME) ?? DEFAULT_KEYSPACE,
     };
   }
   let clock: Clock;

@@ -217,7 +217,8 @@ function checkDecode(decode: typeof decodeRecord, input: RecordInput): Outcome {
   try {
     envelopes = decode(input.bytes);
   } catch (error) {
-    if (!(error instanceof RecordDecodeError)) throw new Error(`decodeRecord threw ${String(error)}`);
+    if (!(error instanceof RecordDecodeError))
+      throw new Error(`decodeRecord threw ${String(error)}`, { cause: error });
     if (!DECODE_CODES.has(error.code) || error.message.length === 0)
       throw new Error(`bad RecordDecodeError ${error.code}`);
     return 'rejected';

@@ -33,6 +33,7 @@ import { type RederiveSummary, rederiveDay } from '../core/archive/rederive.ts';
 import type { ArchiveStore } from '../core/archive/store.ts';
 import { assertTradingDate } from '../core/archive/store.ts';
 import { formatReconciliation } from '../core/derive/reconcile.ts';
+import { ArchiveError } from '../core/errors.ts';
 import { ENV } from '../core/settings.ts';
 import { FileArchiveStore } from '../functions/transform/archive/file-archive-store.ts';
 import { parseS3Url, S3ArchiveStore } from '../functions/transform/archive/s3-archive-store.ts';
@@ -44,10 +45,10 @@ import { deleteDayRows, deleteRejects, rejectKeysOf } from './rederive-tables.ts
 const USAGE =
   'usage: npm run rederive -- --date YYYY-MM-DD [--symbols A,B] [--from DIR|s3://bucket/prefix] [--endpoint-url URL] [--replace] [--table-prefix P]';
 
-export class RederiveUsageError extends Error {
+export class RederiveUsageError extends ArchiveError {
   readonly code = 'REDERIVE_USAGE';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'RederiveUsageError';
   }
 }
@@ -77,13 +78,13 @@ export function parseRederiveArgs(argv: readonly string[], env: NodeJS.ProcessEn
       },
     }));
   } catch (error) {
-    throw new RederiveUsageError((error as Error).message);
+    throw new RederiveUsageError((error as Error).message, { cause: error });
   }
   if (typeof values.date !== 'string') throw new RederiveUsageError('--date YYYY-MM-DD is required');
   try {
     assertTradingDate(values.date);
   } catch (error) {
-    throw new RederiveUsageError(`--date: ${(error as Error).message}`);
+    throw new RederiveUsageError(`--date: ${(error as Error).message}`, { cause: error });
   }
   const symbols =
     typeof values.symbols === 'string'

@@ -24,6 +24,7 @@
  * const bytes = encodeArchiveObject([{ sequenceNumber: '4959...', arrivalMs: 1776148328337, partitionKey: 'b03', data }]);
  * decodeArchiveObject(bytes)[0].data; // the same bytes as put to the stream
  */
+import { ArchiveError } from '../errors.ts';
 
 /** One stream record as archived. */
 export type ArchivedRecord = {
@@ -46,10 +47,10 @@ export const ARCHIVE_OBJECT_HEADER_BYTES = 4 + 1 + 4;
 const MAGIC = 'VNSA';
 const HEADER_BYTES = ARCHIVE_OBJECT_HEADER_BYTES;
 
-export class ArchiveFormatError extends Error {
+export class ArchiveFormatError extends ArchiveError {
   readonly code = 'ARCHIVE_OBJECT_INVALID';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ArchiveFormatError';
   }
 }

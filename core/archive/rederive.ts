@@ -11,9 +11,11 @@
  * const summary = await rederiveDay({ store, sink, date: '2026-04-14', onProgress: console.log });
  * summary.rows.trades;
  */
+
 import { emptyCounts, type FrameCounts } from '../derive/derive-batch.ts';
 import type { TransformSink } from '../derive/sink.ts';
 import { type PerTable, transformBatch } from '../derive/transform-batch.ts';
+import { ArchiveError } from '../errors.ts';
 import type { ArchivedRecord } from './format.ts';
 import { archivedShards, readArchivedShard, type ShardReadStats } from './read-archive.ts';
 import { rederiveSink } from './rederive-sink.ts';
@@ -56,7 +58,7 @@ export type RederiveOptions = {
   readonly now?: () => number;
 };
 
-export class RederiveError extends Error {
+export class RederiveError extends ArchiveError {
   readonly code = 'REDERIVE_BATCH_FAILED';
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

@@ -27,6 +27,7 @@
  * for (const statement of cqlDdl('vn_stock', { replication: 'simple' })) await client.execute(statement);
  * ```
  */
+import { FunctionError } from '../errors.ts';
 
 /** The keyspace used when `KEYSPACE_NAME` is not set. */
 export const DEFAULT_KEYSPACE = 'vn_stock';
@@ -236,11 +237,15 @@ export function cqlAddMissingColumns(
 }
 
 /** Thrown for a keyspace name that is not a plain CQL identifier. */
-export class InvalidKeyspaceNameError extends Error {
+export class InvalidKeyspaceNameError extends FunctionError {
   readonly code = 'INVALID_KEYSPACE_NAME';
-  constructor(readonly keyspace: string) {
+  constructor(
+    readonly keyspace: string,
+    options?: ErrorOptions,
+  ) {
     super(
       `invalid keyspace name ${JSON.stringify(keyspace)}: a letter then letters, digits or _, ≤ 48 chars`,
+      options,
     );
     this.name = 'InvalidKeyspaceNameError';
   }

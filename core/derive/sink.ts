@@ -13,6 +13,7 @@
  * const result = await sink.writeTrades(rows);
  * if (result.failed.length > 0) retryFrom(firstRecordOf(result.failed));
  */
+import { FunctionError } from '../errors.ts';
 import type { BarKey } from './bars.ts';
 import type { BarRow, IndexRow, QuoteRow, RejectRow, TradeRow } from './types.ts';
 
@@ -55,7 +56,7 @@ export type TransformSink = {
 };
 
 /** A read failed for a reason that may pass (throttling, timeout, 5xx): retry the batch. */
-export class TransientSinkError extends Error {
+export class TransientSinkError extends FunctionError {
   readonly code = 'SINK_TRANSIENT';
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

@@ -11,6 +11,7 @@
  * formatStockFrame({ kind: 'stock', generation: 'v2', symbol: 'FPT', boardId: 'MAIN', bids: [], offers: [], fieldCount: 102 });
  * // 'MAIN|S#FPT||||...' (102 fields)
  */
+import { IngestError } from '../errors.ts';
 import {
   BID_START,
   BOOK_DEPTH,
@@ -29,11 +30,11 @@ import {
 } from './types.ts';
 
 /** A frame object that has no faithful wire form. */
-export class FrameFormatError extends Error {
+export class FrameFormatError extends IngestError {
   readonly code = 'FRAME_FORMAT';
   readonly field: string;
-  constructor(message: string, field: string) {
-    super(message);
+  constructor(message: string, field: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'FrameFormatError';
     this.field = field;
   }

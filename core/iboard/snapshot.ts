@@ -10,6 +10,7 @@
  * const { quotes, rejected } = parseExchangeSnapshot(JSON.parse(body));
  * quotes[0].frame.totalVolume; // the exchange's nmTotalTradedQty
  */
+import { IngestError } from '../errors.ts';
 import { type QuoteFrameResult, quoteToFrame } from './ssi-quote.ts';
 import type { StockFrame } from './types.ts';
 
@@ -18,10 +19,10 @@ export const SNAPSHOT_EXCHANGES = ['hose', 'hnx', 'upcom'] as const;
 export type SnapshotExchange = (typeof SNAPSHOT_EXCHANGES)[number];
 
 /** The answer is not `{ code: 'SUCCESS', data: [...] }`. */
-export class SnapshotFormatError extends Error {
+export class SnapshotFormatError extends IngestError {
   readonly code = 'SNAPSHOT_FORMAT';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'SnapshotFormatError';
   }
 }

@@ -10,6 +10,7 @@
  * // ['{"type":"sub","topic":"stockRealtimeBySymbolsAndBoards","variables":{"symbols":["VCB","FPT"],"boardIds":["MAIN"]},"component":"priceTableEquities"}']
  * unsubscribeOf(indexSubscribeMessage({ generation: 'v1' })); // same body with "type":"unsub"
  */
+import { IngestError } from '../errors.ts';
 import { stockIdOf } from './symbols.ts';
 import type { Generation } from './types.ts';
 export type SubscriptionType = 'sub' | 'unsub';
@@ -36,11 +37,11 @@ export const DEFAULT_CHUNK_SIZE = 200;
 export const MAX_CHUNK_SIZE = 5000;
 
 /** An option that cannot be used (the message names it). */
-export class SubscribeOptionError extends Error {
+export class SubscribeOptionError extends IngestError {
   readonly code = 'INVALID_SUBSCRIBE_OPTION';
   readonly option: string;
-  constructor(option: string, message: string) {
-    super(`${option}: ${message}`);
+  constructor(option: string, message: string, options?: ErrorOptions) {
+    super(`${option}: ${message}`, options);
     this.name = 'SubscribeOptionError';
     this.option = option;
   }

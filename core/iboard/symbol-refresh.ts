@@ -9,6 +9,7 @@
  * const next = symbolMapFromAllStocks(await response.json());
  * const diff = validateSymbolRefresh(next, current, { force: false }); // throws SymbolRefreshError
  */
+import { IngestError } from '../errors.ts';
 import type { Exchange } from './symbols.ts';
 
 export type SymbolMap = Record<string, string>;
@@ -21,12 +22,15 @@ const SYMBOL = /^[A-Z0-9]{2,12}$/;
 const STOCK_ID = /^(hose|hnx|upcom|fu):[0-9]{1,9}$/;
 const EXCHANGE_NAMES: Readonly<Record<string, Exchange>> = { HOSE: 'hose', HNX: 'hnx', UPCOM: 'upcom' };
 
-export class SymbolRefreshError extends Error {
+export class SymbolRefreshError extends IngestError {
   readonly code = 'SYMBOL_REFRESH';
   readonly problems: string[];
-  constructor(message: string, problems: string[] = []) {
+  constructor(message: string, problems: string[] = [], options?: ErrorOptions) {
     const shown = problems.slice(0, 5).join('; ');
-    super(problems.length === 0 ? message : `${message}: ${shown}${problems.length > 5 ? '; ...' : ''}`);
+    super(
+      problems.length === 0 ? message : `${message}: ${shown}${problems.length > 5 ? '; ...' : ''}`,
+      options,
+    );
     this.name = 'SymbolRefreshError';
     this.problems = problems;
   }

@@ -9,6 +9,7 @@
  * resolveSymbols('hnx,FPT');     // every HNX symbol, then FPT
  * resolveSymbols('FTP');         // throws UnknownSymbolError: unknown symbol FTP (did you mean FPT, ...?)
  */
+import { IngestError } from '../errors.ts';
 import symbolData from './symbols.json' with { type: 'json' };
 
 /** Exchanges as they prefix stock ids; `fu` holds the derivatives (futures). */
@@ -27,13 +28,13 @@ const EXCHANGE_ALIASES: Readonly<Record<string, Exchange>> = {
 };
 
 /** A symbol that is not in the list; `suggestions` holds up to 3 close matches. */
-export class UnknownSymbolError extends Error {
+export class UnknownSymbolError extends IngestError {
   readonly code = 'UNKNOWN_SYMBOL';
   readonly symbol: string;
   readonly suggestions: string[];
-  constructor(symbol: string, suggestions: string[]) {
+  constructor(symbol: string, suggestions: string[], options?: ErrorOptions) {
     const hint = suggestions.length > 0 ? ` (did you mean ${suggestions.join(', ')}?)` : ' (no close match)';
-    super(`unknown symbol ${JSON.stringify(symbol)}${hint}`);
+    super(`unknown symbol ${JSON.stringify(symbol)}${hint}`, options);
     this.name = 'UnknownSymbolError';
     this.symbol = symbol;
     this.suggestions = suggestions;
@@ -41,10 +42,13 @@ export class UnknownSymbolError extends Error {
 }
 
 /** A symbol spec that names nothing (empty, or only commas). */
-export class InvalidSymbolSpecError extends Error {
+export class InvalidSymbolSpecError extends IngestError {
   readonly code = 'INVALID_SYMBOL_SPEC';
-  constructor(spec: string) {
-    super(`symbol spec ${JSON.stringify(spec)} names no symbol: use ALL, HOSE, HNX, UPCOM or a comma list`);
+  constructor(spec: string, options?: ErrorOptions) {
+    super(
+      `symbol spec ${JSON.stringify(spec)} names no symbol: use ALL, HOSE, HNX, UPCOM or a comma list`,
+      options,
+    );
     this.name = 'InvalidSymbolSpecError';
   }
 }

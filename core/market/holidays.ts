@@ -14,6 +14,7 @@
  * holidays.has('2026-02-17'); // true (Tet 2026)
  */
 import { readFileSync } from 'node:fs';
+import { ConfigurationError } from '../errors.ts';
 import { ENV } from '../settings.ts';
 import bundled from './holidays.json' with { type: 'json' };
 import { dateToDayNumber } from './ict-time.ts';
@@ -24,11 +25,11 @@ export type Holiday = { readonly date: string; readonly name: string };
 export type HolidaySet = ReadonlySet<string>;
 
 /** Thrown when `HOLIDAYS_FILE` cannot be read or does not hold dates. */
-export class HolidayFileError extends Error {
+export class HolidayFileError extends ConfigurationError {
   readonly code = 'HOLIDAY_FILE_INVALID';
   readonly path: string;
-  constructor(path: string, message: string, options?: { cause?: unknown }) {
-    super(`${ENV.HOLIDAYS_FILE} (${path}): ${message}`, options);
+  constructor(path: string, message: string, options?: ErrorOptions) {
+    super(ENV.HOLIDAYS_FILE, `${ENV.HOLIDAYS_FILE} (${path}): ${message}`, options);
     this.name = 'HolidayFileError';
     this.path = path;
   }

@@ -26,7 +26,9 @@
  * const bytes = encodeRecord([{ raw: 'MAIN|S#FPT|...', receivedAt: 1776148328337, connectionId: 'c1', seq: 0 }]);
  * const [envelope] = decodeRecord(bytes);
  */
+
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { FunctionError } from '../errors.ts';
 import type { Envelope } from './envelope.ts';
 
 export const RECORD_FORMAT_VERSION = 1;
@@ -53,7 +55,7 @@ export const RECORD_DECODE_ERROR_CODES = {
 export type RecordDecodeErrorCode =
   (typeof RECORD_DECODE_ERROR_CODES)[keyof typeof RECORD_DECODE_ERROR_CODES];
 
-export class RecordDecodeError extends Error {
+export class RecordDecodeError extends FunctionError {
   constructor(
     readonly code: RecordDecodeErrorCode,
     message: string,

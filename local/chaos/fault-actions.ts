@@ -5,6 +5,7 @@
  */
 
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { ChaosError } from '../../core/errors.ts';
 import { encodeRecord } from '../../core/records/index.ts';
 import { kinesisClient } from '../emulators/clients.ts';
 import type { Simulator } from '../simulator/simulator.ts';
@@ -47,10 +48,10 @@ export type CorruptRecord = {
   readonly kind: string;
 };
 
-export class ChaosStepError extends Error {
+export class ChaosStepError extends ChaosError {
   readonly code = 'CHAOS_STEP_FAILED';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ChaosStepError';
   }
 }

@@ -24,6 +24,7 @@
  * @example
  * const plan = chaosPlan(0.1); // the short run: same faults, a tenth of the durations
  */
+import { ChaosError } from '../../core/errors.ts';
 
 export type ChaosPlan = {
   readonly scale: number;
@@ -62,10 +63,10 @@ export type ChaosPlan = {
 /** Durations never go below this, whatever the scale: one watchdog tick must fit. */
 const MIN_SECONDS = 1;
 
-export class ChaosPlanError extends Error {
+export class ChaosPlanError extends ChaosError {
   readonly code = 'CHAOS_PLAN_INVALID';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ChaosPlanError';
   }
 }

@@ -6,6 +6,7 @@
  * shard count differs, is reported (a table mismatch stops the start, since every
  * write would fail).
  */
+
 import { join } from 'node:path';
 import {
   ConditionalCheckFailedException,
@@ -24,10 +25,11 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { ControlState } from '../../core/control.ts';
 import { controlKey, toControlItem } from '../../core/control.ts';
+import { LocalRuntimeError } from '../../core/errors.ts';
 import { CONTROL_ITEM_ID, TABLE_KEYS } from '../../core/tables.ts';
 import type { KeyAttribute, RuntimeTemplate, TableSpec } from './template.ts';
 
-export class ProvisionError extends Error {
+export class ProvisionError extends LocalRuntimeError {
   readonly code = 'PROVISION_FAILED';
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

@@ -3,12 +3,14 @@
  * `synth-main.ts`) and returns the template: the single source of truth for what the
  * embedded runtime creates and runs.
  */
+
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LocalRuntimeError } from '../../core/errors.ts';
 
-export class SynthError extends Error {
+export class SynthError extends LocalRuntimeError {
   readonly code = 'SYNTH_FAILED';
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

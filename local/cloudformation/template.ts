@@ -8,6 +8,7 @@
  * Physical names: the template's explicit name (`Name`, `TableName`, `QueueName`,
  * `FunctionName`) when set, else the logical id.
  */
+import { LocalRuntimeError } from '../../core/errors.ts';
 import type { MappingSettings } from '../lambda/event-source-mapping.ts';
 import { Resolver, type Resource, sourceOf, type TemplateContext } from './intrinsics.ts';
 
@@ -77,10 +78,10 @@ export type RuntimeTemplate = {
   readonly notes: readonly string[];
 };
 
-export class TemplateError extends Error {
+export class TemplateError extends LocalRuntimeError {
   readonly code = 'TEMPLATE_INVALID';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'TemplateError';
   }
 }

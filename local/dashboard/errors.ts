@@ -16,6 +16,8 @@
  * | `METHOD_NOT_ALLOWED` | 405 | anything but GET/HEAD |
  * | `STORE_UNAVAILABLE` | 503 | DynamoDB unreachable or a table missing |
  */
+import { LocalRuntimeError } from '../../core/errors.ts';
+
 export const DASHBOARD_ERROR_CODES = {
   BAD_SYMBOL: 'BAD_SYMBOL',
   UNKNOWN_SYMBOL: 'UNKNOWN_SYMBOL',
@@ -32,7 +34,7 @@ export const DASHBOARD_ERROR_CODES = {
 export type DashboardErrorCode = (typeof DASHBOARD_ERROR_CODES)[keyof typeof DASHBOARD_ERROR_CODES];
 
 /** An error answered to the client as `{ error: code, reason, ...details }`. */
-export class DashboardRequestError extends Error {
+export class DashboardRequestError extends LocalRuntimeError {
   constructor(
     readonly code: DashboardErrorCode,
     readonly status: number,
@@ -51,8 +53,13 @@ export class DashboardRequestError extends Error {
 
 /** A 400 for malformed input. */
 export class DashboardInputError extends DashboardRequestError {
-  constructor(code: DashboardErrorCode, reason: string, details: Readonly<Record<string, unknown>> = {}) {
-    super(code, 400, reason, details);
+  constructor(
+    code: DashboardErrorCode,
+    reason: string,
+    details: Readonly<Record<string, unknown>> = {},
+    options?: ErrorOptions,
+  ) {
+    super(code, 400, reason, details, options);
     this.name = 'DashboardInputError';
   }
 }

@@ -10,6 +10,7 @@
  * `--endpoint` > `AWS_ENDPOINT_URL_DYNAMODB` > `AWS_ENDPOINT_URL` > AWS itself.
  */
 import { parseArgs } from 'node:util';
+import { rawSetting } from '../../core/config.ts';
 import { ENV } from '../../core/settings.ts';
 import type { DashboardTables } from './reader.ts';
 import { startDashboard } from './server.ts';
@@ -45,17 +46,17 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${values.port} is not a port number`);
   const prefix = String(values.prefix);
-  const env = process.env;
+  const setting = (name: string) => rawSetting(process.env, name);
   const tables: DashboardTables = {
-    trades: env[ENV.TRADES_TABLE] || `${prefix}-trades`,
-    quotes: env[ENV.QUOTES_TABLE] || `${prefix}-quotes`,
-    bars: env[ENV.BARS_TABLE] || `${prefix}-bars`,
-    indices: env[ENV.INDICES_TABLE] || `${prefix}-indices`,
+    trades: setting(ENV.TRADES_TABLE) ?? `${prefix}-trades`,
+    quotes: setting(ENV.QUOTES_TABLE) ?? `${prefix}-quotes`,
+    bars: setting(ENV.BARS_TABLE) ?? `${prefix}-bars`,
+    indices: setting(ENV.INDICES_TABLE) ?? `${prefix}-indices`,
   };
   const endpoint =
     (values.endpoint as string | undefined) ||
-    env.AWS_ENDPOINT_URL_DYNAMODB ||
-    env.AWS_ENDPOINT_URL ||
+    setting('AWS_ENDPOINT_URL_DYNAMODB') ||
+    setting('AWS_ENDPOINT_URL') ||
     undefined;
   const dashboard = await startDashboard({
     port,

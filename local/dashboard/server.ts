@@ -11,9 +11,11 @@
  * console.log(dashboard.url); // http://localhost:3000/
  * await dashboard.stop();
  */
+
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LocalRuntimeError } from '../../core/errors.ts';
 import { DashboardApi } from './api.ts';
 import { DashboardRequestError } from './errors.ts';
 import { createDynamoClient, type DashboardTables, TableReader } from './reader.ts';
@@ -55,7 +57,7 @@ export type Dashboard = {
   stop(): Promise<void>;
 };
 
-export class DashboardStartError extends Error {
+export class DashboardStartError extends LocalRuntimeError {
   readonly code = 'DASHBOARD_START_FAILED';
   constructor(
     message: string,

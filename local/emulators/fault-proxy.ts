@@ -35,6 +35,7 @@
  * proxy.counts.get('PutRecords');                  // requests seen
  * await proxy.stop();
  */
+
 import {
   Agent,
   createServer,
@@ -45,6 +46,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { ChaosError } from '../../core/errors.ts';
 import { createRandom } from '../../core/random.ts';
 
 export type InjectedError = 'throttle' | 'internal' | 'unavailable' | 'reset';
@@ -115,10 +117,10 @@ export type AwsFaultProxy = {
   stop(): Promise<void>;
 };
 
-export class FaultOptionError extends Error {
+export class FaultOptionError extends ChaosError {
   readonly code = 'CHAOS_FAULT_INVALID';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'FaultOptionError';
   }
 }

@@ -8,9 +8,11 @@
  * const client = new KinesisClient({ endpoint: kinesis.endpoint, ... });
  * await kinesis.stop();
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { LocalRuntimeError } from '../../core/errors.ts';
 
 export type EmulatorKind = 'kinesis' | 'dynamodb';
 
@@ -31,7 +33,7 @@ export type Emulator = {
   stop(): Promise<void>;
 };
 
-export class EmulatorStartError extends Error {
+export class EmulatorStartError extends LocalRuntimeError {
   readonly code = 'EMULATOR_START_FAILED';
   constructor(
     message: string,
@@ -68,14 +70,20 @@ export function startEmulator(kind: EmulatorKind, options: EmulatorOptions = {})
       child.kill('SIGKILL');
       reject(new EmulatorStartError(`${kind} emulator did not start within ${startTimeoutMs} ms`, kind));
     }, startTimeoutMs);
-    const fail = (message: string) => {
+    const fail = (message: string, cause?: unknown) => {
       clearTimeout(timer);
-      reject(new EmulatorStartError(`${kind} emulator failed to start: ${message}`, kind));
+      reject(
+        new EmulatorStartError(
+          `${kind} emulator failed to start: ${message}`,
+          kind,
+          cause === undefined ? undefined : { cause },
+        ),
+      );
     };
     child.stderr?.on('data', (chunk: Buffer) => {
       errors += chunk.toString();
     });
-    child.on('error', (error) => fail(error.message));
+    child.on('error', (error) => fail(error.message, error));
     child.on('exit', (code) => fail(describeExit(port, code, errors)));
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();

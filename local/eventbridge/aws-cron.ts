@@ -17,9 +17,11 @@
  * const s = parseSchedule('cron(55 1 ? * MON-FRI *)');
  * new Date(s.next(Date.parse('2026-04-18T00:00:00Z'))!).toISOString(); // '2026-04-20T01:55:00.000Z' (Monday)
  */
-import { Cron } from 'croner';
 
-export class ScheduleExpressionError extends Error {
+import { Cron } from 'croner';
+import { LocalRuntimeError } from '../../core/errors.ts';
+
+export class ScheduleExpressionError extends LocalRuntimeError {
   readonly code = 'SCHEDULE_EXPRESSION_INVALID';
   constructor(
     readonly expression: string,

@@ -4,8 +4,10 @@
  * a temporary file that is fsynced and renamed over the old one, so a crash leaves
  * either the old or the new checkpoint, never a torn file.
  */
+
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { LocalRuntimeError } from '../../core/errors.ts';
 
 export type ShardCheckpoint = {
   /** Last sequence number whose processing is finished (handled or sent to the on-failure destination). */
@@ -16,7 +18,7 @@ export type ShardCheckpoint = {
 
 type FileShape = { version: 1; shards: Record<string, ShardCheckpoint> };
 
-export class CheckpointFileError extends Error {
+export class CheckpointFileError extends LocalRuntimeError {
   readonly code = 'CHECKPOINT_FILE_INVALID';
   constructor(
     readonly path: string,

@@ -6,7 +6,9 @@
  * `process.env`, with the AWS endpoint pointed at the runtime's router, because the
  * handler modules read their configuration when they load.
  */
+
 import { pathToFileURL } from 'node:url';
+import { LocalRuntimeError } from '../../core/errors.ts';
 import { FUNCTION_ENTRIES } from '../../infra/paths.ts';
 import type { FunctionSpec } from '../cloudformation/template.ts';
 import { LOCAL_CREDENTIALS } from '../emulators/clients.ts';
@@ -19,7 +21,7 @@ export type LoadedFunction = {
   readonly entry: string;
 };
 
-export class FunctionLoadError extends Error {
+export class FunctionLoadError extends LocalRuntimeError {
   readonly code = 'FUNCTION_LOAD_FAILED';
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

@@ -5,6 +5,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { LocalRuntimeError } from '../../core/errors.ts';
 import { isArchivedDay } from '../simulator/archive-session.ts';
 
 export const USAGE = `npm start -- [options]
@@ -79,10 +80,10 @@ export type StartArgs = {
 export const START_SINKS = ['dynamodb', 'keyspaces', 'both'] as const;
 export type StartSink = (typeof START_SINKS)[number];
 
-export class UsageError extends Error {
+export class UsageError extends LocalRuntimeError {
   readonly code = 'BAD_FLAG';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'UsageError';
   }
 }
@@ -145,6 +146,7 @@ function readFlags(argv: readonly string[]): Flags {
     // node's messages can span lines; the contract is one line.
     throw new UsageError(
       (error as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\s*\n\s*/g, ' '),
+      { cause: error },
     );
   }
   return {

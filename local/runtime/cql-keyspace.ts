@@ -5,7 +5,9 @@
  * stack creates them on AWS), and the functions get the sink settings in their environment,
  * as the stack's `-c keyspaces=true` gives them on AWS.
  */
+
 import cassandra from 'cassandra-driver';
+import { LocalRuntimeError } from '../../core/errors.ts';
 import { ENV } from '../../core/settings.ts';
 import { ensureCqlSchema } from '../../functions/transform/sinks/cql-setup.ts';
 import { CqlRowCounter } from './cql-row-counter.ts';
@@ -18,7 +20,7 @@ export type CqlSinkOptions = {
   readonly keyspace: string;
 };
 
-export class CqlSinkStartError extends Error {
+export class CqlSinkStartError extends LocalRuntimeError {
   readonly code = 'CQL_SINK_START_FAILED';
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

@@ -7,17 +7,21 @@
  * archive, see core/archive), cdk.out/ (the synthesized template), checkpoints.json (event source positions), dlq/<queue>.jsonl (on-failure
  * destination), logs/ingest.log, runtime.pid.
  */
+
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { LocalRuntimeError } from '../../core/errors.ts';
 
-export class DataDirInUseError extends Error {
+export class DataDirInUseError extends LocalRuntimeError {
   readonly code = 'DATA_DIR_IN_USE';
   constructor(
     readonly dir: string,
     readonly pid: number,
+    options?: ErrorOptions,
   ) {
     super(
       `data dir ${dir} is in use by another runtime (pid ${pid}): stop it, or choose another with --data-dir DIR`,
+      options,
     );
     this.name = 'DataDirInUseError';
   }

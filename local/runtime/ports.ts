@@ -1,14 +1,20 @@
 /** Port checks for the runtime's start: fail early, with the port and the flag that moves it. */
-import { createServer } from 'node:net';
 
-export class PortInUseError extends Error {
+import { createServer } from 'node:net';
+import { LocalRuntimeError } from '../../core/errors.ts';
+
+export class PortInUseError extends LocalRuntimeError {
   readonly code = 'PORT_IN_USE';
   constructor(
     readonly port: number,
     readonly flag: string,
     readonly what: string,
+    options?: ErrorOptions,
   ) {
-    super(`port ${port} (${what}) is already in use: stop what holds it, or choose another with ${flag} N`);
+    super(
+      `port ${port} (${what}) is already in use: stop what holds it, or choose another with ${flag} N`,
+      options,
+    );
     this.name = 'PortInUseError';
   }
 }
@@ -27,7 +33,8 @@ export async function ensurePortFree(port: number, flag: string, what: string): 
   try {
     await probePort(port);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(port, flag, what);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new PortInUseError(port, flag, what, { cause: error });
     throw error;
   }
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { reconciliationSummary } from '../../core/derive/reconcile.ts';
+import { LocalRuntimeError } from '../../core/errors.ts';
 import { ictDate } from '../../core/market/ict-time.ts';
 import { ENV } from '../../core/settings.ts';
 import { type ProvisionResult, provision } from '../cloudformation/provision.ts';
@@ -78,10 +79,10 @@ export type RuntimeOptions = {
   readonly signal?: AbortSignal;
 };
 
-export class StartAbortedError extends Error {
+export class StartAbortedError extends LocalRuntimeError {
   readonly code = 'START_ABORTED';
-  constructor() {
-    super('start aborted');
+  constructor(options?: ErrorOptions) {
+    super('start aborted', options);
     this.name = 'StartAbortedError';
   }
 }

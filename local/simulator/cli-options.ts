@@ -55,7 +55,7 @@ export function parseSimulateArgs(
       },
     }));
   } catch (error) {
-    throw new SimulatorOptionError('arguments', (error as Error).message);
+    throw new SimulatorOptionError('arguments', (error as Error).message, { cause: error });
   }
   const replay = values.replay as string | undefined;
   checkSourceFlags(values, replay);
@@ -133,7 +133,7 @@ function symbolsOf(text: string): number | string[] {
   try {
     return resolveSymbols(text);
   } catch (error) {
-    throw new SimulatorOptionError('--symbols', (error as Error).message);
+    throw new SimulatorOptionError('--symbols', (error as Error).message, { cause: error });
   }
 }
 
@@ -143,7 +143,9 @@ function parseFaults(text: string): FaultUpdate {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
     return value as FaultUpdate;
   } catch (error) {
-    throw new SimulatorOptionError('--faults', `expected a JSON object: ${(error as Error).message}`);
+    throw new SimulatorOptionError('--faults', `expected a JSON object: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -12,6 +12,7 @@
  * sim.faults.set({ extraFieldRate: 0.02, junkFieldRate: 0.02 }); // data frames altered, still data
  * sim.faults.set({ serverTimeSkewMs: 1500 }); // connections accepted now get field 101 1.5 s ahead
  */
+import { SimulatorError } from '../../core/errors.ts';
 import type { AlteredKind, MalformedKind } from './ledger.ts';
 
 export const MALFORMED_KINDS: readonly MalformedKind[] = ['field-count', 'garbage', 'binary', 'oversized'];
@@ -65,11 +66,11 @@ export type FaultSettings = {
 export type FaultUpdate = FaultSettings & { silenceSeconds?: number; refuseSeconds?: number };
 
 /** Thrown on a knob with an impossible value; `option` names it. */
-export class FaultSettingError extends Error {
+export class FaultSettingError extends SimulatorError {
   readonly code = 'SIMULATOR_FAULT_INVALID';
   readonly option: string;
-  constructor(option: string, message: string) {
-    super(`fault option ${option}: ${message}`);
+  constructor(option: string, message: string, options?: ErrorOptions) {
+    super(`fault option ${option}: ${message}`, options);
     this.name = 'FaultSettingError';
     this.option = option;
   }

@@ -2,11 +2,12 @@
  * Validation of the simulator's options: an impossible value is rejected at start with a
  * message that names the option (`SimulatorOptionError`, code `SIMULATOR_OPTION_INVALID`).
  */
-export class SimulatorOptionError extends Error {
+import { SimulatorError } from '../../core/errors.ts';
+export class SimulatorOptionError extends SimulatorError {
   readonly code = 'SIMULATOR_OPTION_INVALID';
   readonly option: string;
-  constructor(option: string, message: string) {
-    super(`${option}: ${message}`);
+  constructor(option: string, message: string, options?: ErrorOptions) {
+    super(`${option}: ${message}`, options);
     this.name = 'SimulatorOptionError';
     this.option = option;
   }

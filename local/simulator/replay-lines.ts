@@ -2,6 +2,8 @@
  * The lines of a replayed session (a recorded file or an archived day), as both readers
  * produce them: which client a frame goes to, and the error for a file that cannot be used.
  */
+import { SimulatorError } from '../../core/errors.ts';
+
 export type ReplayLine = {
   /** Recorded receive time, epoch ms. */
   readonly t: number;
@@ -18,11 +20,11 @@ export type ReplaySession = {
 };
 
 /** A session file that cannot be used; `line` is 1-based. */
-export class ReplayFileError extends Error {
+export class ReplayFileError extends SimulatorError {
   readonly code = 'REPLAY_FILE_INVALID';
   readonly line?: number;
-  constructor(message: string, line?: number) {
-    super(line === undefined ? message : `line ${line}: ${message}`);
+  constructor(message: string, line?: number, options?: ErrorOptions) {
+    super(line === undefined ? message : `line ${line}: ${message}`, options);
     this.name = 'ReplayFileError';
     this.line = line;
   }

@@ -14,10 +14,12 @@
  * const server = await startCassandra(layout, { port: 9042, storagePort: 7000 });
  * console.log(server.contactPoint, server.localDc);
  */
+
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
+import { LocalRuntimeError } from '../../core/errors.ts';
 import {
   CASSANDRA_ARTIFACT,
   type CassandraLayout,
@@ -30,12 +32,13 @@ import {
 } from './config.ts';
 
 /** Stable codes, listed in the README. */
-export class CassandraLauncherError extends Error {
+export class CassandraLauncherError extends LocalRuntimeError {
   constructor(
     readonly code: 'JAVA_MISSING' | 'MAVEN_MISSING' | 'FETCH_FAILED' | 'START_FAILED' | 'PORT_TAKEN',
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'CassandraLauncherError';
   }
 }

@@ -8,8 +8,6 @@ import {
   fromControlItem,
   inIngestWindow,
   parseControlEvent,
-  readSessionControlConfig,
-  type SessionControlConfigError,
   shouldIngest,
   toControlItem,
 } from '../../core/control.ts';
@@ -142,24 +140,5 @@ describe('control item marshalling', () => {
       },
     );
     assert.throws(() => fromControlItem({ pk: { S: 'ingest' }, desired: { S: 'running' } }), /updatedAt/);
-  });
-});
-
-describe('readSessionControlConfig', () => {
-  it('requires CONTROL_TABLE and takes the ECS pair together', () => {
-    assert.deepEqual(readSessionControlConfig({ CONTROL_TABLE: 'c' }), { controlTable: 'c' });
-    assert.deepEqual(readSessionControlConfig({ CONTROL_TABLE: 'c', ECS_CLUSTER: 'k', ECS_SERVICE: 's' }), {
-      controlTable: 'c',
-      ecs: { cluster: 'k', service: 's' },
-    });
-    assert.throws(
-      () => readSessionControlConfig({}),
-      (e: SessionControlConfigError) => e.variable === 'CONTROL_TABLE',
-    );
-    assert.throws(
-      () => readSessionControlConfig({ CONTROL_TABLE: 'c', ECS_CLUSTER: 'k' }),
-      (e: SessionControlConfigError) =>
-        e.variable === 'ECS_SERVICE' && e.code === 'SESSION_CONTROL_CONFIG_INVALID',
-    );
   });
 });
