@@ -17,12 +17,11 @@ import type { BatchRecord } from '../../core/derive/decode-batch.ts';
 import { transformBatch } from '../../core/derive/transform-batch.ts';
 import { formatStockFrame } from '../../core/iboard/format-frame.ts';
 import { encodeRecord } from '../../core/records/index.ts';
-import { loadTransformConfig } from '../../functions/transform/config.ts';
-import { createCassandraClient } from '../../functions/transform/sinks/cassandra-client.ts';
 import { combineSinks } from '../../functions/transform/sinks/combined-sink.ts';
 import { barFromCql, quoteFromCql, tradeFromCql } from '../../functions/transform/sinks/cql-rows.ts';
 import { ensureCqlSchema } from '../../functions/transform/sinks/cql-setup.ts';
 import { KeyspacesSink } from '../../functions/transform/sinks/keyspaces-sink.ts';
+import { cassandraForTests } from '../support/cassandra.ts';
 import { T0, tradingStory } from '../support/frames.ts';
 import { MemorySink } from '../support/memory-sink.ts';
 
@@ -75,13 +74,7 @@ let client: Client;
 
 before(async () => {
   if (skip) return;
-  const config = loadTransformConfig({
-    ...process.env,
-    SINK: 'keyspaces',
-    REJECTS_TABLE: 'unused',
-    KEYSPACE_NAME: KEYSPACE,
-  });
-  client = await createCassandraClient(config.cassandra!);
+  ({ client } = await cassandraForTests(KEYSPACE));
   await ensureCqlSchema(client, KEYSPACE);
   for (const table of CQL_TABLES) await client.execute(`TRUNCATE ${KEYSPACE}.${table.name}`);
   const sink = new KeyspacesSink({ client, keyspace: KEYSPACE });

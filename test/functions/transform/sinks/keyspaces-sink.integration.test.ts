@@ -28,8 +28,6 @@ import type { BarRow, IndexRow, QuoteRow, TradeRow } from '../../../../core/deri
 import { formatStockFrame } from '../../../../core/iboard/format-frame.ts';
 import { encodeRecord } from '../../../../core/records/index.ts';
 import { tradeSortKey } from '../../../../core/tables.ts';
-import { loadTransformConfig } from '../../../../functions/transform/config.ts';
-import { createCassandraClient } from '../../../../functions/transform/sinks/cassandra-client.ts';
 import { combineSinks } from '../../../../functions/transform/sinks/combined-sink.ts';
 import {
   barFromCql,
@@ -43,6 +41,7 @@ import { KeyspacesSink, type RowSink } from '../../../../functions/transform/sin
 import { exponentialBackoff } from '../../../../functions/transform/sinks/transient.ts';
 import { type Emulator, startDynamo } from '../../../../local/emulators/launch.ts';
 import { createTables, dynamoClient, scanTable, type TableNames } from '../../../support/aws.ts';
+import { cassandraForTests } from '../../../support/cassandra.ts';
 import { indexRaw, T0, tradingStory } from '../../../support/frames.ts';
 import { MemorySink } from '../../../support/memory-sink.ts';
 
@@ -62,14 +61,7 @@ let tableCount = 0;
 
 before(async () => {
   if (skip) return;
-  const config = loadTransformConfig({
-    ...process.env,
-    SINK: 'keyspaces',
-    REJECTS_TABLE: 'unused',
-    KEYSPACE_NAME: KEYSPACE,
-  });
-  client = await createCassandraClient(config.cassandra!);
-  keyspacesHost = config.cassandra!.keyspaces;
+  ({ client, keyspaces: keyspacesHost } = await cassandraForTests(KEYSPACE));
   if (!keyspacesHost) await ensureCqlSchema(client, KEYSPACE);
   sink = new KeyspacesSink({ client, keyspace: KEYSPACE });
   dynamo = await startDynamo();
