@@ -107,15 +107,10 @@ export function publishUndecodable(sim: Simulator, symbol: string, count: number
   const startedAt = Date.now();
   for (let i = 0; i < count; i++)
     sim.mqtt.publishRaw(symbol, new Uint8Array([0xff, 0xff, 0xff, 0xff, i & 0xff]));
-  return {
-    name: `source: ${count} undecodable MQTT payloads on s/${symbol}/MAIN (counted by the task, not forwarded)`,
-    track: 'poison',
+  return poisonEvent(
+    `source: ${count} undecodable MQTT payloads on s/${symbol}/MAIN (counted by the task, not forwarded)`,
     startedAt,
-    endedAt: Date.now(),
-    reconnects: false,
-    lossAllowed: false,
-    clients: [],
-  };
+  );
 }
 
 /**
@@ -174,15 +169,7 @@ export async function sendPoison(sim: Simulator, count: number, timeoutMs: numbe
   } finally {
     sim.faults.set({ malformedRate: 0 });
   }
-  return {
-    name: `source: ${sent() - before} malformed frames`,
-    track: 'poison',
-    startedAt,
-    endedAt: Date.now(),
-    reconnects: false,
-    lossAllowed: false,
-    clients: [],
-  };
+  return poisonEvent(`source: ${sent() - before} malformed frames`, startedAt);
 }
 
 /**
@@ -223,15 +210,7 @@ export async function putCorruptRecords(
   } finally {
     client.destroy();
   }
-  const event: FaultEvent = {
-    name: `stream: ${count} corrupt records`,
-    track: 'poison',
-    startedAt,
-    endedAt: Date.now(),
-    reconnects: false,
-    lossAllowed: false,
-    clients: [],
-  };
+  const event = poisonEvent(`stream: ${count} corrupt records`, startedAt);
   return { event, records };
 }
 
@@ -255,6 +234,19 @@ export async function terminateIngest(timeoutMs: number): Promise<FaultEvent> {
     lossAllowed: false,
     clients: [],
     detail: `pid ${pids[0]}`,
+  };
+}
+
+/** A poison fault (bad input sent once): it ends now, needs no reconnect and allows no loss. */
+function poisonEvent(name: string, startedAt: number): FaultEvent {
+  return {
+    name,
+    track: 'poison',
+    startedAt,
+    endedAt: Date.now(),
+    reconnects: false,
+    lossAllowed: false,
+    clients: [],
   };
 }
 
